@@ -1,0 +1,136 @@
+// corsica/node: middleware for node:http, Connect and Express 4/5, with the signature of `cors`,
+// so that `require('cors')` can be swapped for `require('corsica/node')`.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createPolicy, type Policy } from '../../policy/policy.js';
+import type { CorsOptions, Decision } from '../../policy/types.js';
+import { mergeVary } from '../../policy/vary.js';
+
+export type NextFunction = (err?: unknown) => void;
+
+/** `(req, res, next)`: sets the CORS headers, ends preflights, and hands everything else to `next`. */
+export type CorsMiddleware = (req: IncomingMessage, res: ServerResponse, next?: NextFunction) => void;
+
+/** `cors`'s per-request form: `cors((req, callback) => callback(null, options))`. */
+export type OptionsDelegate = (
+  req: IncomingMessage,
+  callback: (err: Error | null | undefined, options?: CorsOptions) => void,
+) => void;
+
+export { CorsConfigError } from '../../policy/problems.js';
+export type { CorsOptions, Decision, DecisionReport } from '../../policy/types.js';
+
+function readHeader(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Writes a decision to the response, then ends the preflight or calls `next`. */
+export function applyDecision(d: Decision, res: ServerResponse, next: NextFunction | undefined): void {
+  const headers = d.headers;
+  for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
+  if (d.vary !== null) {
+    const merged = mergeVary(res.getHeader('Vary'), d.vary);
+    if (merged !== null) res.setHeader('Vary', merged);
+  }
+  if (d.status !== 0) {
+    res.statusCode = d.status;
+    // Safari waits for a body on a 204 without Content-Length.
+    res.setHeader('Content-Length', '0');
+    res.end();
+  } else if (next !== undefined) {
+    next();
+  }
+}
+
+function fail(err: unknown, res: ServerResponse, next: NextFunction | undefined): void {
+  if (next !== undefined) {
+    next(err);
+    return;
+  }
+  // Plain node:http without a next: answer the error ourselves rather than leave the request hanging.
+  if (!res.headersSent) res.statusCode = 500;
+  res.end();
+}
+
+function run(
+  policy: Policy,
+  req: IncomingMessage,
+  res: ServerResponse,
+  next: NextFunction | undefined,
+): void {
+  let d: Decision | Promise<Decision>;
+  try {
+    d = policy.decideFor(req.method ?? 'GET', req.headers.origin, req, readHeader);
+  } catch (err) {
+    fail(err, res, next);
+    return;
+  }
+  if (d instanceof Promise) {
+    d.then(
+      (decided) => applyDecision(decided, res, next),
+      (err: unknown) => fail(err, res, next),
+    );
+  } else {
+    applyDecision(d, res, next);
+  }
+}
+
+const delegatedPolicies = new WeakMap<object, Policy>();
+let defaultPolicy: Policy | undefined;
+
+/** Policies for delegated options are compiled once per options object. */
+function policyFor(options: CorsOptions | undefined | null): Policy {
+  if (options === undefined || options === null) {
+    defaultPolicy ??= createPolicy();
+    return defaultPolicy;
+  }
+  let policy = delegatedPolicies.get(options);
+  if (policy === undefined) {
+    policy = createPolicy(options);
+    delegatedPolicies.set(options, policy);
+  }
+  return policy;
+}
+
+/**
+ * Creates the middleware. Static options are validated here and throw CorsConfigError at once;
+ * options from a delegate are validated per distinct object and their errors go to `next(err)`.
+ */
+export function cors(options?: CorsOptions | OptionsDelegate): CorsMiddleware {
+  if (typeof options !== 'function') {
+    const policy = createPolicy(options);
+    return function corsica(req, res, next) {
+      run(policy, req, res, next);
+    };
+  }
+  const delegate = options;
+  return function corsicaDelegated(req, res, next) {
+    let called = false;
+    try {
+      delegate(req, (err, delegated) => {
+        if (called) return;
+        called = true;
+        if (err) {
+          fail(err, res, next);
+          return;
+        }
+        let policy: Policy;
+        try {
+          policy = policyFor(delegated);
+        } catch (configError) {
+          fail(configError, res, next);
+          return;
+        }
+        run(policy, req, res, next);
+      });
+    } catch (err) {
+      if (!called) {
+        called = true;
+        fail(err, res, next);
+      }
+    }
+  };
+}
+
+export default cors;

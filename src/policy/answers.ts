@@ -1,0 +1,102 @@
+// The header sets a policy answers with, computed once per configuration and, for an allowed
+// origin, once per origin: a decision on the hot path is a map lookup, not string building.
+
+import type { Decision, DenialReason } from './types.js';
+import type { ResolvedConfig } from './validate.js';
+
+export const ACAO = 'Access-Control-Allow-Origin';
+export const ACAC = 'Access-Control-Allow-Credentials';
+export const ACAM = 'Access-Control-Allow-Methods';
+export const ACAH = 'Access-Control-Allow-Headers';
+export const ACEH = 'Access-Control-Expose-Headers';
+export const ACMA = 'Access-Control-Max-Age';
+export const ACAPN = 'Access-Control-Allow-Private-Network';
+
+/** What an allowed origin gets: the actual-response decision and the preflight header list. */
+export interface OriginAnswers {
+  readonly actual: Decision;
+  /** Preflight headers granting origin, credentials, methods, static allowed headers and max-age. */
+  readonly preflightHeaders: readonly string[];
+  /** The whole allowed-preflight decision when nothing in it depends on the request's headers. */
+  readonly preflight: Decision;
+}
+
+export function decision(
+  kind: Decision['kind'],
+  allowed: boolean,
+  reason: DenialReason | null,
+  headers: readonly string[],
+  vary: string | null,
+  status: number,
+): Decision {
+  return Object.freeze({ kind, allowed, reason, headers: Object.freeze(headers), vary, status });
+}
+
+/** Builds the answers of one configuration; `forOrigin` is called once per allowed origin value. */
+export class AnswerBuilder {
+  readonly varyActual: string | null;
+  readonly varyPreflight: string | null;
+  readonly preflightStatus: number;
+  private readonly actualTail: readonly string[];
+  private readonly preflightTail: readonly string[];
+  private readonly denied = new Map<string, Decision>();
+
+  constructor(readonly config: ResolvedConfig) {
+    const originDependent = config.origin.type !== 'any' && config.origin.type !== 'disabled';
+    this.varyActual = originDependent ? 'Origin' : null;
+    const preflightVary: string[] = originDependent ? ['Origin'] : [];
+    if (config.allowedHeaders === null) preflightVary.push('Access-Control-Request-Headers');
+    if (config.privateNetwork) preflightVary.push('Access-Control-Request-Private-Network');
+    this.varyPreflight =
+      config.origin.type === 'disabled' || preflightVary.length === 0 ? null : preflightVary.join(', ');
+    this.preflightStatus = config.preflightContinue ? 0 : config.optionsSuccessStatus;
+
+    const credentials = config.credentials ? [ACAC, 'true'] : [];
+    // Access-Control-Expose-Headers belongs on actual responses only (Fetch §3.2.3); max-age and
+    // the allow lists on preflights only.
+    this.actualTail = [
+      ...credentials,
+      ...(config.exposedHeaders.value === '' ? [] : [ACEH, config.exposedHeaders.value]),
+    ];
+    this.preflightTail = [
+      ...credentials,
+      ...(config.methods.value === '' ? [] : [ACAM, config.methods.value]),
+      ...(config.allowedHeaders === null || config.allowedHeaders.value === ''
+        ? []
+        : [ACAH, config.allowedHeaders.value]),
+      ...(config.maxAge === null ? [] : [ACMA, config.maxAge]),
+    ];
+  }
+
+  /** `allowOrigin` is the Access-Control-Allow-Origin value: '*' or the request's origin. */
+  forOrigin(allowOrigin: string): OriginAnswers {
+    const preflightHeaders = Object.freeze([ACAO, allowOrigin, ...this.preflightTail]);
+    return {
+      actual: decision('actual', true, null, [ACAO, allowOrigin, ...this.actualTail], this.varyActual, 0),
+      preflightHeaders,
+      preflight: decision(
+        'preflight',
+        true,
+        null,
+        preflightHeaders,
+        this.varyPreflight,
+        this.preflightStatus,
+      ),
+    };
+  }
+
+  /** A refusal without any CORS header (shared, frozen). */
+  deniedDecision(kind: Decision['kind'], reason: DenialReason): Decision {
+    const key = `${kind}:${reason}`;
+    let d = this.denied.get(key);
+    if (d === undefined) {
+      const disabled = reason === 'disabled';
+      d =
+        kind === 'actual'
+          ? decision('actual', false, reason, [], disabled ? null : this.varyActual, 0)
+          : decision('preflight', false, reason, [], this.varyPreflight, disabled ? 0 : this.preflightStatus);
+      this.denied.set(key, d);
+    }
+    return d;
+  }
+}

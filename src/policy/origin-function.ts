@@ -1,0 +1,81 @@
+// Calling a user's origin function, in either of its forms, and turning its answer into a matcher.
+
+import { compileOriginMatcher, type OriginMatcher } from './origin-matcher.js';
+import { type OriginRuleSpec, parseOriginRule } from './origin-rules.js';
+import { CorsConfigError, ProblemList } from './problems.js';
+import type { CorsProblem, OriginCallback, OriginFunction, OriginResult } from './types.js';
+
+/**
+ * A function that declares a second parameter is `cors`'s callback form and settles through the
+ * callback; any other function settles with its return value (a value or a promise).
+ */
+export function callOriginFunction(
+  fn: OriginCallback | OriginFunction,
+  origin: string,
+): Promise<OriginResult> {
+  if (fn.length < 2) {
+    try {
+      return Promise.resolve((fn as OriginFunction)(origin));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const callback = (err: Error | null, result?: OriginResult): void => {
+      if (settled) return;
+      settled = true;
+      if (err) reject(err);
+      else resolve(result);
+    };
+    try {
+      const returned = (fn as OriginCallback)(origin, callback) as unknown;
+      // An async callback-style function that throws must not leave the request hanging.
+      if (returned instanceof Promise)
+        returned.catch((err: unknown) => callback(err instanceof Error ? err : new Error(String(err))));
+    } catch (err) {
+      callback(err instanceof Error ? err : new Error(String(err)));
+    }
+  });
+}
+
+const stringMatchers = new Map<string, OriginMatcher>();
+const objectMatchers = new WeakMap<object, OriginMatcher>();
+const MAX_CACHED_STRINGS = 256;
+
+/**
+ * The matcher for a static origin value returned by an origin function (a string, RegExp or list),
+ * validated like configured origins and cached, since functions tend to return the same values.
+ * Throws CorsConfigError when the value can never work.
+ */
+export function matcherForResult(
+  result: string | RegExp | readonly (string | RegExp)[],
+  credentials: boolean,
+  warn: (problem: CorsProblem) => void,
+): OriginMatcher {
+  const cached = typeof result === 'string' ? stringMatchers.get(result) : objectMatchers.get(result);
+  if (cached !== undefined) return cached;
+  const problems = new ProblemList();
+  const list = Array.isArray(result) ? result : [result];
+  const rules: OriginRuleSpec[] = [];
+  list.forEach((rule, i) => {
+    const parsed = parseOriginRule(
+      rule,
+      Array.isArray(result) ? `origin()[${i}]` : 'origin()',
+      credentials,
+      problems,
+    );
+    if (parsed !== null) rules.push(parsed);
+  });
+  const errors = problems.errors;
+  if (errors.length > 0) throw new CorsConfigError(errors);
+  for (const problem of problems.all) if (problem.severity === 'warning') warn(problem);
+  const matcher = compileOriginMatcher(rules);
+  if (typeof result === 'string') {
+    if (stringMatchers.size >= MAX_CACHED_STRINGS) stringMatchers.clear();
+    stringMatchers.set(result, matcher);
+  } else {
+    objectMatchers.set(result, matcher);
+  }
+  return matcher;
+}

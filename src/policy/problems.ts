@@ -1,0 +1,89 @@
+// Collecting configuration problems, the error that lists them, and once-only warnings.
+
+import type { CorsProblem, Severity, WarningCode } from './types.js';
+
+const PITFALL_NAMES: Readonly<Record<number, string>> = {
+  1: 'wildcard overuse',
+  2: 'several origins in Access-Control-Allow-Origin',
+  3: 'a wildcard inside an origin',
+  4: 'an origin without its scheme or port',
+  5: 'no Vary: Origin',
+  6: 'no Access-Control-Expose-Headers',
+  7: 'a wildcard with credentials',
+};
+
+export class ProblemList {
+  readonly all: CorsProblem[] = [];
+
+  add(severity: Severity, code: string, path: string, message: string, fix: string, pitfall?: number): void {
+    const named =
+      pitfall === undefined ? message : `${message} (pitfall ${pitfall}: ${PITFALL_NAMES[pitfall]})`;
+    const problem: CorsProblem =
+      pitfall === undefined
+        ? { severity, code, path, message: named, fix }
+        : { severity, code, path, message: named, fix, pitfall };
+    this.all.push(problem);
+  }
+  error(code: string, path: string, message: string, fix: string, pitfall?: number): void {
+    this.add('error', code, path, message, fix, pitfall);
+  }
+  warn(code: WarningCode, path: string, message: string, fix: string, pitfall?: number): void {
+    this.add('warning', code, path, message, fix, pitfall);
+  }
+  hint(code: string, path: string, message: string, fix: string, pitfall?: number): void {
+    this.add('hint', code, path, message, fix, pitfall);
+  }
+  get errors(): CorsProblem[] {
+    return this.all.filter((p) => p.severity === 'error');
+  }
+}
+
+/** One line per problem: `path: message Fix: fix`. */
+export function formatProblem(p: CorsProblem): string {
+  return `${p.path}: ${p.message} Fix: ${p.fix}`;
+}
+
+/**
+ * Thrown by createPolicy for a configuration that can never work. `problems` lists every error
+ * found, followed by the warnings (a misspelt option often explains an error).
+ */
+export class CorsConfigError extends Error {
+  readonly problems: readonly CorsProblem[];
+
+  constructor(problems: readonly CorsProblem[]) {
+    const errors = problems.filter((p) => p.severity === 'error').length;
+    const warnings = problems.filter((p) => p.severity === 'warning').length;
+    const count = [plural(errors, 'error'), warnings > 0 ? plural(warnings, 'warning') : '']
+      .filter(Boolean)
+      .join(', ');
+    const lines = problems.map(
+      (p) => `  - ${p.severity === 'warning' ? 'warning: ' : ''}${formatProblem(p)}`,
+    );
+    super(`Invalid CORS configuration (${count}):\n${lines.join('\n')}`);
+    this.name = 'CorsConfigError';
+    this.problems = problems;
+  }
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+const emitted = new Set<string>();
+
+/**
+ * Emits each distinct warning once per process: a middleware built per request (cors's delegate
+ * form) must not flood the log. Uses process.emitWarning where it exists (Node), else console.warn.
+ */
+export function emitWarningOnce(problem: CorsProblem): void {
+  const key = `${problem.code}\u0000${problem.path}\u0000${problem.message}`;
+  if (emitted.has(key)) return;
+  emitted.add(key);
+  const text = `${formatProblem(problem)} (silence with the option silence: ['${problem.code}'])`;
+  const proc = (globalThis as { process?: { emitWarning?: (w: string, o: object) => void } }).process;
+  if (typeof proc?.emitWarning === 'function') {
+    proc.emitWarning(text, { type: 'CorsicaWarning', code: problem.code });
+  } else {
+    console.warn(`CorsicaWarning: ${text}`);
+  }
+}

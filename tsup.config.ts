@@ -1,0 +1,23 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig([
+  {
+    // One build for every library entry, so that they share chunks: `corsica` and `corsica/node`
+    // must hand out the same CorsConfigError class and the same once-only warning registry.
+    entry: { index: 'src/index.ts', node: 'src/adapters/node/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    target: 'node20',
+    splitting: true,
+    clean: true,
+    // `require('corsica/node')` must return the middleware factory itself, as `require('cors')`
+    // does, with the named exports hung on it. Only that entry has a default export.
+    footer: ({ format }) =>
+      format === 'cjs'
+        ? {
+            js: "if (typeof module.exports.default === 'function') module.exports = Object.assign(module.exports.default, module.exports);",
+          }
+        : undefined,
+  },
+  { entry: { cli: 'src/cli/index.ts' }, format: ['esm'], target: 'node20', splitting: false },
+]);

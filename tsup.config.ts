@@ -9,7 +9,6 @@ export default defineConfig([
     dts: true,
     target: 'node20',
     splitting: true,
-    clean: true,
     // `require('corsica/node')` must return the middleware factory itself, as `require('cors')`
     // does, with the named exports hung on it. Only that entry has a default export.
     footer: ({ format }) =>

@@ -191,6 +191,13 @@ function resolveOrigin(value: unknown, credentials: boolean, problems: ProblemLi
       );
       return null;
     }
+    problems.hint(
+      'ORIGIN_ANY',
+      'origin',
+      'Every website may read these responses (Access-Control-Allow-Origin: *): right for a public API, wrong for one that serves your own pages only.',
+      "For a private API, list its pages' origins, e.g. origin: ['https://app.example.com'].",
+      1,
+    );
     return { type: 'any' };
   }
   if (value === false) return { type: 'disabled' };
@@ -273,7 +280,7 @@ function resolveTokenList(
   }
   if (wildcard && credentials) {
     problems.error(
-      `${path.toUpperCase()}_WILDCARD_WITH_CREDENTIALS`,
+      `${path === 'methods' ? 'METHODS' : path === 'exposedHeaders' ? 'EXPOSED_HEADERS' : 'ALLOWED_HEADERS'}_WILDCARD_WITH_CREDENTIALS`,
       path,
       `'*' in ${path} is taken literally on credentialed requests, so it allows nothing there.`,
       `List the ${headerNames ? 'header names' : 'methods'} you need, e.g. ${path}: ['${headerNames ? 'Content-Type' : 'PUT'}'].`,

@@ -1,0 +1,139 @@
+// Lessons from the peers' advisories and bug reports (shared/reference/middleware.md), one test each.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { createPolicy, type Decision, lintOptions, mergeVary } from '../../src/policy/index.js';
+import { parseTokenList, REQUEST_LIST_LIMITS } from '../../src/spec/header-list.js';
+
+function allowed(options: object, origin: string): boolean {
+  return (createPolicy({ silence: true, ...options }).decide({ method: 'GET', origin }) as Decision).allowed;
+}
+
+describe('peer advisories', () => {
+  it('cors#408: an unanchored RegExp such as /example\\.com$/ warns, since it matches https://evil-example.com', () => {
+    assert.equal(
+      allowed({ origin: /example\.com$/ }, 'https://evil-example.com'),
+      true,
+      'the RegExp really is that loose',
+    );
+    const warning = lintOptions({ origin: /example\.com$/ }).find(
+      (p) => p.code === 'CORSICA_REGEXP_UNANCHORED',
+    );
+    assert.match(warning?.message ?? '', /not anchored with \^ and \$.*cors#408/);
+  });
+
+  it('cors GHSA-8gfh-8qhq-hv6f: origin: true with credentials: true warns', () => {
+    assert.equal(
+      lintOptions({ origin: true, credentials: true })[0]?.code,
+      'CORSICA_REFLECT_ANY_WITH_CREDENTIALS',
+    );
+    assert.equal(lintOptions({ origin: true }).length, 0, 'reflecting without credentials is not the hole');
+  });
+
+  it("hono GHSA-q7jf-gf43-6x6p: the request's Vary is never read, so never copied", () => {
+    const asked: string[] = [];
+    const request = { vary: 'X-Injected' };
+    const policy = createPolicy({ origin: ['https://a.example'] });
+    for (const method of ['GET', 'OPTIONS']) {
+      const d = policy.decideFor(method, 'https://a.example', request, (_r, name) => {
+        asked.push(name);
+        return name === 'access-control-request-method' ? 'PUT' : undefined;
+      }) as Decision;
+      assert.doesNotMatch(d.vary ?? '', /Injected/);
+    }
+    assert.ok(!asked.includes('vary'), `read ${asked.join(', ')}`);
+  });
+
+  it('hono CVE-2026-69207, rs/cors#170, go-chi/cors#36: hostile Access-Control-Request-Headers are refused after a bounded scan', () => {
+    const megabyte = 1024 * 1024;
+    for (const hostile of [','.repeat(megabyte), ' '.repeat(megabyte), 'a,'.repeat(megabyte / 2)]) {
+      const parsed = parseTokenList(hostile, REQUEST_LIST_LIMITS, true);
+      assert.deepEqual(
+        parsed,
+        { ok: false, error: 'too-long', position: REQUEST_LIST_LIMITS.maxLength },
+        'refused before reading',
+      );
+    }
+    // Within the length cap, the scan stops at the first broken budget, not at the end of the value.
+    const commas = parseTokenList(','.repeat(8000), REQUEST_LIST_LIMITS, true);
+    assert.deepEqual(commas, { ok: false, error: 'too-many-empty-items', position: 16 });
+    const spaces = parseTokenList(`a,${' '.repeat(8000)}b`, REQUEST_LIST_LIMITS, true);
+    assert.deepEqual(spaces, { ok: false, error: 'too-much-whitespace', position: 4 });
+    const d = createPolicy().decide({
+      method: 'OPTIONS',
+      origin: 'https://a.example',
+      requestMethod: 'PUT',
+      requestHeaders: ','.repeat(megabyte),
+    }) as Decision;
+    assert.equal(d.reason, 'malformed-request-headers');
+    assert.deepEqual(d.headers, []);
+  });
+
+  it('rs/cors#184: Access-Control-Request-Headers split over several lines by a proxy is accepted', () => {
+    const d = createPolicy({ allowedHeaders: ['x-a', 'x-b'] }).decide({
+      method: 'OPTIONS',
+      origin: 'https://a.example',
+      requestMethod: 'PUT',
+      requestHeaders: 'x-a, x-b',
+    }) as Decision;
+    assert.equal(d.allowed, true);
+  });
+
+  it('rs/cors#197: a pattern like h* is refused instead of reflecting almost any origin', () => {
+    assert.throws(
+      () => createPolicy({ origin: ['h*'], credentials: true }),
+      /'h\*' is a wildcard without a scheme/,
+    );
+    assert.throws(
+      () => createPolicy({ origin: ['https://h*'], credentials: true }),
+      /a wildcard where none may be/,
+    );
+  });
+
+  it('jub0bs/cors GHSA-vhxv-fg4m-p2w8: with https://foo.com and https://bar.com allowed, https://barfoo.com is not', () => {
+    const options = { origin: ['https://foo.com', 'https://bar.com', 'https://*.foo.com'] };
+    assert.equal(allowed(options, 'https://barfoo.com'), false);
+    assert.equal(allowed(options, 'https://foobar.com'), false);
+    assert.equal(allowed(options, 'https://bar.foo.com'), true);
+  });
+
+  it('rs/cors#198, jub0bs/cors#14: header lists handed out are frozen', () => {
+    const d = createPolicy({ origin: ['https://a.example'] }).decide({
+      method: 'GET',
+      origin: 'https://a.example',
+    }) as Decision;
+    assert.ok(Object.isFrozen(d.headers));
+  });
+
+  it('tower-http#598, fastify-cors#287: stacked layers do not duplicate Vary', () => {
+    const once = mergeVary('Accept-Encoding', 'Origin');
+    assert.equal(once, 'Accept-Encoding, Origin');
+    assert.equal(mergeVary(once, 'Origin'), null, 'already there: nothing to add');
+    assert.equal(
+      mergeVary('origin', 'Origin, Access-Control-Request-Headers'),
+      'origin, Access-Control-Request-Headers',
+    );
+    assert.equal(mergeVary('*', 'Origin'), null);
+  });
+
+  it('koa/cors GHSA-qxrj-hx23-xp82: the default answers *, never the reflected Origin', () => {
+    const d = createPolicy().decide({ method: 'GET', origin: 'https://evil.example' }) as Decision;
+    assert.deepEqual(d.headers, ['Access-Control-Allow-Origin', '*']);
+  });
+
+  it("hono#4811: '*' with credentials is refused, never turned into reflection", () => {
+    assert.throws(
+      () => createPolicy({ origin: '*', credentials: true }),
+      /origin '\*' cannot be used with credentials/,
+    );
+  });
+
+  it('a megabyte Origin is refused without being matched or reflected', () => {
+    const huge = `https://${'a'.repeat(1024 * 1024)}.example`;
+    for (const origin of [true, ['https://*.example'], () => true] as const) {
+      const d = createPolicy({ origin, silence: true }).decide({ method: 'GET', origin: huge });
+      assert.ok(!(d instanceof Promise), 'refused before any origin function is called');
+      assert.equal(d.reason, 'malformed-origin');
+    }
+  });
+});

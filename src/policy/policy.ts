@@ -11,6 +11,7 @@ import { callOriginFunction, matcherForResult } from './origin-function.js';
 import { compileOriginMatcher, type OriginMatcher } from './origin-matcher.js';
 import { CorsConfigError, emitWarningOnce } from './problems.js';
 import type {
+  CorsOptions,
   CorsProblem,
   CorsRequest,
   Decision,
@@ -45,7 +46,7 @@ export interface Policy {
 const MAX_CACHED_ORIGINS = 1000;
 
 /** Compiles options into a policy. Throws CorsConfigError listing every problem when they can never work. */
-export function createPolicy(options?: unknown): Policy {
+export function createPolicy(options?: CorsOptions): Policy {
   const { problems, config } = validateOptions(options);
   if (config === null) {
     const bySeverity = (severity: string) => problems.filter((p) => p.severity === severity);

@@ -185,6 +185,7 @@ describe('methods and header names follow the token grammar', () => {
     assert.deepEqual(
       only(
         {
+          origin: 'https://a.example',
           allowedHeaders: ['Origin', 'Access-Control-Allow-Origin', 'X-Ok'],
           exposedHeaders: ['Content-Type'],
           methods: ['GET', 'patch'],

@@ -1,0 +1,122 @@
+// `corsica lint` as users run it: the built CLI in a child process.
+
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+
+const CLI = join(import.meta.dirname, '../../dist/cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'corsica-lint-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+function corsica(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('corsica lint', () => {
+  it('prints every problem with its fix and exits 1 on errors', () => {
+    const path = file(
+      'bad.json',
+      JSON.stringify({ origin: ['*.example.com', 'https://a.com/'], credentials: true, maxAge: 100000 }),
+    );
+    const r = corsica('lint', path);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /error {3}origin\[0\] {2}'\*\.example\.com' is a wildcard without a scheme/);
+    assert.match(r.stdout, /fix: Write the pattern 'https:\/\/\*\.example\.com'/);
+    assert.match(r.stdout, /error {3}origin\[1\] {2}'https:\/\/a\.com\/' ends with a slash/);
+    assert.match(r.stdout, /error {3}maxAge {2}maxAge must be a whole number of seconds from -1 to 86400/);
+    assert.match(r.stdout, /\n3 errors, 0 warnings, 0 hints\n$/);
+  });
+
+  it('exits 0 with warnings and hints only', () => {
+    const r = corsica(
+      'lint',
+      file('warn.json', JSON.stringify({ origin: true, credentials: true, maxAge: 86400 })),
+    );
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /warning origin {2}origin: true with credentials: true lets every website read/);
+    assert.match(r.stdout, /hint {4}maxAge {2}Chromium caps the preflight cache at 7200 seconds/);
+    assert.match(r.stdout, /0 errors, 1 warning, 1 hint/);
+  });
+
+  it('says so when there is nothing to report', () => {
+    const r = corsica(
+      'lint',
+      file('good.json', JSON.stringify({ origin: ['https://app.example.com'], credentials: true })),
+    );
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /good\.json: no problems found\./);
+  });
+
+  it('reads the default export of a JavaScript module, RegExps included', () => {
+    const path = file(
+      'cors.config.mjs',
+      'export default { origin: [/example\\.com$/, "https://*.example.org"] };',
+    );
+    const r = corsica('lint', path);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /warning origin\[0\] {2}\/example\\\.com\$\/ is not anchored/);
+  });
+
+  it('reads module.exports of a CommonJS module', () => {
+    const r = corsica('lint', file('cors.config.cjs', 'module.exports = { origin: "null" };'));
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /ORIGIN_NULL/);
+  });
+
+  it('--json prints the problems as data', () => {
+    const r = corsica('lint', '--json', file('j.json', JSON.stringify({ origin: '*', credentials: true })));
+    assert.equal(r.code, 1);
+    const report = JSON.parse(r.stdout) as {
+      ok: boolean;
+      problems: { code: string; pitfall?: number; fix: string }[];
+    };
+    assert.equal(report.ok, false);
+    assert.equal(report.problems[0]?.code, 'ORIGIN_WILDCARD_WITH_CREDENTIALS');
+    assert.equal(report.problems[0]?.pitfall, 7);
+  });
+
+  it('exits 2 with a clear message for a missing file, bad JSON, a delegate or an unknown extension', () => {
+    const cases: [string, RegExp][] = [
+      [join(dir, 'missing.json'), /error: cannot read .*missing\.json: no such file/],
+      [file('broken.json', '{ origin: '), /error: .*broken\.json is not valid JSON/],
+      [
+        file('delegate.mjs', 'export default (req, cb) => cb(null, {});'),
+        /exports a function; lint needs the options object itself/,
+      ],
+      [file('opts.yaml', 'origin: x'), /expected a \.json, \.js, \.mjs or \.cjs file/],
+    ];
+    for (const [path, message] of cases) {
+      const r = corsica('lint', path);
+      assert.equal(r.code, 2, path);
+      assert.match(r.stderr, message);
+    }
+  });
+});
+
+describe('corsica', () => {
+  it('--help lists the commands and exits 0', () => {
+    const r = corsica('--help');
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /Usage: corsica/);
+    assert.match(r.stdout, /lint \[options\] <file>/);
+  });
+
+  it('exits 2 on an unknown command', () => {
+    const r = corsica('frobnicate');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /unknown command 'frobnicate'/);
+  });
+});

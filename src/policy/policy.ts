@@ -1,5 +1,5 @@
 // The policy: compiled once from options, then asked for a decision per request.
-// Follows the CORS protocol of the Fetch standard, §3.2 (HTTP extensions), server side.
+// Follows the CORS protocol of the Fetch standard (#http-cors-protocol), server side.
 
 import { parseTokenList, REQUEST_LIST_LIMITS } from '../spec/header-list.js';
 import { parseSerializedOrigin } from '../spec/origin-syntax.js';
@@ -92,7 +92,7 @@ class CompiledPolicy implements Policy {
     request: R,
     header: HeaderReader<R>,
   ): Decision | Promise<Decision> {
-    // A CORS-preflight request is an OPTIONS request with Origin and Access-Control-Request-Method (Fetch §3.2.2).
+    // A CORS-preflight request is an OPTIONS request with Origin and Access-Control-Request-Method (Fetch #http-requests).
     const requestMethod =
       method === 'OPTIONS' && origin ? header(request, 'access-control-request-method') : undefined;
     const preflight = requestMethod !== undefined && requestMethod !== null;

@@ -1,6 +1,8 @@
-// The server side of the CORS protocol, rule by rule. Section numbers are those of the Fetch
-// standard (fetch.spec.whatwg.org): §3.2 "CORS protocol", §3.2.2 "HTTP requests", §3.2.3 "HTTP
-// responses", §4.8 "CORS-preflight fetch" (the browser checks our answers must satisfy).
+// The server side of the CORS protocol, rule by rule. Each block names the part of the Fetch
+// standard it follows by its anchor on https://fetch.spec.whatwg.org/: #http-requests and
+// #http-responses (the CORS protocol's headers), #methods (method normalization),
+// #extract-header-list-values (header lists), and #cors-preflight-fetch (the checks a browser
+// runs on our preflight answers, which the server-side decision mirrors).
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -29,7 +31,7 @@ function preflight(origin: string, requestMethod: string, requestHeaders?: strin
   return { method: 'OPTIONS', origin, requestMethod, requestHeaders: requestHeaders ?? null };
 }
 
-describe('§3.2.2 what a preflight is', () => {
+describe('#http-requests: what a preflight is', () => {
   it('an OPTIONS request with Origin and Access-Control-Request-Method is a preflight', () => {
     const d = decideSync({}, preflight(APP, 'PUT'));
     assert.equal(d.kind, 'preflight');
@@ -54,7 +56,7 @@ describe('§3.2.2 what a preflight is', () => {
   });
 });
 
-describe('§3.2.3 the answer to an allowed origin', () => {
+describe('#http-responses: the answer to an allowed origin', () => {
   it('echoes the one request origin that matched a list (single-origin rule, pitfall 2)', () => {
     const options = { origin: ['https://a.example', APP, 'https://b.example'] };
     assert.equal(
@@ -119,7 +121,7 @@ describe('§3.2.3 the answer to an allowed origin', () => {
   });
 });
 
-describe('§3.2.3 the answer to a disallowed origin has no CORS headers', () => {
+describe('#http-responses: the answer to a disallowed origin has no CORS headers', () => {
   it('an actual request from another origin gets no Access-Control-* header but Vary: Origin', () => {
     const d = decideSync(
       { origin: APP, credentials: true, exposedHeaders: ['X-A'] },
@@ -149,7 +151,7 @@ describe('§3.2.3 the answer to a disallowed origin has no CORS headers', () => 
   });
 });
 
-describe('§2.2.1 methods: case-sensitive except the six the standard normalizes', () => {
+describe('#methods: case-sensitive except the six the standard normalizes', () => {
   it('normalizes the six in the configuration: methods: "get,put" allows PUT', () => {
     const d = decideSync({ origin: APP, methods: 'get,put' }, preflight(APP, 'PUT'));
     assert.equal(d.allowed, true);
@@ -164,12 +166,12 @@ describe('§2.2.1 methods: case-sensitive except the six the standard normalizes
     assert.equal(lower.reason, 'method-not-allowed');
   });
 
-  it('§4.8: safelisted methods pass the preflight method check without being listed', () => {
+  it('#cors-preflight-fetch: safelisted methods pass the preflight method check without being listed', () => {
     const d = decideSync({ origin: APP, methods: ['PUT'] }, preflight(APP, 'POST', 'x-custom'));
     assert.equal(d.allowed, true);
   });
 
-  it('§4.8: a refused method still gets the configured lists, so the browser names the method', () => {
+  it('#cors-preflight-fetch: a refused method still gets the configured lists, so the browser names the method', () => {
     const d = decideSync({ origin: APP, methods: ['PUT'] }, preflight(APP, 'DELETE'));
     assert.equal(d.allowed, false);
     assert.equal(d.reason, 'method-not-allowed');
@@ -178,7 +180,7 @@ describe('§2.2.1 methods: case-sensitive except the six the standard normalizes
     assert.equal(h['access-control-allow-methods'], 'PUT');
   });
 
-  it("§4.8: '*' allows any method without credentials", () => {
+  it("#cors-preflight-fetch: '*' allows any method without credentials", () => {
     assert.equal(decideSync({ methods: '*' }, preflight(APP, 'PURGE')).allowed, true);
   });
 
@@ -189,7 +191,7 @@ describe('§2.2.1 methods: case-sensitive except the six the standard normalizes
   });
 });
 
-describe('§3.2.2 Access-Control-Request-Headers is a header list', () => {
+describe('#extract-header-list-values: Access-Control-Request-Headers is a header list', () => {
   it('reflects the requested names, lower-cased and re-joined, when allowedHeaders is unset (cors default)', () => {
     const d = decideSync({ origin: APP }, preflight(APP, 'PUT', 'Content-Type, X-Api-Key'));
     assert.equal(headersOf(d)['access-control-allow-headers'], 'content-type,x-api-key');
@@ -218,7 +220,7 @@ describe('§3.2.2 Access-Control-Request-Headers is a header list', () => {
     assert.equal(headersOf(d)['access-control-allow-headers'], 'Content-Type');
   });
 
-  it("§4.8: '*' covers every name but Authorization, which must be listed", () => {
+  it("#cors-preflight-fetch: '*' covers every name but Authorization, which must be listed", () => {
     assert.equal(decideSync({ allowedHeaders: '*' }, preflight(APP, 'PUT', 'x-a,x-b')).allowed, true);
     assert.equal(
       decideSync({ allowedHeaders: '*' }, preflight(APP, 'PUT', 'authorization')).reason,

@@ -12,13 +12,24 @@ export const ACEH = 'Access-Control-Expose-Headers';
 export const ACMA = 'Access-Control-Max-Age';
 export const ACAPN = 'Access-Control-Allow-Private-Network';
 
-/** What an allowed origin gets: the actual-response decision and the preflight header list. */
+/**
+ * What a policy answers one origin with. An allowed origin and a refused one have the same shape, so
+ * that one map lookup finds either and an actual request needs nothing more than `actual`.
+ */
 export interface OriginAnswers {
   readonly actual: Decision;
-  /** Preflight headers granting origin, credentials, methods, static allowed headers and max-age. */
-  readonly preflightHeaders: readonly string[];
-  /** The whole allowed-preflight decision when nothing in it depends on the request's headers. */
+  /**
+   * Allowed: the preflight decision when nothing in it depends on the request's headers.
+   * Refused: the refusal of any preflight.
+   */
   readonly preflight: Decision;
+  /** Preflight headers granting origin, credentials, methods, static allowed headers and max-age; null when refused. */
+  readonly preflightHeaders: readonly string[] | null;
+  /**
+   * Allowed preflights by the raw Access-Control-Request-Headers value they answered (for a method the
+   * configuration lists): browsers repeat the same few values, so a repeat is one lookup. Filled on demand.
+   */
+  granted: Map<string, Decision> | null;
 }
 
 export function decision(
@@ -39,7 +50,7 @@ export class AnswerBuilder {
   readonly preflightStatus: number;
   private readonly actualTail: readonly string[];
   private readonly preflightTail: readonly string[];
-  private readonly denied = new Map<string, Decision>();
+  private readonly refusals = new Map<DenialReason, OriginAnswers>();
 
   constructor(readonly config: ResolvedConfig) {
     const originDependent = config.origin.type !== 'any' && config.origin.type !== 'disabled';
@@ -73,7 +84,6 @@ export class AnswerBuilder {
     const preflightHeaders = Object.freeze([ACAO, allowOrigin, ...this.preflightTail]);
     return {
       actual: decision('actual', true, null, [ACAO, allowOrigin, ...this.actualTail], this.varyActual, 0),
-      preflightHeaders,
       preflight: decision(
         'preflight',
         true,
@@ -82,21 +92,36 @@ export class AnswerBuilder {
         this.varyPreflight,
         this.preflightStatus,
       ),
+      preflightHeaders,
+      granted: null,
     };
   }
 
-  /** A refusal without any CORS header (shared, frozen). */
-  deniedDecision(kind: Decision['kind'], reason: DenialReason): Decision {
-    const key = `${kind}:${reason}`;
-    let d = this.denied.get(key);
-    if (d === undefined) {
+  /** The answers refusing for `reason`: no CORS header at all (shared, frozen decisions). */
+  refusal(reason: DenialReason): OriginAnswers {
+    let answers = this.refusals.get(reason);
+    if (answers === undefined) {
       const disabled = reason === 'disabled';
-      d =
-        kind === 'actual'
-          ? decision('actual', false, reason, [], disabled ? null : this.varyActual, 0)
-          : decision('preflight', false, reason, [], this.varyPreflight, disabled ? 0 : this.preflightStatus);
-      this.denied.set(key, d);
+      answers = {
+        actual: decision('actual', false, reason, [], disabled ? null : this.varyActual, 0),
+        preflight: decision(
+          'preflight',
+          false,
+          reason,
+          [],
+          this.varyPreflight,
+          disabled ? 0 : this.preflightStatus,
+        ),
+        preflightHeaders: null,
+        granted: null,
+      };
+      this.refusals.set(reason, answers);
     }
-    return d;
+    return answers;
+  }
+
+  /** A refused preflight (shared, frozen). */
+  deniedPreflight(reason: DenialReason): Decision {
+    return this.refusal(reason).preflight;
   }
 }

@@ -2,7 +2,7 @@
 // Follows the CORS protocol of the Fetch standard (#http-cors-protocol), server side.
 
 import { parseTokenList, REQUEST_LIST_LIMITS } from '../spec/header-list.js';
-import { parseSerializedOrigin } from '../spec/origin-syntax.js';
+import { MAX_ORIGIN_LENGTH, parseSerializedOrigin } from '../spec/origin-syntax.js';
 import { isToken } from '../spec/tokens.js';
 import { ACAH, ACAPN, AnswerBuilder, decision, type OriginAnswers } from './answers.js';
 import { firstDisallowedHeader, methodAllowed } from './checks.js';
@@ -15,6 +15,7 @@ import type {
   CorsProblem,
   CorsRequest,
   Decision,
+  DecisionReport,
   DenialReason,
   HeaderReader,
   OriginResult,
@@ -42,8 +43,26 @@ export interface Policy {
   ): Decision | Promise<Decision>;
 }
 
-/** Allowed-origin answers beyond the configured exact origins are cached up to this many origins. */
+/** Verdicts on origins beyond the configured exact ones are cached up to this many origins. */
 const MAX_CACHED_ORIGINS = 1000;
+/** Parsed Access-Control-Request-Headers values are cached up to this many distinct values... */
+const MAX_CACHED_HEADER_LISTS = 500;
+/** ...each at most this long (browsers send short lists; long ones are parsed every time). */
+const MAX_CACHED_HEADER_LIST_LENGTH = 512;
+/** Allowed preflight decisions kept per origin, by request headers. */
+const MAX_GRANTED_PER_ORIGIN = 32;
+
+/** An Access-Control-Request-Headers value, parsed and checked against the configuration. */
+interface RequestedHeaders {
+  /** Lower-case names, in the order sent. */
+  readonly names: readonly string[];
+  /** `names` joined with commas: what a reflecting policy answers. */
+  readonly list: string;
+  /** The first name the configuration does not allow, or null. */
+  readonly disallowed: string | null;
+}
+
+const NO_HEADERS: RequestedHeaders = Object.freeze({ names: Object.freeze([]), list: '', disallowed: null });
 
 /** Compiles options into a policy. Throws CorsConfigError listing every problem when they can never work. */
 export function createPolicy(options?: CorsOptions): Policy {
@@ -62,10 +81,16 @@ export function createPolicy(options?: CorsOptions): Policy {
 class CompiledPolicy implements Policy {
   readonly async: boolean;
   private readonly build: AnswerBuilder;
-  private readonly any: OriginAnswers | null;
-  private readonly exact = new Map<string, OriginAnswers>();
-  private readonly cache = new Map<string, OriginAnswers>();
+  /** The answers to every request whatever its origin (`'*'` or CORS disabled), or null. */
+  private readonly fixed: OriginAnswers | null;
+  private readonly noOrigin: OriginAnswers;
+  /** Configured exact origins; they are never evicted from `known`. */
+  private readonly exact: readonly [string, OriginAnswers][];
+  /** Answers by request origin: the exact origins plus cached verdicts on others. */
+  private readonly known = new Map<string, OriginAnswers>();
+  private readonly headerLists = new Map<string, RequestedHeaders | null>();
   private readonly matcher: OriginMatcher | null;
+  private readonly hook: ((report: DecisionReport) => void) | null;
 
   constructor(
     readonly config: ResolvedConfig,
@@ -74,12 +99,23 @@ class CompiledPolicy implements Policy {
   ) {
     const mode = config.origin;
     this.async = mode.type === 'function';
-    this.build = new AnswerBuilder(config);
-    this.any = mode.type === 'any' ? this.build.forOrigin('*') : null;
+    this.hook = config.onDecision;
+    const build = new AnswerBuilder(config);
+    this.build = build;
+    this.fixed =
+      mode.type === 'any'
+        ? build.forOrigin('*')
+        : mode.type === 'disabled'
+          ? build.refusal('disabled')
+          : null;
+    this.noOrigin = build.refusal('no-origin');
     this.matcher = mode.type === 'rules' ? compileOriginMatcher(mode.rules) : null;
+    const exact: [string, OriginAnswers][] = [];
     if (this.matcher !== null)
-      for (const origin of this.matcher.exact) this.exact.set(origin, this.build.forOrigin(origin));
-    if (config.allowNullOrigin) this.exact.set('null', this.build.forOrigin('null'));
+      for (const origin of this.matcher.exact) exact.push([origin, build.forOrigin(origin)]);
+    if (config.allowNullOrigin) exact.push(['null', build.forOrigin('null')]);
+    this.exact = exact;
+    for (const [origin, answers] of exact) this.known.set(origin, answers);
   }
 
   decide(request: CorsRequest): Decision | Promise<Decision> {
@@ -92,41 +128,56 @@ class CompiledPolicy implements Policy {
     request: R,
     header: HeaderReader<R>,
   ): Decision | Promise<Decision> {
+    // The common case, kept small so that it inlines: an origin whose answers are known, no hook.
+    if (this.hook === null) {
+      const answers = this.fixed ?? (origin ? this.known.get(origin) : this.noOrigin);
+      if (answers !== undefined) {
+        if (method !== 'OPTIONS' || !origin) return answers.actual;
+        const requestMethod = header(request, 'access-control-request-method');
+        if (requestMethod === undefined || requestMethod === null) return answers.actual;
+        if (answers.preflightHeaders === null) return answers.preflight;
+        return this.preflight(answers, requestMethod, request, header);
+      }
+    }
+    return this.decideInFull(method, origin, request, header);
+  }
+
+  private decideInFull<R>(
+    method: string,
+    origin: string | null | undefined,
+    request: R,
+    header: HeaderReader<R>,
+  ): Decision | Promise<Decision> {
     // A CORS-preflight request is an OPTIONS request with Origin and Access-Control-Request-Method (Fetch #http-requests).
     const requestMethod =
       method === 'OPTIONS' && origin ? header(request, 'access-control-request-method') : undefined;
-    const preflight = requestMethod !== undefined && requestMethod !== null;
-    const kind = preflight ? 'preflight' : 'actual';
-    const type = this.config.origin.type;
-    if (type === 'disabled')
-      return this.finish(this.build.deniedDecision(kind, 'disabled'), method, origin, request, header);
+    let answers: OriginAnswers | Promise<OriginAnswers>;
+    if (this.fixed !== null) answers = this.fixed;
+    else if (!origin) answers = this.noOrigin;
+    else answers = this.known.get(origin) ?? this.lookUp(origin);
 
-    let answers: OriginAnswers | DenialReason | Promise<OriginAnswers | DenialReason>;
-    if (this.any !== null) answers = this.any;
-    else if (!origin) answers = 'no-origin';
-    else answers = this.exact.get(origin) ?? this.lookUp(origin);
-
-    if (answers instanceof Promise) {
-      return answers.then((a) => this.conclude(a, preflight, requestMethod, method, origin, request, header));
+    if (this.async && answers instanceof Promise) {
+      return answers.then((a) => this.conclude(a, requestMethod, method, origin, request, header));
     }
-    return this.conclude(answers, preflight, requestMethod, method, origin, request, header);
+    return this.conclude(answers as OriginAnswers, requestMethod, method, origin, request, header);
   }
 
   private conclude<R>(
-    answers: OriginAnswers | DenialReason,
-    preflight: boolean,
+    answers: OriginAnswers,
     requestMethod: string | null | undefined,
     method: string,
     origin: string | null | undefined,
     request: R,
     header: HeaderReader<R>,
   ): Decision {
-    let result: Decision;
-    if (typeof answers === 'string')
-      result = this.build.deniedDecision(preflight ? 'preflight' : 'actual', answers);
-    else if (!preflight) result = answers.actual;
-    else result = this.preflight(answers, requestMethod!, request, header);
-    return this.finish(result, method, origin, request, header);
+    const result =
+      requestMethod === undefined || requestMethod === null
+        ? answers.actual
+        : answers.preflightHeaders === null
+          ? answers.preflight
+          : this.preflight(answers, requestMethod, request, header);
+    if (this.hook !== null && origin) this.report(this.hook, result, method, origin, request, header);
+    return result;
   }
 
   /** Checks the preflight's method and headers; grants the configured lists either way, so that the browser names what is missing. */
@@ -136,53 +187,98 @@ class CompiledPolicy implements Policy {
     request: R,
     header: HeaderReader<R>,
   ): Decision {
+    const config = this.config;
     const build = this.build;
-    if (!isToken(requestMethod)) return build.deniedDecision('preflight', 'malformed-request-method');
-    const rawHeaders = header(request, 'access-control-request-headers');
-    const parsed = rawHeaders ? parseTokenList(rawHeaders, REQUEST_LIST_LIMITS, true) : null;
-    if (parsed !== null && !parsed.ok) return build.deniedDecision('preflight', 'malformed-request-headers');
-    const names = parsed === null ? [] : parsed.items;
+    const raw = header(request, 'access-control-request-headers') || '';
+    // Configured methods are tokens, so a member needs no token check.
+    const listed = config.methods.members.has(requestMethod);
+    const granted = listed && !config.privateNetwork ? answers.granted : null;
+    if (granted !== null) {
+      const known = granted.get(raw);
+      if (known !== undefined) return known;
+    }
+    const methodOk = listed || (isToken(requestMethod) && methodAllowed(config, requestMethod));
+    if (!methodOk && !isToken(requestMethod)) return build.deniedPreflight('malformed-request-method');
+    const requested = raw === '' ? NO_HEADERS : this.requestedHeaders(raw);
+    if (requested === null) return build.deniedPreflight('malformed-request-headers');
 
-    let reason: DenialReason | null = null;
-    if (!methodAllowed(this.config, requestMethod)) reason = 'method-not-allowed';
-    else if (firstDisallowedHeader(this.config, names) !== null) reason = 'header-not-allowed';
-
-    const reflect = this.config.allowedHeaders === null && names.length > 0;
+    const reason: DenialReason | null = !methodOk
+      ? 'method-not-allowed'
+      : requested.disallowed !== null
+        ? 'header-not-allowed'
+        : null;
+    const reflect = config.allowedHeaders === null && requested.names.length > 0;
     const privateNetwork =
-      this.config.privateNetwork && header(request, 'access-control-request-private-network') === 'true';
-    if (reason === null && !reflect && !privateNetwork) return answers.preflight;
-    const headers = [...answers.preflightHeaders];
-    if (reflect) headers.push(ACAH, names.join(','));
+      config.privateNetwork && header(request, 'access-control-request-private-network') === 'true';
+    const headers = [...answers.preflightHeaders!];
+    if (reflect) headers.push(ACAH, requested.list);
     if (privateNetwork) headers.push(ACAPN, 'true');
-    return decision(
-      'preflight',
-      reason === null,
-      reason,
-      headers,
-      build.varyPreflight,
-      build.preflightStatus,
+    const result =
+      reason === null && !reflect && !privateNetwork
+        ? answers.preflight
+        : decision('preflight', reason === null, reason, headers, build.varyPreflight, build.preflightStatus);
+    if (listed && reason === null && !config.privateNetwork && raw.length <= MAX_CACHED_HEADER_LIST_LENGTH) {
+      answers.granted ??= new Map();
+      if (answers.granted.size >= MAX_GRANTED_PER_ORIGIN) answers.granted.clear();
+      answers.granted.set(raw, result);
+    }
+    return result;
+  }
+
+  /** Parses and checks an Access-Control-Request-Headers value; null when malformed. Short values are cached. */
+  private requestedHeaders(raw: string): RequestedHeaders | null {
+    const cacheable = raw.length <= MAX_CACHED_HEADER_LIST_LENGTH;
+    if (cacheable) {
+      const cached = this.headerLists.get(raw);
+      if (cached !== undefined) return cached;
+    }
+    const parsed = parseTokenList(raw, REQUEST_LIST_LIMITS, true);
+    let result: RequestedHeaders | null = null;
+    if (parsed.ok) {
+      const names = Object.freeze(parsed.items);
+      result =
+        names.length === 0
+          ? NO_HEADERS
+          : Object.freeze({
+              names,
+              list: names.join(','),
+              disallowed: firstDisallowedHeader(this.config, names),
+            });
+    }
+    if (cacheable) {
+      if (this.headerLists.size >= MAX_CACHED_HEADER_LISTS) this.headerLists.clear();
+      this.headerLists.set(raw, result);
+    }
+    return result;
+  }
+
+  /** Decides for an origin not in `known` yet. Verdicts that depend only on the origin are remembered. */
+  private lookUp(origin: string): OriginAnswers | Promise<OriginAnswers> {
+    const build = this.build;
+    if (origin === 'null') return build.refusal('null-origin');
+    // Only a well-formed serialized origin is matched, reflected or shown to an origin function.
+    if (parseSerializedOrigin(origin) === null) {
+      // Values too long to be origins are not worth a cache slot.
+      return origin.length > MAX_ORIGIN_LENGTH
+        ? build.refusal('malformed-origin')
+        : this.remember(origin, build.refusal('malformed-origin'));
+    }
+    const mode = this.config.origin;
+    if (mode.type === 'reflect') return this.remember(origin, build.forOrigin(origin));
+    // An origin function is asked every time: its answer may change.
+    if (mode.type === 'function')
+      return callOriginFunction(mode.fn, origin).then((result) => this.fromFunction(result, origin));
+    return this.remember(
+      origin,
+      this.matcher!.matches(origin) ? build.forOrigin(origin) : build.refusal('origin-not-allowed'),
     );
   }
 
-  private lookUp(origin: string): OriginAnswers | DenialReason | Promise<OriginAnswers | DenialReason> {
-    const mode = this.config.origin;
-    // An origin function is asked every time (its answer may change); other modes decide once per origin.
-    if (mode.type !== 'function') {
-      const cached = this.cache.get(origin);
-      if (cached !== undefined) return cached;
-    }
-    if (origin === 'null') return 'null-origin';
-    // Only a well-formed serialized origin is matched, reflected or shown to an origin function.
-    if (parseSerializedOrigin(origin) === null) return 'malformed-origin';
-    if (mode.type === 'reflect') return this.remember(origin);
-    if (mode.type === 'function')
-      return callOriginFunction(mode.fn, origin).then((result) => this.fromFunction(result, origin));
-    return this.matcher!.matches(origin) ? this.remember(origin) : 'origin-not-allowed';
-  }
-
-  private fromFunction(result: OriginResult, origin: string): OriginAnswers | DenialReason {
-    if (result === true) return this.remember(origin);
-    if (result === false || result === null || result === undefined) return 'origin-not-allowed';
+  private fromFunction(result: OriginResult, origin: string): OriginAnswers {
+    const build = this.build;
+    if (result === true) return this.allowedByFunction(origin);
+    if (result === false || result === null || result === undefined)
+      return build.refusal('origin-not-allowed');
     if (result === '*') {
       if (this.config.credentials) {
         throw new CorsConfigError([
@@ -197,47 +293,52 @@ class CompiledPolicy implements Policy {
           },
         ]);
       }
-      return this.anyAnswers();
+      this.anyAnswers ??= build.forOrigin('*');
+      return this.anyAnswers;
     }
     return matcherForResult(result, this.config.credentials, this.warn).matches(origin)
-      ? this.remember(origin)
-      : 'origin-not-allowed';
+      ? this.allowedByFunction(origin)
+      : build.refusal('origin-not-allowed');
   }
 
-  private anyAnswersCache: OriginAnswers | null = null;
-  private anyAnswers(): OriginAnswers {
-    this.anyAnswersCache ??= this.build.forOrigin('*');
-    return this.anyAnswersCache;
-  }
+  private anyAnswers: OriginAnswers | null = null;
+  /** Answers for origins a function allowed, built once per origin (the function is still asked every time). */
+  private readonly functionAllowed = new Map<string, OriginAnswers>();
 
-  /** Answers for an allowed origin, kept in a bounded cache: origins are chosen by whoever sends the request. */
-  private remember(origin: string): OriginAnswers {
-    let answers = this.cache.get(origin);
+  private allowedByFunction(origin: string): OriginAnswers {
+    let answers = this.functionAllowed.get(origin);
     if (answers === undefined) {
-      if (this.cache.size >= MAX_CACHED_ORIGINS) this.cache.clear();
+      if (this.functionAllowed.size >= MAX_CACHED_ORIGINS) this.functionAllowed.clear();
       answers = this.build.forOrigin(origin);
-      this.cache.set(origin, answers);
+      this.functionAllowed.set(origin, answers);
     }
     return answers;
   }
 
-  private finish<R>(
+  /** Caches a verdict; the cache is bounded because origins are chosen by whoever sends the request. */
+  private remember(origin: string, answers: OriginAnswers): OriginAnswers {
+    const known = this.known;
+    if (known.size >= this.exact.length + MAX_CACHED_ORIGINS) {
+      known.clear();
+      for (const [exactOrigin, exactAnswers] of this.exact) known.set(exactOrigin, exactAnswers);
+    }
+    known.set(origin, answers);
+    return answers;
+  }
+
+  private report<R>(
+    hook: (report: DecisionReport) => void,
     result: Decision,
     method: string,
-    origin: string | null | undefined,
+    origin: string,
     request: R,
     header: HeaderReader<R>,
-  ): Decision {
-    const hook = this.config.onDecision;
-    if (hook !== null && origin) {
-      const requestMethod =
-        result.kind === 'preflight' ? (header(request, 'access-control-request-method') ?? null) : null;
-      const requestHeaders =
-        result.kind === 'preflight' ? (header(request, 'access-control-request-headers') ?? null) : null;
-      const facts = { method, origin, requestMethod, requestHeaders };
-      hook({ ...result, ...facts, message: explainDecision(this.config, result, facts) });
-    }
-    return result;
+  ): void {
+    const preflight = result.kind === 'preflight';
+    const requestMethod = preflight ? (header(request, 'access-control-request-method') ?? null) : null;
+    const requestHeaders = preflight ? (header(request, 'access-control-request-headers') ?? null) : null;
+    const facts = { method, origin, requestMethod, requestHeaders };
+    hook({ ...result, ...facts, message: explainDecision(this.config, result, facts) });
   }
 }
 

@@ -29,8 +29,10 @@ function readHeader(req: IncomingMessage, name: string): string | undefined {
 export function applyDecision(d: Decision, res: ServerResponse, next: NextFunction | undefined): void {
   const headers = d.headers;
   for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
-  if (d.vary !== null) {
-    const merged = mergeVary(res.getHeader('Vary'), d.vary);
+  const vary = d.vary;
+  if (vary !== null) {
+    const existing = res.getHeader('Vary');
+    const merged = existing === undefined ? vary : mergeVary(existing, vary);
     if (merged !== null) res.setHeader('Vary', merged);
   }
   if (d.status !== 0) {
@@ -66,13 +68,13 @@ function run(
     fail(err, res, next);
     return;
   }
-  if (d instanceof Promise) {
+  if (policy.async && d instanceof Promise) {
     d.then(
       (decided) => applyDecision(decided, res, next),
       (err: unknown) => fail(err, res, next),
     );
   } else {
-    applyDecision(d, res, next);
+    applyDecision(d as Decision, res, next);
   }
 }
 

@@ -1,6 +1,7 @@
 // Shared measuring machinery for the in-process benchmarks: mock and real responses, a timing loop
 // per contestant, and interleaved rounds reported as medians.
 
+import { spawnSync } from 'node:child_process';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 
@@ -282,4 +283,26 @@ export function table(rows: readonly (readonly string[])[]): string {
 
 export function mark(ok: boolean): string {
   return ok ? 'met' : 'MISSED';
+}
+
+/**
+ * The response kind this process measures. Without BENCH_RESPONSES, runs the calling script once per
+ * kind, each in its own process, and returns null: in one process, the middlewares' shared functions
+ * would see both response classes and turn polymorphic, which costs corsica (whose code is shared)
+ * more than the floors (whose closures differ per run) and says nothing about a real server.
+ */
+export function responseKindOrFork(script: string): ResponseKind | null {
+  const wanted = process.env.BENCH_RESPONSES;
+  if (wanted === 'mock') return mockResponses;
+  if (wanted === 'real') return realResponses;
+  if (wanted !== undefined && wanted !== '')
+    throw new Error(`BENCH_RESPONSES must be mock or real, got ${wanted}`);
+  for (const kind of ['mock', 'real']) {
+    const child = spawnSync(process.execPath, ['--import', 'tsx', script], {
+      stdio: 'inherit',
+      env: { ...process.env, BENCH_RESPONSES: kind },
+    });
+    if (child.status !== 0) process.exitCode = child.status ?? 1;
+  }
+  return null;
 }

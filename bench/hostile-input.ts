@@ -9,6 +9,7 @@
 // reach a middleware only on such servers (or behind a proxy that joins headers); the 8 KiB rows are
 // what any server can receive.
 
+import { fileURLToPath } from 'node:url';
 import { cors as corsica } from '../src/adapters/node/index.js';
 import { createPolicy } from '../src/policy/policy.js';
 import type { CorsOptions } from '../src/policy/types.js';
@@ -23,7 +24,7 @@ import {
   mockResponses,
   type RequestSpec,
   type ResponseKind,
-  realResponses,
+  responseKindOrFork,
   table,
 } from './harness.js';
 import { ALLOWED_ORIGIN, corsPackage, LIST_CONFIG } from './scenarios.js';
@@ -90,8 +91,9 @@ function corsEcho(mw: Middleware, spec: RequestSpec): string {
 }
 
 const options = measureOptions({ rounds: 9, roundMs: 25, warmupMs: 200 });
-const kinds: ResponseKind[] =
-  process.env.BENCH_RESPONSES === 'mock' ? [mockResponses] : [mockResponses, realResponses];
+const kind = responseKindOrFork(fileURLToPath(import.meta.url));
+if (kind === null) process.exit();
+const kinds: ResponseKind[] = [kind];
 console.log(
   `hostile input: node ${process.version}, ${options.rounds} interleaved rounds of ~${options.roundMs} ms, medians, µs per request`,
 );

@@ -102,8 +102,20 @@ function policyFor(options: CorsOptions | undefined | null): Policy {
 export function cors(options?: CorsOptions | OptionsDelegate): CorsMiddleware {
   if (typeof options !== 'function') {
     const policy = createPolicy(options);
+    if (policy.async) {
+      return function corsicaAsync(req, res, next) {
+        run(policy, req, res, next);
+      };
+    }
     return function corsica(req, res, next) {
-      run(policy, req, res, next);
+      let d: Decision;
+      try {
+        d = policy.decideFor(req.method ?? 'GET', req.headers.origin, req, readHeader) as Decision;
+      } catch (err) {
+        fail(err, res, next);
+        return;
+      }
+      applyDecision(d, res, next);
     };
   }
   const delegate = options;

@@ -6,7 +6,7 @@
 // It reports its port to the parent over IPC and exits when the parent disconnects.
 
 import { createServer } from 'node:http';
-import { cors } from '../src/adapters/node/index.js';
+import { cors } from 'corsica/node';
 import type { Middleware } from './harness.js';
 import { LIST_CONFIG, listFloor } from './scenarios.js';
 

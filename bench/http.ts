@@ -3,7 +3,7 @@
 // (Origin: an allowed origin). Runs alternate (hand, corsica, hand, corsica, ...) and the medians
 // are compared.
 //
-//   npx tsx bench/http.ts
+//   npm run build && npx tsx bench/http.ts
 //   BENCH_SECONDS=10 BENCH_WARMUP_SECONDS=2 BENCH_PAIRS=3 BENCH_CONNECTIONS=50 npx tsx bench/http.ts
 //
 // Goal (from the issue): corsica serves at least 97% of the hand-written server's requests per second.

@@ -1,7 +1,7 @@
 // In-process cost of one middleware call: corsica/node against `cors` and against a hand-written
 // floor, same configuration, same request and response objects, interleaved rounds, medians.
 //
-//   npx tsx bench/middleware.ts            (BENCH_ROUNDS, BENCH_ROUND_MS, BENCH_WARMUP_MS to tune)
+//   npm run build && npx tsx bench/middleware.ts            (BENCH_ROUNDS, BENCH_ROUND_MS, BENCH_WARMUP_MS to tune)
 //
 // Goals (from the issue): corsica / floor <= 1.15 and cors / corsica >= 2 on a simple allowed request,
 // an allowed preflight and a denied request, for one configuration (the list scenario), on the mock
@@ -10,7 +10,7 @@
 
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { cors as corsica } from '../src/adapters/node/index.js';
+import { cors as corsica } from 'corsica/node';
 import {
   checksum,
   type Measured,

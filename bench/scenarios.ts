@@ -6,7 +6,7 @@
 // corsica's generality and nothing else.
 
 import cors, { type CorsOptions as CorsPackageOptions } from 'cors';
-import type { CorsOptions } from '../src/policy/types.js';
+import type { CorsOptions } from 'corsica';
 import type { Middleware, RequestSpec } from './harness.js';
 
 /** The `cors` package with the same options (the configurations here use only its vocabulary). */

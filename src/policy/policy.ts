@@ -56,13 +56,11 @@ const MAX_GRANTED_PER_ORIGIN = 32;
 interface RequestedHeaders {
   /** Lower-case names, in the order sent. */
   readonly names: readonly string[];
-  /** `names` joined with commas: what a reflecting policy answers. */
-  readonly list: string;
   /** The first name the configuration does not allow, or null. */
   readonly disallowed: string | null;
 }
 
-const NO_HEADERS: RequestedHeaders = Object.freeze({ names: Object.freeze([]), list: '', disallowed: null });
+const NO_HEADERS: RequestedHeaders = Object.freeze({ names: Object.freeze([]), disallowed: null });
 
 /** Compiles options into a policy. Throws CorsConfigError listing every problem when they can never work. */
 export function createPolicy(options?: CorsOptions): Policy {
@@ -210,13 +208,20 @@ class CompiledPolicy implements Policy {
     const reflect = config.allowedHeaders === null && requested.names.length > 0;
     const privateNetwork =
       config.privateNetwork && header(request, 'access-control-request-private-network') === 'true';
-    const headers = [...answers.preflightHeaders!];
-    if (reflect) headers.push(ACAH, requested.list);
-    if (privateNetwork) headers.push(ACAPN, 'true');
-    const result =
-      reason === null && !reflect && !privateNetwork
-        ? answers.preflight
-        : decision('preflight', reason === null, reason, headers, build.varyPreflight, build.preflightStatus);
+    let result = answers.preflight;
+    if (reason !== null || reflect || privateNetwork) {
+      const headers = [...answers.preflightHeaders!];
+      if (reflect) headers.push(ACAH, requested.names.join(','));
+      if (privateNetwork) headers.push(ACAPN, 'true');
+      result = decision(
+        'preflight',
+        reason === null,
+        reason,
+        headers,
+        build.varyPreflight,
+        build.preflightStatus,
+      );
+    }
     if (listed && reason === null && !config.privateNetwork && raw.length <= MAX_CACHED_HEADER_LIST_LENGTH) {
       answers.granted ??= new Map();
       if (answers.granted.size >= MAX_GRANTED_PER_ORIGIN) answers.granted.clear();
@@ -239,11 +244,7 @@ class CompiledPolicy implements Policy {
       result =
         names.length === 0
           ? NO_HEADERS
-          : Object.freeze({
-              names,
-              list: names.join(','),
-              disallowed: firstDisallowedHeader(this.config, names),
-            });
+          : Object.freeze({ names, disallowed: firstDisallowedHeader(this.config, names) });
     }
     if (cacheable) {
       if (this.headerLists.size >= MAX_CACHED_HEADER_LISTS) this.headerLists.clear();

@@ -59,6 +59,12 @@ describe('peer advisories', () => {
     assert.deepEqual(commas, { ok: false, error: 'too-many-empty-items', position: 16 });
     const spaces = parseTokenList(`a,${' '.repeat(8000)}b`, REQUEST_LIST_LIMITS, true);
     assert.deepEqual(spaces, { ok: false, error: 'too-much-whitespace', position: 4 });
+    // A thousand short names are valid syntax; the item cap stops them after the 128th.
+    const names = (count: number) => Array.from({ length: count }, (_, i) => `x${i}`).join(',');
+    const capped = parseTokenList(names(1000), REQUEST_LIST_LIMITS, true);
+    assert.deepEqual(capped, { ok: false, error: 'too-many-items', position: names(128).length + 1 });
+    const atCap = parseTokenList(names(128), REQUEST_LIST_LIMITS, true);
+    assert.ok(atCap.ok && atCap.items.length === 128, 'the 128th name is still accepted');
     const d = createPolicy().decide({
       method: 'OPTIONS',
       origin: 'https://a.example',

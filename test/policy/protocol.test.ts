@@ -434,6 +434,15 @@ describe('onDecision tells the server owner why', () => {
     );
   });
 
+  it('says when a header list names more headers than any browser sends', () => {
+    const list = Array.from({ length: 200 }, (_, i) => `x-h${i}`).join(',');
+    const [message] = reports({ origin: [APP] }, [preflight(APP, 'PUT', list)]);
+    assert.match(
+      message ?? '',
+      /Access-Control-Request-Headers cannot be parsed: it names more than 128 headers\.$/,
+    );
+  });
+
   it('reports allowed decisions too, and nothing for requests without Origin', () => {
     assert.deepEqual(reports({ origin: [APP] }, [{ method: 'GET', origin: APP }, { method: 'GET' }]), [
       `Allowed GET from '${APP}'.`,

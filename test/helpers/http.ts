@@ -1,0 +1,65 @@
+// Real servers on real ports for integration tests, and a raw HTTP client that can send what
+// fetch refuses to (duplicate header lines, forbidden request headers, hostile values).
+
+import { once } from 'node:events';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type RequestListener,
+  request,
+  type Server,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Listens on 127.0.0.1, port 0; resolves to the server and its base URL. */
+export async function listen(listener: RequestListener | Server): Promise<{ server: Server; url: string }> {
+  const server = typeof listener === 'function' ? createServer(listener) : listener;
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}` };
+}
+
+/** Closes a server and every connection it still holds. */
+export async function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/**
+ * Sends one request. A header given as an array goes out as several lines, as a proxy might send
+ * it. `agent: false` gives every request its own connection, so no test sees another's socket.
+ */
+export function send(
+  url: string,
+  method: string,
+  headers: Record<string, string | string[]> = {},
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        body += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** The CORS part of a response: every access-control-* header, by lower-case name. */
+export function corsHeadersOf(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith('access-control-') && value !== undefined) out[name] = String(value);
+  }
+  return out;
+}

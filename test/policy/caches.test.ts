@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type CorsRequest, createPolicy, type Decision, type Policy } from '../../src/policy/index.js';
+import { policyForOptions } from '../../src/policy/policy-cache.js';
 
 const APP = 'https://app.example.com';
 
@@ -114,5 +115,42 @@ describe('remembered origin verdicts', () => {
     allow = false;
     assert.equal((await policy.decide({ method: 'GET', origin: APP })).allowed, false);
     assert.equal(calls, 2);
+  });
+});
+
+describe('policies for options given per request (the delegate form)', () => {
+  it('equal options share one compiled policy; different ones do not', () => {
+    const allowed = policyForOptions({ origin: [APP], credentials: true, maxAge: 600 });
+    assert.equal(policyForOptions({ maxAge: 600, credentials: true, origin: [APP] }), allowed);
+    assert.notEqual(policyForOptions({ origin: [APP], credentials: true, maxAge: 60 }), allowed);
+    assert.notEqual(
+      policyForOptions({ origin: [APP, 'https://b.example'], credentials: true, maxAge: 600 }),
+      allowed,
+    );
+    assert.equal(policyForOptions({ origin: false }), policyForOptions({ origin: false }));
+    assert.notEqual(policyForOptions({ origin: false }), policyForOptions({ origin: true }));
+  });
+
+  it('RegExps compare by source and flags, functions by identity', () => {
+    assert.equal(
+      policyForOptions({ origin: /^https:\/\/a\.example$/ }),
+      policyForOptions({ origin: /^https:\/\/a\.example$/ }),
+    );
+    assert.notEqual(
+      policyForOptions({ origin: /^https:\/\/a\.example$/ }),
+      policyForOptions({ origin: /^https:\/\/a\.example$/i }),
+    );
+    const check = async (origin: string | undefined) => origin === APP;
+    assert.equal(policyForOptions({ origin: check }), policyForOptions({ origin: check }));
+    assert.notEqual(policyForOptions({ origin: check }), policyForOptions({ origin: async () => true }));
+  });
+
+  it('invalid options still throw every time they are given', () => {
+    for (let i = 0; i < 2; i++) {
+      assert.throws(
+        () => policyForOptions({ origin: '*', credentials: true }),
+        /cannot be used with credentials/,
+      );
+    }
   });
 });

@@ -3,6 +3,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createPolicy, type Policy } from '../../policy/policy.js';
+import { policyForOptions } from '../../policy/policy-cache.js';
 import type { CorsOptions, Decision } from '../../policy/types.js';
 import { mergeVary } from '../../policy/vary.js';
 
@@ -78,26 +79,9 @@ function run(
   }
 }
 
-const delegatedPolicies = new WeakMap<object, Policy>();
-let defaultPolicy: Policy | undefined;
-
-/** Policies for delegated options are compiled once per options object. */
-function policyFor(options: CorsOptions | undefined | null): Policy {
-  if (options === undefined || options === null) {
-    defaultPolicy ??= createPolicy();
-    return defaultPolicy;
-  }
-  let policy = delegatedPolicies.get(options);
-  if (policy === undefined) {
-    policy = createPolicy(options);
-    delegatedPolicies.set(options, policy);
-  }
-  return policy;
-}
-
 /**
  * Creates the middleware. Static options are validated here and throw CorsConfigError at once;
- * options from a delegate are validated per distinct object and their errors go to `next(err)`.
+ * options from a delegate are compiled once per distinct value and their errors go to `next(err)`.
  */
 export function cors(options?: CorsOptions | OptionsDelegate): CorsMiddleware {
   if (typeof options !== 'function') {
@@ -131,7 +115,7 @@ export function cors(options?: CorsOptions | OptionsDelegate): CorsMiddleware {
         }
         let policy: Policy;
         try {
-          policy = policyFor(delegated);
+          policy = policyForOptions(delegated);
         } catch (configError) {
           fail(configError, res, next);
           return;

@@ -3,12 +3,13 @@
 
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
+import { check } from './check.js';
 import { lint, UsageError } from './lint.js';
 
 const program = new Command();
 program
   .name('corsica')
-  .description('Spec-exact CORS: lint a CORS configuration (check, proxy and playground are on their way)')
+  .description('Spec-exact CORS: check what a browser will do with a request, lint a CORS configuration')
   .version('0.1.0')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -22,6 +23,28 @@ program
   .option('--json', 'print the problems as JSON')
   .action(async (file: string, opts: { json?: boolean }) => {
     process.exitCode = await lint(file, opts.json === true);
+  });
+
+program
+  .command('check')
+  .description(
+    'send the requests Chromium would send for a cross-origin fetch and say whether the page gets the response, and why not (exit 0 allowed, 1 blocked, 2 usage or network error)',
+  )
+  .argument('<url>', 'the URL the page fetches')
+  .requiredOption('--origin <origin>', "the page's origin, e.g. https://app.example.com")
+  .option('--method <method>', 'the request method, as the page writes it', 'GET')
+  .option(
+    '--header <header>',
+    "a request header 'Name: value' (repeatable)",
+    (v: string, all: string[]) => [...all, v],
+    [],
+  )
+  .option('--credentials', "send as fetch(url, { credentials: 'include' })")
+  .option('--data <body>', 'a request body (sent as text/plain unless --header sets Content-Type)')
+  .option('--json', 'print one JSON object')
+  .option('--timeout <ms>', 'per request', '10000')
+  .action(async (url: string, opts) => {
+    process.exitCode = await check(url, opts);
   });
 
 try {

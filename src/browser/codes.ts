@@ -1,0 +1,76 @@
+// The failure codes of the browser model (Chromium's CorsError names) and the context a failure
+// is explained in; shared by the messages and the fixes.
+
+/** Chromium's network::mojom::CorsError names (without the k), for the failures the model knows. */
+export type CorsErrorCode =
+  | 'MissingAllowOriginHeader'
+  | 'MultipleAllowOriginValues'
+  | 'InvalidAllowOriginValue'
+  | 'AllowOriginMismatch'
+  | 'WildcardOriginNotAllowed'
+  | 'InvalidAllowCredentials'
+  | 'PreflightMissingAllowOriginHeader'
+  | 'PreflightMultipleAllowOriginValues'
+  | 'PreflightInvalidAllowOriginValue'
+  | 'PreflightAllowOriginMismatch'
+  | 'PreflightWildcardOriginNotAllowed'
+  | 'PreflightInvalidAllowCredentials'
+  | 'PreflightInvalidStatus'
+  | 'PreflightDisallowedRedirect'
+  | 'InvalidAllowMethodsPreflightResponse'
+  | 'InvalidAllowHeadersPreflightResponse'
+  | 'MethodDisallowedByPreflightResponse'
+  | 'HeaderDisallowedByPreflightResponse'
+  | 'RedirectContainsCredentials'
+  | 'CorsDisabledScheme';
+
+/** A failure as the model found it: the code and the value Chromium quotes (its "hint"). */
+export interface CorsFailureCore {
+  readonly code: CorsErrorCode;
+  readonly hint: string;
+}
+
+/** What a request looked like when it failed, for the message and the fix. */
+export interface FailureContext {
+  /** The URL the failing response came from. */
+  readonly url: string;
+  /** The first URL, when redirects happened. */
+  readonly initialUrl: string;
+  /** The origin the request carried (`null` after a redirect taint). */
+  readonly origin: string;
+  readonly method: string;
+  readonly credentialed: boolean;
+  /** `fetch` or `XMLHttpRequest`: some messages differ. */
+  readonly initiator: 'fetch' | 'xhr';
+  /** The status of the failing response, when there was one. */
+  readonly status?: number;
+  /** The request's CORS-unsafe header names (for fixes that list what to allow). */
+  readonly requestHeaders?: readonly string[];
+  /** What the failing preflight response allowed, as sent (for fixes that extend the lists). */
+  readonly allowedMethods?: readonly string[];
+  readonly allowedHeaders?: readonly string[];
+}
+
+const PREFLIGHT_VARIANTS: ReadonlySet<CorsErrorCode> = new Set([
+  'PreflightMissingAllowOriginHeader',
+  'PreflightMultipleAllowOriginValues',
+  'PreflightInvalidAllowOriginValue',
+  'PreflightAllowOriginMismatch',
+  'PreflightWildcardOriginNotAllowed',
+  'PreflightInvalidAllowCredentials',
+  'PreflightInvalidStatus',
+  'PreflightDisallowedRedirect',
+]);
+
+/** The code without its Preflight prefix: the same fault, found on the preflight. */
+export function baseCode(code: CorsErrorCode): string {
+  return PREFLIGHT_VARIANTS.has(code) &&
+    code !== 'PreflightInvalidStatus' &&
+    code !== 'PreflightDisallowedRedirect'
+    ? code.slice('Preflight'.length)
+    : code;
+}
+
+export function isPreflightFailure(code: CorsErrorCode): boolean {
+  return PREFLIGHT_VARIANTS.has(code);
+}

@@ -1,0 +1,214 @@
+// Cause and fix for each CORS failure, written for the person who has to change the server: the
+// corsica option, and the same change for `cors`/Express, @fastify/cors and nginx.
+
+import { baseCode, type CorsFailureCore, type FailureContext } from './codes.js';
+
+export interface Fix {
+  /** One sentence: what to change. */
+  readonly summary: string;
+  /** The corsica options that fix it. */
+  readonly corsica: string;
+  /** The same for the `cors` package with Express. */
+  readonly cors: string;
+  /** The same for @fastify/cors. */
+  readonly fastify: string;
+  /** The same in an nginx server block. */
+  readonly nginx: string;
+}
+
+const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** A fix written as options: the same literal serves corsica, cors and @fastify/cors. */
+function optionsFix(summary: string, options: string, nginx: string): Fix {
+  return {
+    summary,
+    corsica: `app.use(cors({ ${options} }))  // import cors from 'corsica/node'`,
+    cors: `app.use(cors({ ${options} }))  // import cors from 'cors'`,
+    fastify: `await fastify.register(cors, { ${options} })  // import cors from '@fastify/cors'`,
+    nginx,
+  };
+}
+
+const nginxOrigin = (origin: string, credentials: boolean) =>
+  [
+    `add_header Access-Control-Allow-Origin "${origin}" always;`,
+    ...(credentials ? ['add_header Access-Control-Allow-Credentials "true" always;'] : []),
+    'add_header Vary "Origin" always;',
+  ].join(' ');
+
+function nginxPreflight(
+  origin: string,
+  credentials: boolean,
+  method: string,
+  headers: readonly string[],
+): string {
+  const lines = [
+    'if ($request_method = OPTIONS) {',
+    `add_header Access-Control-Allow-Origin "${origin}";`,
+    ...(credentials ? ['add_header Access-Control-Allow-Credentials "true";'] : []),
+    `add_header Access-Control-Allow-Methods "${method}";`,
+    ...(headers.length > 0 ? [`add_header Access-Control-Allow-Headers "${headers.join(', ')}";`] : []),
+    'add_header Access-Control-Max-Age "600";',
+    'add_header Vary "Origin";',
+    'return 204; }',
+  ];
+  return lines.join(' ');
+}
+
+function originOptions(ctx: FailureContext): string {
+  return `origin: [${q(ctx.origin)}]${ctx.credentialed ? ', credentials: true' : ''}`;
+}
+
+/** Why a wrong allow-origin value does not match: the near misses people make. */
+function mismatchHint(value: string, origin: string): string {
+  if (value === `${origin}/`) return ' It has a trailing slash; an origin never has one.';
+  if (value.toLowerCase() === origin) return ' It differs only in case; origins compare byte for byte.';
+  try {
+    const a = new URL(value);
+    const b = new URL(origin);
+    if (a.hostname === b.hostname && a.protocol !== b.protocol) return ' The scheme differs (http vs https).';
+    if (a.hostname === b.hostname && a.port !== b.port) return ' The port differs.';
+    if (a.origin !== value && a.origin === origin)
+      return ' It has a path or a default port; an origin is only scheme://host[:port].';
+  } catch {
+    // not a URL: the general cause says enough
+  }
+  return '';
+}
+
+/** Cause and fix for a failure in context. */
+export function fixFor(f: CorsFailureCore, ctx: FailureContext): { cause: string; fix: Fix } {
+  const origin = ctx.origin;
+  const allowOrigin = originOptions(ctx);
+  const code = baseCode(f.code);
+  const onPreflight = f.code.startsWith('Preflight') ? 'The preflight (OPTIONS) response' : 'The response';
+  const preflightNginx = nginxPreflight(origin, ctx.credentialed, ctx.method, ctx.requestHeaders ?? []);
+  switch (code) {
+    case 'MissingAllowOriginHeader':
+      return {
+        cause: `${onPreflight} has no Access-Control-Allow-Origin header: the server did not grant ${q(origin)} access. Either CORS is not set up for this route, the origin is not in the server's allowed list, or an error response skipped the CORS middleware.`,
+        fix: optionsFix(
+          `Allow the origin ${origin}${ctx.credentialed ? ' with credentials' : ''}.`,
+          allowOrigin,
+          f.code.startsWith('Preflight') ? preflightNginx : nginxOrigin(origin, ctx.credentialed),
+        ),
+      };
+    case 'MultipleAllowOriginValues':
+      return {
+        cause: `${onPreflight} names several origins (${q(f.hint)}). The header takes exactly one origin or '*': a list, or two header lines (often the application and a proxy both adding CORS headers), is refused.`,
+        fix: optionsFix(
+          "Send one origin: the request's own, when it is allowed. With a list of allowed origins, corsica (like cors and @fastify/cors) echoes the one that matched. Make sure only one layer adds CORS headers.",
+          allowOrigin,
+          `map $http_origin $cors_origin { default ""; "${origin}" $http_origin; } ... add_header Access-Control-Allow-Origin $cors_origin always; add_header Vary "Origin" always;`,
+        ),
+      };
+    case 'InvalidAllowOriginValue':
+    case 'AllowOriginMismatch':
+      return {
+        cause: `${onPreflight} allows ${q(f.hint)}, but the page's origin is ${q(origin)}; the two must be equal byte for byte.${mismatchHint(f.hint, origin)}`,
+        fix: optionsFix(`Allow exactly ${origin}.`, allowOrigin, nginxOrigin(origin, ctx.credentialed)),
+      };
+    case 'WildcardOriginNotAllowed':
+      return {
+        cause: `The request carries credentials (credentials: 'include'), and ${onPreflight.toLowerCase()} answers Access-Control-Allow-Origin: *. Browsers never give credentialed responses to '*'.`,
+        fix: optionsFix(
+          `Name the origin instead of '*', and allow credentials.`,
+          `origin: [${q(origin)}], credentials: true`,
+          nginxOrigin(origin, true),
+        ),
+      };
+    case 'InvalidAllowCredentials':
+      return {
+        cause: `The request carries credentials (credentials: 'include'), so ${onPreflight.toLowerCase()} must say Access-Control-Allow-Credentials: true (exactly, lower case); it says ${f.hint === '' ? 'nothing' : q(f.hint)}.`,
+        fix: optionsFix(
+          'Allow credentials for this origin, or send the request without credentials.',
+          `origin: [${q(origin)}], credentials: true`,
+          nginxOrigin(origin, true),
+        ),
+      };
+    case 'PreflightInvalidStatus':
+      return {
+        cause: `The preflight (OPTIONS) got status ${ctx.status ?? 'non-2xx'}, but a preflight needs a 2xx answer. Usually no route answers OPTIONS, or authentication rejects it: preflights never carry cookies or Authorization.`,
+        fix: {
+          summary: 'Answer OPTIONS preflights with 204 before any authentication or routing.',
+          corsica: 'app.use(cors({ ... }))  // first, before auth; it ends preflights with 204',
+          cors: 'app.use(cors({ ... }))  // first, before auth (cors ends preflights with 204)',
+          fastify: 'await fastify.register(cors, { ... })  // registers an OPTIONS handler for every route',
+          nginx: preflightNginx,
+        },
+      };
+    case 'PreflightDisallowedRedirect':
+      return {
+        cause: `The preflight (OPTIONS) was answered with a redirect (status ${ctx.status ?? '3xx'}). Browsers never follow redirects on preflights: a trailing-slash, http-to-https or login redirect breaks every preflighted request.`,
+        fix: {
+          summary:
+            'Call the final URL directly, and answer OPTIONS where it is sent instead of redirecting it.',
+          corsica: 'Request the URL the server redirects to; mount cors() before any redirecting middleware.',
+          cors: 'Request the URL the server redirects to; mount cors() before any redirecting middleware.',
+          fastify:
+            'Request the URL the server redirects to (mind trailing slashes: ignoreTrailingSlash: true).',
+          nginx: preflightNginx,
+        },
+      };
+    case 'InvalidAllowMethodsPreflightResponse':
+    case 'InvalidAllowHeadersPreflightResponse': {
+      const header = code === 'InvalidAllowMethodsPreflightResponse' ? 'Methods' : 'Headers';
+      return {
+        cause: `The preflight's Access-Control-Allow-${header} is not a comma-separated list of names (HTTP tokens), so the browser discards the whole answer.`,
+        fix: optionsFix(
+          `Send a plain list such as ${header === 'Methods' ? "'GET, POST, PUT'" : "'Content-Type, Authorization'"}.`,
+          header === 'Methods'
+            ? `methods: ['GET', 'POST', ${q(ctx.method)}]`
+            : `allowedHeaders: [${(ctx.requestHeaders ?? []).map(q).join(', ')}]`,
+          preflightNginx,
+        ),
+      };
+    }
+    case 'MethodDisallowedByPreflightResponse': {
+      const lower =
+        ctx.method !== ctx.method.toUpperCase()
+          ? ` Methods compare case-sensitively and browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT: ${q(ctx.method)} is sent as written, so write it in the page as ${q(ctx.method.toUpperCase())} or list ${q(ctx.method)}.`
+          : '';
+      return {
+        cause: `The preflight's Access-Control-Allow-Methods does not include ${f.hint}.${lower}`,
+        fix: optionsFix(
+          `Add ${f.hint} to the allowed methods.`,
+          `methods: ['GET', 'HEAD', 'POST', ${q(f.hint)}]`,
+          preflightNginx,
+        ),
+      };
+    }
+    case 'HeaderDisallowedByPreflightResponse':
+      return {
+        cause: `The request sends the header ${f.hint}, and the preflight's Access-Control-Allow-Headers does not list it.${f.hint === 'authorization' ? " A '*' never covers Authorization under the standard (Firefox enforces this; Chromium 156 does not yet)." : ''}`,
+        fix: optionsFix(
+          `Add ${f.hint} to the allowed headers.`,
+          `allowedHeaders: [${[...new Set([...(ctx.allowedHeaders ?? []), ...(ctx.requestHeaders ?? []), f.hint])].map(q).join(', ')}]`,
+          preflightNginx,
+        ),
+      };
+    case 'RedirectContainsCredentials':
+      return {
+        cause: `A redirect sent the request to ${q(f.hint)}, a URL with a user name or password; browsers refuse that for cross-origin requests.`,
+        fix: {
+          summary: 'Redirect to a URL without user:password@.',
+          corsica: 'Not a CORS option: change the Location header the server sends.',
+          cors: 'Not a CORS option: change the Location header the server sends.',
+          fastify: 'Not a CORS option: change the Location header the server sends.',
+          nginx: 'return 301 https://host/path;  # no user:password@ in the target',
+        },
+      };
+    default:
+      return {
+        cause:
+          'CORS works only for http: and https: URLs; this request goes to another scheme (or comes from a file: page).',
+        fix: {
+          summary: 'Serve both the page and the API over http(s), e.g. with a local dev server.',
+          corsica: 'Not a CORS option: open the page from http://localhost instead of file://.',
+          cors: 'Not a CORS option: open the page from http://localhost instead of file://.',
+          fastify: 'Not a CORS option: open the page from http://localhost instead of file://.',
+          nginx: 'Not a CORS setting: serve the page over http(s).',
+        },
+      };
+  }
+}

@@ -1,0 +1,51 @@
+// corsica/browser: the client half of the CORS protocol as a pure model (no I/O). It says what a
+// browser (Chromium by default) does with a cross-origin request: whether it preflights and why,
+// what it sends, whether it accepts each answer, what the page may read, and, when it refuses,
+// Chromium's own words, Firefox's reason, the cause and the fix.
+
+export {
+  type BodyKind,
+  type BrowserRequest,
+  type Classification,
+  type CredentialsMode,
+  classifyRequest,
+  type PreflightReason,
+  type RequestRefusal,
+} from './classify.js';
+export {
+  type CorsErrorCode,
+  type CorsFailure,
+  type CorsFailureCore,
+  encodeHint,
+  explainFailure,
+  type FailureContext,
+} from './errors.js';
+export type { Fix } from './fixes.js';
+export {
+  type Exchange,
+  type FetchOptions,
+  type FetchOutcome,
+  MAX_REDIRECTS,
+  simulateFetch,
+  type Transport,
+  type WireRequest,
+} from './flow.js';
+export { getHeader, type HeaderPairs, type HeadersInput } from './headers.js';
+export { PreflightCache } from './preflight-cache.js';
+export {
+  type BrowserResponse,
+  CHROMIUM_MAX_AGE,
+  checkPreflight,
+  corsCheck,
+  type PreflightGrant,
+  parseMaxAge,
+  readableHeaders,
+  refusedBy,
+} from './response-checks.js';
+export {
+  type Engine,
+  isSimpleRange,
+  mimeEssence,
+  type UnsafeHeaderReason,
+  unsafeReason,
+} from './safelist.js';

@@ -28,6 +28,11 @@ export type CorsErrorCode =
 export interface CorsFailureCore {
   readonly code: CorsErrorCode;
   readonly hint: string;
+  /**
+   * For a refused request header: every refused name, sorted. Chromium names one of them, picked
+   * by the order of its internal header table, which a model cannot know; `hint` is the first.
+   */
+  readonly refused?: readonly string[];
 }
 
 /** What a request looked like when it failed, for the message and the fix. */

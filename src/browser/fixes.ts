@@ -180,9 +180,13 @@ export function fixFor(f: CorsFailureCore, ctx: FailureContext): { cause: string
     }
     case 'HeaderDisallowedByPreflightResponse':
       return {
-        cause: `The request sends the header ${f.hint}, and the preflight's Access-Control-Allow-Headers does not list it.${f.hint === 'authorization' ? " A '*' never covers Authorization under the standard (Firefox enforces this; Chromium 156 does not yet)." : ''}`,
+        cause: `${
+          (f.refused ?? []).length > 1
+            ? `The request sends headers the preflight's Access-Control-Allow-Headers does not list: ${f.refused!.join(', ')} (Chromium names one of them).`
+            : `The request sends the header ${f.hint}, and the preflight's Access-Control-Allow-Headers does not list it.`
+        }${f.hint === 'authorization' ? " A '*' never covers Authorization under the standard (Firefox enforces this; Chromium 156 does not yet)." : ''}`,
         fix: optionsFix(
-          `Add ${f.hint} to the allowed headers.`,
+          `Add ${(f.refused ?? [f.hint]).join(', ')} to the allowed headers.`,
           `allowedHeaders: [${[...new Set([...(ctx.allowedHeaders ?? []), ...(ctx.requestHeaders ?? []), f.hint])].map(q).join(', ')}]`,
           preflightNginx,
         ),

@@ -184,13 +184,7 @@ export async function simulateFetch(
           response.status < 400 &&
           getHeader(response.headers, 'location') !== null
         ) {
-          // The CORS check comes first; a redirect that passes it is still refused.
-          const access = corsCheck(response, origin, c.credentialed);
-          if (access !== null)
-            return fail(
-              { code: `Preflight${access.code}` as CorsFailure['code'], hint: access.hint },
-              response,
-            );
+          // Chromium refuses a redirected preflight before looking at its CORS headers.
           return fail({ code: 'PreflightDisallowedRedirect', hint: '' }, response);
         }
         const checked = checkPreflight(c, response, origin);

@@ -150,24 +150,9 @@ export function refusedBy(grant: PreflightGrant, request: Classification): CorsF
     }
     return null;
   }
-  for (const name of checkOrder(request)) {
-    if (!grant.headers.includes(name)) return { code: 'HeaderDisallowedByPreflightResponse', hint: name };
-  }
+  const refused = request.unsafeHeaderNames.filter((name) => !grant.headers.includes(name));
+  if (refused.length > 0) return { code: 'HeaderDisallowedByPreflightResponse', hint: refused[0]!, refused };
   return null;
-}
-
-/**
- * The order Chromium checks unsafe names in: the unsafe ones by name, then the safelisted ones that
- * the 1024-byte total made unsafe.
- */
-function checkOrder(request: Classification): string[] {
-  const late = new Set<string>();
-  for (const r of request.reasons)
-    if (r.kind === 'header' && r.why === 'safelisted-values-too-long') late.add(r.name);
-  return [
-    ...request.unsafeHeaderNames.filter((n) => !late.has(n)),
-    ...request.unsafeHeaderNames.filter((n) => late.has(n)),
-  ];
 }
 
 /**

@@ -53,6 +53,8 @@ export interface CheckReport {
     readonly firefox: string | null;
     readonly cause: string;
     readonly fix: CorsFailure['fix'];
+    /** For a refused request header: every refused name (Chromium's message names one of them). */
+    readonly refused?: readonly string[];
   } | null;
   readonly exposedHeaders: readonly string[];
 }
@@ -161,6 +163,7 @@ export function report(outcome: FetchOutcome, request: BrowserRequest): CheckRep
             firefox: f.firefox,
             cause: f.cause,
             fix: f.fix,
+            ...(f.refused === undefined ? {} : { refused: f.refused }),
           },
     exposedHeaders: outcome.exposedHeaders,
   };

@@ -1,9 +1,9 @@
-// The transport `corsica check` gives the browser model: one real HTTP(S) request per call,
-// redirects not followed (the model follows them as a browser does), response header lines kept
-// one by one so that duplicated CORS headers are seen as the browser sees them.
+// The transport `corsica check` gives the browser model: one real HTTP(S) request per call with
+// undici, the method sent exactly as written (node:http upper-cases it; browsers send `patch` as
+// `patch`), redirects not followed (the model follows them as a browser does), and every response
+// header line kept, so that duplicated CORS headers are seen as the browser sees them.
 
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { errors, request } from 'undici';
 import type { BrowserResponse, Transport, WireRequest } from '../browser/index.js';
 
 /** A network failure, described for people (not a CORS failure). */
@@ -17,73 +17,74 @@ const USER_AGENT =
 /** Response bodies are read and dropped, up to this much; a check needs headers, not bodies. */
 const MAX_BODY = 1 << 20;
 
-function describe(err: NodeJS.ErrnoException, url: URL): string {
-  switch (err.code) {
+function describe(err: unknown, url: URL, timeout: number): string {
+  if (err instanceof errors.HeadersTimeoutError || err instanceof errors.ConnectTimeoutError) {
+    return `no answer from ${url.host} within ${timeout} ms`;
+  }
+  if (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
+    return `no answer from ${url.host} within ${timeout} ms`;
+  }
+  const cause = (err as { cause?: unknown }).cause;
+  const e = (cause instanceof Error ? cause : err) as NodeJS.ErrnoException;
+  switch (e.code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return `cannot resolve ${url.hostname}`;
     case 'ECONNREFUSED':
       return `connection refused by ${url.host} (is the server running?)`;
     case 'ECONNRESET':
-      return `connection to ${url.host} was reset`;
+    case 'UND_ERR_SOCKET':
+      return `connection to ${url.host} was closed before an answer`;
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return `${url.host} is unreachable`;
     default:
-      if (err.code?.startsWith('ERR_TLS') || /certificate|SSL|TLS/i.test(err.message)) {
-        return `TLS failure with ${url.host}: ${err.message}`;
+      if (e.code?.startsWith('ERR_TLS') || /certificate|SSL|TLS/i.test(e.message ?? '')) {
+        return `TLS failure with ${url.host}: ${e.message}`;
       }
-      return err.message;
+      return e.message ?? String(err);
   }
 }
 
 export interface TransportOptions {
   /** Per request, in milliseconds. */
   readonly timeout: number;
-  /** The request body sent with non-OPTIONS requests, if any. */
+  /** The request body sent with requests other than OPTIONS, GET and HEAD, if any. */
   readonly body?: string;
 }
 
 export function httpTransport(options: TransportOptions): Transport {
-  return (wire: WireRequest) =>
-    new Promise<BrowserResponse>((resolve, reject) => {
-      const url = new URL(wire.url);
-      const send = url.protocol === 'https:' ? httpsRequest : url.protocol === 'http:' ? httpRequest : null;
-      if (send === null) {
-        reject(new NetworkError(`${url.protocol} URLs cannot be fetched with CORS; use http: or https:`));
-        return;
-      }
-      const headers: Record<string, string> = { 'user-agent': USER_AGENT };
-      for (const [name, value] of wire.headers) headers[name.toLowerCase()] = value;
-      const body =
-        wire.method !== 'OPTIONS' && wire.method !== 'GET' && wire.method !== 'HEAD'
-          ? options.body
-          : undefined;
-      const req = send(
-        url,
-        { method: wire.method, headers, agent: false, signal: AbortSignal.timeout(options.timeout) },
-        (res) => {
-          const lines: [string, string][] = [];
-          const raw = res.rawHeaders;
-          for (let i = 0; i < raw.length; i += 2) lines.push([raw[i]!, raw[i + 1]!]);
-          let seen = 0;
-          res.on('data', (chunk: Buffer) => {
-            seen += chunk.length;
-            if (seen > MAX_BODY) res.destroy();
-          });
-          const done = () => resolve({ status: res.statusCode ?? 0, headers: lines });
-          res.on('end', done);
-          res.on('close', done);
-          res.on('error', done);
-        },
-      );
-      req.on('error', (err: NodeJS.ErrnoException) => {
-        if (err.name === 'AbortError' || err.code === 'ABORT_ERR') {
-          reject(new NetworkError(`no answer from ${url.host} within ${options.timeout} ms`));
-        } else {
-          reject(new NetworkError(describe(err, url)));
-        }
+  return async (wire: WireRequest) => {
+    const url = new URL(wire.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new NetworkError(`${url.protocol} URLs cannot be fetched with CORS; use http: or https:`);
+    }
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT };
+    for (const [name, value] of wire.headers) headers[name.toLowerCase()] = value;
+    const body =
+      wire.method !== 'OPTIONS' && wire.method !== 'GET' && wire.method !== 'HEAD' ? options.body : undefined;
+    try {
+      const res = await request(url, {
+        method: wire.method as 'GET',
+        headers,
+        ...(body === undefined ? {} : { body }),
+        signal: AbortSignal.timeout(options.timeout),
+        headersTimeout: options.timeout,
       });
-      req.end(body);
-    });
+      const lines: [string, string][] = [];
+      for (const [name, value] of Object.entries(res.headers)) {
+        if (Array.isArray(value)) for (const v of value) lines.push([name, v]);
+        else if (value !== undefined) lines.push([name, value]);
+      }
+      // Bodies are not needed; read a little, then let the connection go.
+      let seen = 0;
+      for await (const chunk of res.body) {
+        seen += (chunk as Buffer).length;
+        if (seen > MAX_BODY) break;
+      }
+      return { status: res.statusCode, headers: lines };
+    } catch (err) {
+      throw new NetworkError(describe(err, url, options.timeout));
+    }
+  };
 }

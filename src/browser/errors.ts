@@ -1,13 +1,7 @@
 // The ways a cross-origin fetch fails, each with the words Chromium prints (cors_error_string.cc,
 // verbatim), Firefox's reason name (security.properties), the cause in plain language, and the fix.
 
-import {
-  baseCode,
-  type CorsErrorCode,
-  type CorsFailureCore,
-  type FailureContext,
-  isPreflightFailure,
-} from './codes.js';
+import { baseCode, type CorsFailureCore, type FailureContext, isPreflightFailure } from './codes.js';
 import { type Fix, fixFor } from './fixes.js';
 
 export type { CorsErrorCode, CorsFailureCore, FailureContext } from './codes.js';

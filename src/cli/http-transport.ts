@@ -4,7 +4,7 @@
 // header line kept, so that duplicated CORS headers are seen as the browser sees them.
 
 import { errors, request } from 'undici';
-import type { BrowserResponse, Transport, WireRequest } from '../browser/index.js';
+import type { Transport, WireRequest } from '../browser/index.js';
 
 /** A network failure, described for people (not a CORS failure). */
 export class NetworkError extends Error {

@@ -173,7 +173,7 @@ export function fixFor(f: CorsFailureCore, ctx: FailureContext): { cause: string
         cause: `The preflight's Access-Control-Allow-Methods does not include ${f.hint}.${lower}`,
         fix: optionsFix(
           `Add ${f.hint} to the allowed methods.`,
-          `methods: ['GET', 'HEAD', 'POST', ${q(f.hint)}]`,
+          `methods: [${[...new Set([...(ctx.allowedMethods ?? []), f.hint])].map(q).join(', ')}]`,
           preflightNginx,
         ),
       };

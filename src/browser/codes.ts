@@ -41,8 +41,10 @@ export interface FailureContext {
   readonly url: string;
   /** The first URL, when redirects happened. */
   readonly initialUrl: string;
-  /** The origin the request carried (`null` after a redirect taint). */
+  /** The page's origin (Chromium's console names it even when the request carried `null`). */
   readonly origin: string;
+  /** True when a redirect chain tainted the request, so it carried `Origin: null`. */
+  readonly tainted?: boolean;
   readonly method: string;
   readonly credentialed: boolean;
   /** `fetch` or `XMLHttpRequest`: some messages differ. */

@@ -129,7 +129,8 @@ export async function simulateFetch(
     const ctx = {
       url,
       initialUrl,
-      origin: tainted ? 'null' : c.origin,
+      origin: c.origin,
+      tainted,
       method: c.method,
       credentialed: c.credentialed,
       initiator,

@@ -84,11 +84,11 @@ function actualRequest(
   crossOrigin: boolean,
 ): WireRequest {
   const headers: (readonly [string, string])[] = [...c.headers];
-  if (!headers.some(([n]) => n === 'accept')) headers.unshift(['accept', '*/*']);
+  if (!headers.some(([n]) => n === 'accept')) headers.unshift(['Accept', '*/*']);
   // Cross-origin requests always carry Origin; same-origin ones only for unsafe methods.
   if (origin !== null && (crossOrigin || (c.method !== 'GET' && c.method !== 'HEAD')))
-    headers.push(['origin', origin]);
-  headers.push(['sec-fetch-mode', 'cors']);
+    headers.push(['Origin', origin]);
+  headers.push(['Sec-Fetch-Mode', 'cors']);
   return { method: c.method, url, headers, credentials: c.credentialed || !crossOrigin };
 }
 

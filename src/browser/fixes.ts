@@ -78,14 +78,19 @@ function mismatchHint(value: string, origin: string): string {
 
 /** Cause and fix for a failure in context. */
 export function fixFor(f: CorsFailureCore, ctx: FailureContext): { cause: string; fix: Fix } {
-  if (ctx.tainted === true && (baseCode(f.code) === 'AllowOriginMismatch' || baseCode(f.code) === 'MissingAllowOriginHeader')) {
+  if (
+    ctx.tainted === true &&
+    (baseCode(f.code) === 'AllowOriginMismatch' || baseCode(f.code) === 'MissingAllowOriginHeader')
+  ) {
     return {
       cause: `A redirect took the request from one other origin to another, so the browser sent Origin: null (a "tainted" origin), and ${f.code.startsWith('Preflight') ? 'the preflight response' : 'the response'} did not allow 'null'.`,
       fix: {
         summary: 'Request the final URL directly instead of going through a cross-origin redirect chain.',
-        corsica: "Request the final URL; only if you must, allow the tainted origin with origin: [...], allowNullOrigin: true.",
+        corsica:
+          'Request the final URL; only if you must, allow the tainted origin with origin: [...], allowNullOrigin: true.',
         cors: "Request the final URL; cors would need origin: 'null' (which any sandboxed page can send).",
-        fastify: "Request the final URL; @fastify/cors would need origin: 'null' (which any sandboxed page can send).",
+        fastify:
+          "Request the final URL; @fastify/cors would need origin: 'null' (which any sandboxed page can send).",
         nginx: 'Avoid the redirect chain; allowing "null" lets any sandboxed page in.',
       },
     };

@@ -31,6 +31,7 @@ export {
   type WireRequest,
 } from './flow.js';
 export { getHeader, type HeaderPairs, type HeadersInput } from './headers.js';
+export { type ParsedMessage, parseCorsMessage } from './parse-message.js';
 export { PreflightCache } from './preflight-cache.js';
 export {
   type BrowserResponse,

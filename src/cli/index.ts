@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
 import { check } from './check.js';
+import { explain } from './explain.js';
 import { lint, UsageError } from './lint.js';
 
 const program = new Command();
@@ -45,6 +46,17 @@ program
   .option('--timeout <ms>', 'per request', '10000')
   .action(async (url: string, opts) => {
     process.exitCode = await check(url, opts);
+  });
+
+program
+  .command('explain')
+  .description(
+    'explain a CORS error pasted from the browser console (Chromium, Firefox or Safari): what the server sent, why it was refused, the fix, and the corsica check command that reproduces it',
+  )
+  .argument('<message>', 'the console message, in quotes')
+  .option('--json', 'print one JSON object')
+  .action((message: string, opts: { json?: boolean }) => {
+    process.exitCode = explain(message, opts.json === true);
   });
 
 try {

@@ -11,7 +11,7 @@ import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
-import { simulateFetch } from '../../src/browser/index.js';
+import { parseCorsMessage, simulateFetch } from '../../src/browser/index.js';
 import { type CheckReport, report } from '../../src/cli/check.js';
 import { httpTransport } from '../../src/cli/http-transport.js';
 import { chromiumSkipReason, launchChromium } from '../helpers/chromium.js';
@@ -74,6 +74,9 @@ describe('Chromium and the browser model agree', { skip }, () => {
   const consoleErrors: string[] = [];
   let model = new Map<string, Verdict>();
   const refusedByModel = new Map<string, readonly string[]>();
+  const codeByModel = new Map<string, string | null>();
+  /** Chromium's whole console line for each blocked scenario, for `corsica explain`. */
+  const consoleLines = new Map<string, string>();
 
   before(async () => {
     const byId = new Map<string, Scenario>();
@@ -136,8 +139,10 @@ describe('Chromium and the browser model agree', { skip }, () => {
       if (!r.ok) {
         for (let waited = 0; message === null && waited < 3000; waited += 50) {
           const line = consoleErrors.find((m) => m.includes(url) && m.includes('blocked by CORS policy: '));
-          if (line !== undefined) message = line.slice(line.indexOf('blocked by CORS policy: ') + 24);
-          else await new Promise((resolve) => setTimeout(resolve, 50));
+          if (line !== undefined) {
+            message = line.slice(line.indexOf('blocked by CORS policy: ') + 24);
+            consoleLines.set(s.id, line);
+          } else await new Promise((resolve) => setTimeout(resolve, 50));
         }
       }
       verdicts.set(s.id, {
@@ -167,6 +172,7 @@ describe('Chromium and the browser model agree', { skip }, () => {
       );
       const r = report(outcome, request);
       refusedByModel.set(s.id, r.error?.refused ?? []);
+      codeByModel.set(s.id, r.error?.code ?? null);
       verdicts.set(s.id, {
         verdict: r.verdict,
         message: r.error?.message ?? null,
@@ -210,6 +216,17 @@ describe('Chromium and the browser model agree', { skip }, () => {
       0,
       `${disagreements.length} of ${COUNT} disagree:\n${disagreements.slice(0, 8).join('\n')}`,
     );
+  });
+
+  it('corsica explain reads every message Chromium printed as the failure the model found', () => {
+    assert.ok(consoleLines.size > COUNT / 10, `${consoleLines.size} console lines`);
+    const misread: string[] = [];
+    for (const [id, line] of consoleLines) {
+      const parsed = parseCorsMessage(line);
+      if (parsed?.code !== codeByModel.get(id) || parsed?.origin !== pageOrigin)
+        misread.push(`${id}: ${line} → ${parsed?.code}`);
+    }
+    assert.deepEqual(misread, []);
   });
 
   it('corsica check --json, the real command, reports what the in-process model reports', async () => {

@@ -1,0 +1,195 @@
+// `corsica explain`: pasted console lines from Chromium (current and older formats), Firefox and
+// Safari are recognized, explained and turned into a `corsica check` command; anything else is
+// honestly not recognized.
+
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { parseCorsMessage } from '../../src/browser/index.js';
+import { explainMessage } from '../../src/cli/explain.js';
+
+const URL_ = 'https://api.example.com/items';
+const PAGE = 'https://app.example.com';
+const chromium = (detail: string, kind = 'fetch') =>
+  `Access to ${kind} at '${URL_}' from origin '${PAGE}' has been blocked by CORS policy: ${detail}`;
+
+describe('recognizing pasted messages', () => {
+  const cases: [string, string, string, string][] = [
+    [
+      'Chromium, missing ACAO',
+      chromium("No 'Access-Control-Allow-Origin' header is present on the requested resource."),
+      'MissingAllowOriginHeader',
+      '',
+    ],
+    [
+      'Chromium, preflight mismatch with the fetch suffix',
+      chromium(
+        "Response to preflight request doesn't pass access control check: The 'Access-Control-Allow-Origin' header has a value 'https://app.example.com/' that is not equal to the supplied origin. Have the server send the header with a valid value.",
+      ),
+      'PreflightAllowOriginMismatch',
+      'https://app.example.com/',
+    ],
+    [
+      'Chromium, older suffix about no-cors',
+      chromium(
+        "The 'Access-Control-Allow-Origin' header contains multiple values 'a, b', but only one is allowed. Have the server send the header with a valid value, or, if an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.",
+      ),
+      'MultipleAllowOriginValues',
+      'a, b',
+    ],
+    [
+      'Chromium, method',
+      chromium('Method patch is not allowed by Access-Control-Allow-Methods in preflight response.'),
+      'MethodDisallowedByPreflightResponse',
+      'patch',
+    ],
+    [
+      'Chromium, XMLHttpRequest credentials',
+      chromium(
+        "The value of the 'Access-Control-Allow-Credentials' header in the response is '' which must be 'true' when the request's credentials mode is 'include'. The credentials mode of requests initiated by the XMLHttpRequest is controlled by the withCredentials attribute.",
+        'XMLHttpRequest',
+      ),
+      'InvalidAllowCredentials',
+      '',
+    ],
+    [
+      'Chromium 2019: Failed to load',
+      `Failed to load ${URL_}: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource. Origin '${PAGE}' is therefore not allowed access.`,
+      'PreflightMissingAllowOriginHeader',
+      '',
+    ],
+    [
+      'Chromium, older: XMLHttpRequest cannot load',
+      `XMLHttpRequest cannot load ${URL_}. Request header field x-api-key is not allowed by Access-Control-Allow-Headers in preflight response.`,
+      'HeaderDisallowedByPreflightResponse',
+      'x-api-key',
+    ],
+    [
+      'Firefox, curly quotes and status',
+      `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${URL_}. (Reason: CORS header \u2018Access-Control-Allow-Origin\u2019 missing). Status code: 404.`,
+      'MissingAllowOriginHeader',
+      '',
+    ],
+    [
+      'Firefox, header from preflight',
+      `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${URL_}. (Reason: header \u2018x-api-key\u2019 is not allowed according to header \u2018Access-Control-Allow-Headers\u2019 from CORS preflight response).`,
+      'HeaderDisallowedByPreflightResponse',
+      'x-api-key',
+    ],
+    [
+      'Firefox, credentials with *',
+      `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at \u2018${URL_}\u2019. (Reason: Credential is not supported if the CORS header \u2018Access-Control-Allow-Origin\u2019 is \u2018*\u2019).`,
+      'WildcardOriginNotAllowed',
+      '',
+    ],
+    [
+      'Safari',
+      `Origin ${PAGE} is not allowed by Access-Control-Allow-Origin. Status code: 200`,
+      'MissingAllowOriginHeader',
+      '',
+    ],
+  ];
+  for (const [name, message, code, hint] of cases) {
+    it(name, () => {
+      const parsed = parseCorsMessage(message);
+      assert.ok(parsed !== null, 'recognized');
+      assert.equal(parsed.code, code);
+      assert.equal(parsed.hint, hint);
+    });
+  }
+
+  it('reads the URLs, the origin and the initiator from a redirected Chromium message', () => {
+    const parsed = parseCorsMessage(
+      `Access to XMLHttpRequest at 'https://b.example/x' (redirected from '${URL_}') from origin '${PAGE}' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.`,
+    );
+    assert.deepEqual(
+      {
+        url: parsed?.url,
+        initialUrl: parsed?.initialUrl,
+        origin: parsed?.origin,
+        initiator: parsed?.initiator,
+      },
+      { url: 'https://b.example/x', initialUrl: URL_, origin: PAGE, initiator: 'xhr' },
+    );
+  });
+
+  it('Firefox network failures are recognized as not being about CORS headers', () => {
+    const parsed = parseCorsMessage(
+      `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${URL_}. (Reason: CORS request did not succeed). Status code: (null).`,
+    );
+    assert.equal(parsed?.code, null);
+    assert.match(parsed?.note ?? '', /failed below CORS/);
+  });
+
+  it('text that is not a CORS message is not recognized', () => {
+    for (const text of [
+      'hello',
+      'Uncaught TypeError: Failed to fetch',
+      chromium('Something new the model does not know.'),
+    ]) {
+      assert.equal(parseCorsMessage(text), null, text);
+    }
+  });
+});
+
+describe('explanations', () => {
+  it('say what the server sent, the cause, the fix, and the command that reproduces it', () => {
+    const e = explainMessage(
+      chromium(
+        'Request header field x-api-key is not allowed by Access-Control-Allow-Headers in preflight response.',
+      ),
+    );
+    assert.equal(
+      e?.serverSent,
+      "the preflight answer's Access-Control-Allow-Headers did not include x-api-key",
+    );
+    assert.match(e?.fix?.corsica ?? '', /allowedHeaders: \['x-api-key'\]/);
+    assert.equal(e?.reproduce, `corsica check '${URL_}' --origin '${PAGE}' --header 'x-api-key: 1'`);
+  });
+
+  it('a credentials failure reproduces with --credentials', () => {
+    const e = explainMessage(
+      chromium(
+        "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.",
+      ),
+    );
+    assert.equal(e?.reproduce, `corsica check '${URL_}' --origin '${PAGE}' --credentials`);
+    assert.equal(e?.firefox, 'CORSNotSupportingCredentials');
+  });
+});
+
+describe('corsica explain (the command)', () => {
+  const run = async (...args: string[]) => {
+    try {
+      const r = await promisify(execFile)(process.execPath, ['dist/cli.js', 'explain', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+      return { code: 0, ...r };
+    } catch (err) {
+      return err as { code: number; stdout: string; stderr: string };
+    }
+  };
+
+  it('explains a recognized message and exits 0', async () => {
+    const r = await run(
+      chromium('Method PUT is not allowed by Access-Control-Allow-Methods in preflight response.'),
+    );
+    assert.equal(r.code, 0);
+    assert.match(
+      r.stdout,
+      /The server: the preflight answer's Access-Control-Allow-Methods did not include PUT\./,
+    );
+    assert.match(
+      r.stdout,
+      /Reproduce:\s+corsica check 'https:\/\/api\.example\.com\/items' --origin 'https:\/\/app\.example\.com' --method PUT/,
+    );
+  });
+
+  it('says honestly when it does not know the text, and exits 2', async () => {
+    const r = await run('my app is broken');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^Not a CORS message I know\./);
+  });
+});

@@ -33,6 +33,8 @@ export interface CorsFailureCore {
    * by the order of its internal header table, which a model cannot know; `hint` is the first.
    */
   readonly refused?: readonly string[];
+  /** For a redirect refused for its userinfo: the Location (Chromium's message leaves it out). */
+  readonly location?: string;
 }
 
 /** What a request looked like when it failed, for the message and the fix. */

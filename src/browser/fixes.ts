@@ -210,7 +210,7 @@ export function fixFor(f: CorsFailureCore, ctx: FailureContext): { cause: string
       };
     case 'RedirectContainsCredentials':
       return {
-        cause: `A redirect sent the request to ${q(f.hint)}, a URL with a user name or password; browsers refuse that for cross-origin requests.`,
+        cause: `A redirect sent the request to ${q(f.location ?? f.hint)}, a URL with a user name or password; browsers refuse that for cross-origin requests.`,
         fix: {
           summary: 'Redirect to a URL without user:password@.',
           corsica: 'Not a CORS option: change the Location header the server sends.',

@@ -59,6 +59,17 @@ export interface FetchOptions {
 /** Most redirects a fetch follows (Fetch #http-redirect-fetch). */
 export const MAX_REDIRECTS = 20;
 
+/** Legacy client hints: Chromium drops them when it follows a redirect (seen in Chromium 156). */
+const CHROMIUM_CLIENT_HINTS = new Set([
+  'device-memory',
+  'dpr',
+  'width',
+  'viewport-width',
+  'rtt',
+  'downlink',
+  'ect',
+]);
+
 const REQUEST_BODY_HEADERS = new Set([
   'content-encoding',
   'content-language',
@@ -237,7 +248,15 @@ export async function simulateFetch(
     if (next.protocol !== 'http:' && next.protocol !== 'https:')
       return networkError('Failed to fetch (net::ERR_UNSAFE_REDIRECT)');
     if ((next.username !== '' || next.password !== '') && (crossOrigin || next.origin !== c.origin)) {
-      return fail({ code: 'RedirectContainsCredentials', hint: next.href }, response);
+      // Chromium's message quotes an empty location here; the cause names the real one.
+      return fail(
+        {
+          code: 'RedirectContainsCredentials',
+          hint: c.engine === 'chromium' ? '' : next.href,
+          location: next.href,
+        },
+        response,
+      );
     }
     // A hop to another origin, from a URL that was not the request's own origin, taints (#concept-request-tainted-origin).
     if (next.origin !== target.origin && c.origin !== target.origin) tainted = true;
@@ -251,6 +270,7 @@ export async function simulateFetch(
       headers = headers.filter(([n]) => !REQUEST_BODY_HEADERS.has(n));
     }
     if (next.origin !== target.origin) headers = headers.filter(([n]) => n !== 'authorization');
+    if (c.engine === 'chromium') headers = headers.filter(([n]) => !CHROMIUM_CLIENT_HINTS.has(n));
     url = next.href;
     const reclassified = classifyRequest({
       url,

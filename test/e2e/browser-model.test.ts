@@ -60,7 +60,12 @@ const readableList = (names: Iterable<string>) =>
     .join(',');
 
 const describeSeen = (seen: readonly Seen[] | undefined) =>
-  (seen ?? []).map((s) => (s.acrm === null ? s.method : `OPTIONS(${s.acrm}; ${s.acrh ?? '-'})`)).join(' → ');
+  (seen ?? [])
+    .map(
+      (s) =>
+        `${s.acrm === null ? s.method : `OPTIONS(${s.acrm}; ${s.acrh ?? '-'})`}${s.next ? `@next(${s.origin})` : ''}`,
+    )
+    .join(' → ');
 
 describe('Chromium and the browser model agree', { skip }, () => {
   let browser: Browser;
@@ -200,7 +205,7 @@ describe('Chromium and the browser model agree', { skip }, () => {
         sameMessage(b.message, m.message, refusedByModel.get(s.id) ?? []);
       if (!agree) {
         disagreements.push(
-          `${s.id}: ${s.method} headers=${JSON.stringify(s.headers)} credentials=${s.credentials} body=${s.body !== null}\n` +
+          `${s.id}: ${s.method} headers=${JSON.stringify(s.headers)} credentials=${s.credentials} body=${s.body !== null} redirect=${JSON.stringify(s.redirect)}\n` +
             `  preflight answer ${JSON.stringify(s.preflight)}\n  actual answer ${JSON.stringify(s.actual)}\n` +
             `  chromium ${JSON.stringify(b)}\n  model    ${JSON.stringify(m)} refused=${JSON.stringify(refusedByModel.get(s.id))}`,
         );

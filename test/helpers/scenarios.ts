@@ -17,6 +17,18 @@ export interface Scenario {
   readonly body: string | null;
   readonly preflight: ResponseSpec;
   readonly actual: ResponseSpec;
+  /** When set, the actual answer redirects (with the actual answer's headers) to `next`. */
+  readonly redirect: Redirect | null;
+}
+
+export interface Redirect {
+  readonly status: 301 | 302 | 303 | 307 | 308;
+  /** To the same server under its other name (127.0.0.1 vs localhost): another origin, a taint. */
+  readonly crossOrigin: boolean;
+  /** With userinfo in the Location. */
+  readonly userinfo: boolean;
+  /** The answer at the new URL (its preflight gets the scenario's preflight answer). */
+  readonly next: ResponseSpec;
 }
 
 /** mulberry32: small, fast, good enough to pick test cases reproducibly. */
@@ -222,7 +234,25 @@ export function makeScenarios(seed: number, count: number, origin: string, other
       status: n.has('status-404') ? 404 : n.has('status-500') ? 500 : pick(rng, [200, 200, 201]),
       headers: [...allowOrigin(n, origin, other), ...allowCredentials(n, credentials), ...aceh, ...extra],
     };
-    scenarios.push({ id: `${seed}-${i}`, method, headers, credentials, body, preflight, actual });
+    let redirect: Redirect | null = null;
+    if (chance(rng, 0.2)) {
+      const crossOrigin = chance(rng, 0.4);
+      const r = new Set<Mutation>();
+      if (chance(rng, 0.3)) r.add(pick(rng, MUTATIONS));
+      // After a taint the request carries Origin: null; a server that knows it answers null or *.
+      const taintedOrigin = crossOrigin ? pick(rng, ['null', '*', origin]) : origin;
+      const nextHeaders = allowOrigin(r, taintedOrigin, other);
+      redirect = {
+        status: pick(rng, [301, 302, 303, 307, 308] as const),
+        crossOrigin,
+        userinfo: chance(rng, 0.1),
+        next: {
+          status: 200,
+          headers: [...nextHeaders, ...allowCredentials(r, credentials), ...aceh, ...extra],
+        },
+      };
+    }
+    scenarios.push({ id: `${seed}-${i}`, method, headers, credentials, body, preflight, actual, redirect });
   }
   return scenarios;
 }
@@ -233,6 +263,8 @@ export interface Seen {
   readonly acrm: string | null;
   readonly acrh: string | null;
   readonly origin: string | null;
+  /** True for a request to the redirect's target. */
+  readonly next: boolean;
 }
 
 /**
@@ -242,7 +274,7 @@ export interface Seen {
 export function scenarioHandler(scenarios: ReadonlyMap<string, Scenario>, seen: Map<string, Seen[]>) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const [, run, id] = path.split('/');
+    const [, run, id, hop] = path.split('/');
     const scenario = scenarios.get(id ?? '');
     if (scenario === undefined) {
       res.statusCode = 404;
@@ -258,9 +290,27 @@ export function scenarioHandler(scenarios: ReadonlyMap<string, Scenario>, seen: 
         acrm: typeof acrm === 'string' ? acrm : null,
         acrh: (req.headers['access-control-request-headers'] as string | undefined) ?? null,
         origin: req.headers.origin ?? null,
+        next: hop === 'next',
       },
     ]);
-    const spec = req.method === 'OPTIONS' && acrm !== undefined ? scenario.preflight : scenario.actual;
+    const redirect = scenario.redirect;
+    const preflight = req.method === 'OPTIONS' && acrm !== undefined;
+    let spec = preflight ? scenario.preflight : scenario.actual;
+    if (!preflight && redirect !== null) {
+      if (hop === 'next') spec = redirect.next;
+      else {
+        const host = req.headers.host ?? '';
+        const otherHost = host.startsWith('localhost')
+          ? host.replace('localhost', '127.0.0.1')
+          : host.replace('127.0.0.1', 'localhost');
+        const userinfo = redirect.userinfo ? 'user:pw@' : '';
+        res.setHeader(
+          'Location',
+          `http://${userinfo}${redirect.crossOrigin ? otherHost : host}/${run}/${id}/next`,
+        );
+        spec = { status: redirect.status, headers: scenario.actual.headers };
+      }
+    }
     res.statusCode = spec.status;
     const grouped = new Map<string, string[]>();
     for (const [name, value] of spec.headers) grouped.set(name, [...(grouped.get(name) ?? []), value]);

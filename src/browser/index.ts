@@ -38,6 +38,7 @@ export {
   CHROMIUM_MAX_AGE,
   checkPreflight,
   corsCheck,
+  FIREFOX_MAX_AGE,
   type PreflightGrant,
   parseMaxAge,
   readableHeaders,

@@ -73,10 +73,18 @@ export interface PreflightGrant {
   readonly credentialed: boolean;
 }
 
-/** Chromium: absent or not an integer → 5 s; negative → 0 (not cached); capped at 2 h. */
+/** Chromium (preflight_result.cc): absent or not an integer → 5 s; negative → 0 (not cached); capped at 2 h. */
 export const CHROMIUM_MAX_AGE = { default: 5, cap: 7200 } as const;
+/** Firefox (nsCORSListenerProxy.cpp): absent → 5 s; anything but digits, or 0 → not cached; capped at 24 h. */
+export const FIREFOX_MAX_AGE = { default: 5, cap: 86400 } as const;
 
-export function parseMaxAge(value: string | null): number {
+/** Seconds a preflight answer may be cached by the given browser. */
+export function parseMaxAge(value: string | null, browser: 'chromium' | 'firefox' = 'chromium'): number {
+  if (browser === 'firefox') {
+    if (value === null) return FIREFOX_MAX_AGE.default;
+    if (!/^\d+$/.test(value)) return 0;
+    return Math.min(Number(value), FIREFOX_MAX_AGE.cap);
+  }
   if (value === null || !/^[+-]?\d+$/.test(value)) return CHROMIUM_MAX_AGE.default;
   const seconds = Number(value);
   if (seconds < 0) return 0;

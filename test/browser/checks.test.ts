@@ -215,6 +215,15 @@ describe('#cors-preflight-fetch: the preflight answer', () => {
     assert.equal(parseMaxAge('600'), 600);
     assert.equal(parseMaxAge('86400'), 7200);
   });
+
+  it('max-age in Firefox: 5 s when absent, not cached when unreadable or 0, at most 86400 s', () => {
+    assert.equal(parseMaxAge(null, 'firefox'), 5);
+    assert.equal(parseMaxAge('abc', 'firefox'), 0);
+    assert.equal(parseMaxAge('-1', 'firefox'), 0);
+    assert.equal(parseMaxAge('0', 'firefox'), 0);
+    assert.equal(parseMaxAge('600', 'firefox'), 600);
+    assert.equal(parseMaxAge('100000', 'firefox'), 86400);
+  });
 });
 
 describe('#cors-filtered-response: what the page can read', () => {

@@ -16,6 +16,14 @@ export interface Fix {
   readonly nginx: string;
 }
 
+/** The names of both lists, each once (compared case-insensitively), first spelling kept. */
+function union(...lists: (readonly string[] | undefined)[]): string[] {
+  const seen = new Map<string, string>();
+  for (const list of lists)
+    for (const name of list ?? []) if (!seen.has(name.toLowerCase())) seen.set(name.toLowerCase(), name);
+  return [...seen.values()];
+}
+
 const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** A fix written as options: the same literal serves corsica, cors and @fastify/cors. */
@@ -204,7 +212,7 @@ export function fixFor(f: CorsFailureCore, ctx: FailureContext): { cause: string
         }${f.hint === 'authorization' ? " A '*' never covers Authorization under the standard (Firefox enforces this; Chromium 156 does not yet)." : ''}`,
         fix: optionsFix(
           `Add ${(f.refused ?? [f.hint]).join(', ')} to the allowed headers.`,
-          `allowedHeaders: [${[...new Set([...(ctx.allowedHeaders ?? []), ...(ctx.requestHeaders ?? []), f.hint])].map(q).join(', ')}]`,
+          `allowedHeaders: [${union(ctx.allowedHeaders, ctx.requestHeaders, [f.hint]).map(q).join(', ')}]`,
           preflightNginx,
         ),
       };

@@ -172,6 +172,20 @@ export async function simulateFetch(
     grant,
   });
 
+  let sendError = '';
+  /** Sends one request and records the exchange; null (and sendError) on a network error. */
+  const send = async (wire: WireRequest): Promise<BrowserResponse | null> => {
+    try {
+      const response = await transport(wire);
+      exchanges.push({ request: wire, response });
+      return response;
+    } catch (err) {
+      exchanges.push({ request: wire, response: null });
+      sendError = `Failed to fetch (${err instanceof Error ? err.message : String(err)})`;
+      return null;
+    }
+  };
+
   for (let hop = 0; ; hop++) {
     const target = new URL(url);
     const crossOrigin = tainted || originOf(target) !== c.origin;
@@ -182,15 +196,8 @@ export async function simulateFetch(
       if (options.cache?.covers(c, origin, url)) {
         preflightCached = true;
       } else {
-        const preflight = preflightRequest(c, url, origin);
-        let response: BrowserResponse;
-        try {
-          response = await transport(preflight);
-        } catch (err) {
-          exchanges.push({ request: preflight, response: null });
-          return networkError(`Failed to fetch (${err instanceof Error ? err.message : String(err)})`);
-        }
-        exchanges.push({ request: preflight, response });
+        const response = await send(preflightRequest(c, url, origin));
+        if (response === null) return networkError(sendError);
         if (
           response.status >= 300 &&
           response.status < 400 &&
@@ -206,15 +213,8 @@ export async function simulateFetch(
       }
     }
 
-    const actual = actualRequest(c, url, origin, crossOrigin);
-    let response: BrowserResponse;
-    try {
-      response = await transport(actual);
-    } catch (err) {
-      exchanges.push({ request: actual, response: null });
-      return networkError(`Failed to fetch (${err instanceof Error ? err.message : String(err)})`);
-    }
-    exchanges.push({ request: actual, response });
+    const response = await send(actualRequest(c, url, origin, crossOrigin));
+    if (response === null) return networkError(sendError);
     if (crossOrigin) {
       const access = corsCheck(response, origin, c.credentialed);
       if (access !== null) return fail(access, response);

@@ -77,7 +77,8 @@ const REQUEST_BODY_HEADERS = new Set([
   'content-type',
 ]);
 
-function preflightRequest(c: Classification, url: string, origin: string): WireRequest {
+/** The preflight a browser sends for a classified request to `url`, from `origin` (`null` when tainted). */
+export function buildPreflight(c: Classification, url: string, origin: string): WireRequest {
   const headers: [string, string][] = [
     ['Accept', '*/*'],
     ['Access-Control-Request-Method', c.method],
@@ -196,7 +197,7 @@ export async function simulateFetch(
       if (options.cache?.covers(c, origin, url)) {
         preflightCached = true;
       } else {
-        const response = await send(preflightRequest(c, url, origin));
+        const response = await send(buildPreflight(c, url, origin));
         if (response === null) return networkError(sendError);
         if (
           response.status >= 300 &&

@@ -22,6 +22,7 @@ export {
 } from './errors.js';
 export type { Fix } from './fixes.js';
 export {
+  buildPreflight,
   type Exchange,
   type FetchOptions,
   type FetchOutcome,

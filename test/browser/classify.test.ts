@@ -3,7 +3,12 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type BrowserRequest, type Classification, classifyRequest } from '../../src/browser/index.js';
+import {
+  type BrowserRequest,
+  buildPreflight,
+  type Classification,
+  classifyRequest,
+} from '../../src/browser/index.js';
 
 const PAGE = 'https://app.example.com';
 const API = 'https://api.example.com/items';
@@ -143,6 +148,34 @@ describe('#cors-preflight-fetch: what the preflight asks for', () => {
       ],
     });
     assert.deepEqual(c.unsafeHeaderNames, ['content-type', 'x-alpha', 'x-zeta']);
+  });
+
+  it('the preflight: OPTIONS, Accept */*, the method as sent, the sorted names, Origin, no credentials', () => {
+    const c = classify({
+      method: 'patch',
+      headers: [
+        ['X-B', '1'],
+        ['X-A', '2'],
+      ],
+      credentials: 'include',
+    });
+    assert.deepEqual(buildPreflight(c, API, PAGE), {
+      method: 'OPTIONS',
+      url: API,
+      headers: [
+        ['Accept', '*/*'],
+        ['Access-Control-Request-Method', 'patch'],
+        ['Access-Control-Request-Headers', 'x-a,x-b'],
+        ['Origin', PAGE],
+        ['Sec-Fetch-Mode', 'cors'],
+      ],
+      credentials: false,
+    });
+    const noHeaders = buildPreflight(classify({ method: 'PUT' }), API, 'null');
+    assert.deepEqual(
+      noHeaders.headers.map(([n]) => n),
+      ['Accept', 'Access-Control-Request-Method', 'Origin', 'Sec-Fetch-Mode'],
+    );
   });
 
   it('forbidden request headers are dropped silently and never ask for permission', () => {

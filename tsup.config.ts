@@ -4,7 +4,12 @@ export default defineConfig([
   {
     // One build for every library entry, so that they share chunks: `corsica` and `corsica/node`
     // must hand out the same CorsConfigError class and the same once-only warning registry.
-    entry: { index: 'src/index.ts', node: 'src/adapters/node/index.ts', browser: 'src/browser/index.ts' },
+    entry: {
+      index: 'src/index.ts',
+      node: 'src/adapters/node/index.ts',
+      browser: 'src/browser/index.ts',
+      proxy: 'src/proxy/index.ts',
+    },
     format: ['esm', 'cjs'],
     dts: true,
     target: 'node20',

@@ -1,0 +1,338 @@
+// corsica/proxy: a CORS proxy that is safe to expose. `createProxy(options)` validates the options
+// (every problem at once), then returns a request handler, `listen` and `close`.
+
+import { once } from 'node:events';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { isIP } from 'node:net';
+import { Agent, buildConnector } from 'undici';
+import { createPolicy, type Policy } from '../policy/policy.js';
+import { CorsConfigError } from '../policy/problems.js';
+import type { Decision } from '../policy/types.js';
+import { AddressGuard, bareHost, PrivateAddressError } from './addresses.js';
+import { type ForwardContext, forward } from './forward.js';
+import { helpPage } from './help.js';
+import { clientAddress, createLimiter, type Limiter } from './limits.js';
+import { createMetrics } from './metrics.js';
+import {
+  ProxyConfigError,
+  type ProxyOptions,
+  type ResolvedProxyConfig,
+  resolveProxyOptions,
+} from './options.js';
+import { type Refusal, sendRefusal, upstreamRefusal } from './refusals.js';
+import { targetOf, targetRuleProblem } from './target.js';
+
+export { ProxyConfigError, type ProxyOptions, type ProxyProblem, parseRateLimit } from './options.js';
+export type { Refusal, RefusalRule } from './refusals.js';
+
+export interface Proxy {
+  /** `(req, res)` for node:http (or anything that hands over node's request and response). */
+  readonly handler: RequestListener;
+  /** Starts a server; resolves to its base URL (`http://127.0.0.1:8080/`). */
+  listen(port?: number, host?: string): Promise<{ url: string; server: Server }>;
+  /** Stops the server (if listening), the upstream pools and the rate limiter. */
+  close(): Promise<void>;
+  readonly config: ResolvedProxyConfig;
+}
+
+function readHeader(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' };
+
+export function createProxy(options: ProxyOptions = {}): Proxy {
+  const { config, problems } = resolveProxyOptions(options);
+  let policy: Policy | null = null;
+  try {
+    policy = createPolicy({
+      ...(config?.cors ?? { origin: options.allowOrigin as string[] }),
+      silence: true,
+    });
+  } catch (err) {
+    if (!(err instanceof CorsConfigError)) throw err;
+    for (const p of err.problems)
+      problems.push({ path: `allowOrigin (${p.path})`, message: p.message, fix: p.fix });
+  }
+  if (config === null || policy === null || problems.length > 0) throw new ProxyConfigError(problems);
+  const cors = policy;
+
+  const guard = new AddressGuard(config.privateTargets, config.resolver);
+  // One connector per port: the guard's lookup needs the port to apply host:port exemptions.
+  const connectors = new Map<string, buildConnector.connector>();
+  const agent = new Agent({
+    connections: config.maxConnections,
+    headersTimeout: config.timeout,
+    bodyTimeout: config.timeout,
+    connect: (opts, callback) => {
+      const port = opts.port || DEFAULT_PORTS[opts.protocol] || '80';
+      let connector = connectors.get(port);
+      if (connector === undefined) {
+        connector = buildConnector({ timeout: config.timeout, lookup: guard.lookupFor(port) as never });
+        connectors.set(port, connector);
+      }
+      connector(opts, callback);
+    },
+  });
+  const limiter: Limiter | null =
+    config.rateLimit === null ? null : createLimiter(config.rateLimit, config.redis);
+  const metrics = createMetrics();
+  let server: Server | null = null;
+  let base = `http://${config.host}:${config.port}/`;
+
+  /** The checks every hop gets: target rules, then literal addresses (names are checked when connecting). */
+  function targetRefusal(url: URL): Refusal | null {
+    const rule = targetRuleProblem(url, config!.allowTarget, config!.denyTarget);
+    if (rule !== null) return { status: 403, ...rule };
+    const host = bareHost(url.hostname);
+    if (isIP(host) !== 0) {
+      try {
+        guard.check(host, url.port || DEFAULT_PORTS[url.protocol]!, host);
+      } catch (err) {
+        if (err instanceof PrivateAddressError) return upstreamRefusal(err, host);
+        throw err;
+      }
+    }
+    return null;
+  }
+
+  const cookieTarget = (url: URL) =>
+    config.cookies.some((p) => {
+      const host = bareHost(url.hostname);
+      return 'any' in p || ('host' in p ? p.host === host : host.endsWith(p.suffix));
+    });
+
+  function local(req: IncomingMessage, res: ServerResponse, path: string): boolean {
+    if (path === '/' || path === '') {
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.end(helpPage(base, config!));
+      return true;
+    }
+    if (path === '/healthz') {
+      res.setHeader('Content-Type', 'application/json');
+      res.end('{"status":"ok"}');
+      return true;
+    }
+    if (path === '/metrics') {
+      metrics.registry.metrics().then(
+        (text) => {
+          res.setHeader('Content-Type', metrics.registry.contentType);
+          res.end(text);
+        },
+        () => {
+          res.statusCode = 500;
+          res.end();
+        },
+      );
+      return true;
+    }
+    if (path === '/favicon.ico' || path === '/robots.txt') {
+      res.statusCode = 404;
+      res.end();
+      return true;
+    }
+    void req;
+    return false;
+  }
+
+  function refuse(
+    res: ServerResponse,
+    refusal: Refusal,
+    corsHeaders: readonly string[],
+    extra?: Record<string, string>,
+  ): void {
+    metrics.outcome(refusal.rule);
+    sendRefusal(res, refusal, corsHeaders, extra);
+  }
+
+  const handler: RequestListener = (req, res) => {
+    const path = req.url ?? '/';
+    const pathOnly = path.split('?')[0]!;
+    if (!path.includes('url=') || pathOnly !== '/') {
+      if (
+        pathOnly.length <= 1 ||
+        pathOnly === '/healthz' ||
+        pathOnly === '/metrics' ||
+        pathOnly === '/favicon.ico' ||
+        pathOnly === '/robots.txt'
+      ) {
+        if (local(req, res, pathOnly)) return;
+      }
+    }
+    const origin = req.headers.origin;
+    const decision = cors.decideFor(req.method ?? 'GET', origin, req, readHeader) as Decision;
+    const corsHeaders = decision.headers;
+    if (decision.vary !== null) res.setHeader('Vary', decision.vary);
+
+    if (origin !== undefined && config.denyOrigin.has(origin)) {
+      refuse(
+        res,
+        {
+          status: 403,
+          rule: 'origin-denied',
+          message: `the origin ${origin} may not use this proxy`,
+          fix: 'Ask the operator.',
+        },
+        [],
+      );
+      return;
+    }
+    if (origin !== undefined && !decision.allowed && decision.reason?.includes('origin')) {
+      refuse(
+        res,
+        {
+          status: 403,
+          rule: 'origin-not-allowed',
+          message: `the origin ${origin} may not use this proxy`,
+          fix: `Start the proxy with --allow-origin ${origin}.`,
+        },
+        [],
+      );
+      return;
+    }
+    if (decision.kind === 'preflight') {
+      // Preflights are answered here and never forwarded.
+      metrics.outcome('preflight');
+      for (let i = 0; i < corsHeaders.length; i += 2) res.setHeader(corsHeaders[i]!, corsHeaders[i + 1]!);
+      res.statusCode = 204;
+      res.setHeader('Content-Length', '0');
+      res.end();
+      return;
+    }
+    for (const name of config.requireHeader) {
+      if (req.headers[name] === undefined) {
+        refuse(
+          res,
+          {
+            status: 400,
+            rule: 'missing-header',
+            message: `requests must carry the ${name} header`,
+            fix:
+              name === 'origin'
+                ? 'Call the proxy from a web page (browsers send Origin), or add -H "Origin: <your page origin>".'
+                : `Send the ${name} header.`,
+          },
+          corsHeaders,
+        );
+        return;
+      }
+    }
+    const target = targetOf(path);
+    if (!(target instanceof URL)) {
+      refuse(res, { status: 400, ...target }, corsHeaders);
+      return;
+    }
+    const refusal = targetRefusal(target);
+    if (refusal !== null) {
+      refuse(res, refusal, corsHeaders);
+      return;
+    }
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > config.maxRequestBytes) {
+      refuse(
+        res,
+        {
+          status: 413,
+          rule: 'request-too-large',
+          message: `the request body is ${declared} bytes, more than this proxy forwards (${config.maxRequestBytes})`,
+          fix: 'Send a smaller body, or raise --max-request-bytes.',
+        },
+        corsHeaders,
+      );
+      return;
+    }
+    const go = () => {
+      const stop = metrics.upstream();
+      const ctx: ForwardContext = {
+        dispatcher: agent,
+        maxRequestBytes: config.maxRequestBytes,
+        maxResponseBytes: config.maxResponseBytes,
+        cookies: config.cookies.length > 0 && cookieTarget(target),
+        base,
+        redirectsLeft: config.maxRedirects,
+        checkRedirect: (url) =>
+          url.protocol !== 'http:' && url.protocol !== 'https:'
+            ? {
+                status: 502,
+                rule: 'upstream-error',
+                message: 'the target redirected to a non-http(s) URL',
+                fix: 'Use another target.',
+              }
+            : targetRefusal(url),
+        done: (outcome) => {
+          stop();
+          metrics.outcome(outcome);
+        },
+      };
+      forward(req, res, target, target.href, corsHeaders, ctx);
+    };
+    if (limiter === null) {
+      go();
+      return;
+    }
+    const key = config.rateLimitByOrigin
+      ? `${clientAddress(req, config.trustProxy)} ${origin ?? ''}`
+      : clientAddress(req, config.trustProxy);
+    limiter.consume(key).then(
+      (wait) => {
+        if (wait === null) go();
+        else {
+          refuse(
+            res,
+            {
+              status: 429,
+              rule: 'rate-limited',
+              message: 'too many requests from this client',
+              fix: `Wait ${wait} s and try again.`,
+            },
+            corsHeaders,
+            { 'Retry-After': String(wait) },
+          );
+        }
+      },
+      () =>
+        refuse(
+          res,
+          {
+            status: 503,
+            rule: 'rate-limited',
+            message: 'the rate limiter is unavailable',
+            fix: 'Try again shortly.',
+          },
+          corsHeaders,
+        ),
+    );
+  };
+
+  return {
+    handler,
+    config,
+    async listen(port = config.port, host = config.host) {
+      server = createServer(handler);
+      server.listen(port, host);
+      await once(server, 'listening');
+      const address = server.address();
+      const actual = typeof address === 'object' && address !== null ? address.port : port;
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      base = `http://${shownHost}:${actual}/`;
+      return { url: base, server };
+    },
+    async close() {
+      if (server !== null) {
+        const s = server;
+        server = null;
+        s.closeAllConnections();
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+      }
+      await agent.close();
+      await limiter?.close();
+    },
+  };
+}

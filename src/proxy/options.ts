@@ -1,0 +1,243 @@
+// The proxy's options: defaults, and validation in the policy's style (every problem reported at
+// start-up, each with a fix). Flags, environment variables and config files all end up here.
+
+import type { CorsOptions } from '../policy/types.js';
+import { type PrivateTargetRule, parsePrivateTarget, type Resolver } from './addresses.js';
+import { type HostPattern, parseHostPattern } from './target.js';
+
+export interface ProxyOptions {
+  /** Address to listen on (default 127.0.0.1). */
+  readonly host?: string;
+  /** Port to listen on (default 8080; 0 picks a free one). */
+  readonly port?: number;
+  /** Origins whose pages may use the proxy: exact origins or corsica patterns (default: any, '*'). */
+  readonly allowOrigin?: readonly string[];
+  /** Origins refused even when allowOrigin would let them in. */
+  readonly denyOrigin?: readonly string[];
+  /** Target host patterns served (default: any public host). */
+  readonly allowTarget?: readonly string[];
+  /** Target host patterns never served. */
+  readonly denyTarget?: readonly string[];
+  /** Private addresses the proxy may reach after all: host[:port], [ipv6][:port] or CIDR. */
+  readonly allowPrivateTarget?: readonly string[];
+  /** Request headers every proxied request must carry (default ['origin']: pages, not scripts). */
+  readonly requireHeader?: readonly string[];
+  /** `<n>/<window>` per client address, e.g. '600/1m'; 'off' to disable (default '600/1m'). */
+  readonly rateLimit?: string;
+  /** Key the rate limit by client address and origin, not the address alone. */
+  readonly rateLimitByOrigin?: boolean;
+  /** Trust X-Forwarded-For from this many proxies in front (default 0: use the socket's address). */
+  readonly trustProxy?: number;
+  /** Redis URL: rate limits shared by every proxy instance. */
+  readonly redis?: string;
+  /** Largest request body forwarded (default 10 MiB). */
+  readonly maxRequestBytes?: number;
+  /** Largest response body forwarded (default 100 MiB); longer ones are cut. */
+  readonly maxResponseBytes?: number;
+  /** Milliseconds for connecting, for the response headers, and between body chunks (default 30000). */
+  readonly timeout?: number;
+  /** Redirects followed on the server (default 0: handed back, rewritten through the proxy). */
+  readonly maxRedirects?: number;
+  /** Target host patterns for which Cookie and Set-Cookie pass through (default none). */
+  readonly cookies?: readonly string[];
+  /** Upstream connections per target origin (default 128). */
+  readonly maxConnections?: number;
+  /** Seconds browsers may cache the proxy's preflight answers (default 600). */
+  readonly corsMaxAge?: number;
+  /** For tests and special deployments: how target names are resolved. */
+  readonly resolver?: Resolver;
+}
+
+export interface ProxyProblem {
+  readonly path: string;
+  readonly message: string;
+  readonly fix: string;
+}
+
+/** Configurations that cannot work, all listed. */
+export class ProxyConfigError extends Error {
+  override readonly name = 'ProxyConfigError';
+  constructor(readonly problems: readonly ProxyProblem[]) {
+    super(
+      `Invalid proxy configuration (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${problems
+        .map((p) => `  - ${p.path}: ${p.message} Fix: ${p.fix}`)
+        .join('\n')}`,
+    );
+  }
+}
+
+export interface RateLimit {
+  readonly points: number;
+  readonly seconds: number;
+}
+
+export interface ResolvedProxyConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly cors: CorsOptions;
+  readonly denyOrigin: ReadonlySet<string>;
+  readonly allowTarget: readonly HostPattern[];
+  readonly denyTarget: readonly HostPattern[];
+  readonly privateTargets: readonly PrivateTargetRule[];
+  readonly requireHeader: readonly string[];
+  readonly rateLimit: RateLimit | null;
+  readonly rateLimitByOrigin: boolean;
+  readonly trustProxy: number;
+  readonly redis: string | null;
+  readonly maxRequestBytes: number;
+  readonly maxResponseBytes: number;
+  readonly timeout: number;
+  readonly maxRedirects: number;
+  readonly cookies: readonly HostPattern[];
+  readonly maxConnections: number;
+  readonly resolver: Resolver | undefined;
+}
+
+const UNITS: Readonly<Record<string, number>> = { s: 1, sec: 1, m: 60, min: 60, h: 3600, d: 86400 };
+
+/** `600/1m`, `100/30s`, `5000/h`: points per window. */
+export function parseRateLimit(text: string): RateLimit | null {
+  const m = /^\s*(\d+)\s*\/\s*(\d*)\s*([a-z]+)\s*$/i.exec(text);
+  if (m === null) return null;
+  const unit = UNITS[m[3]!.toLowerCase()];
+  const points = Number(m[1]);
+  const seconds = (m[2] === '' ? 1 : Number(m[2])) * (unit ?? 0);
+  return unit === undefined || points < 1 || seconds < 1 ? null : { points, seconds };
+}
+
+const MiB = 1024 * 1024;
+
+function wholeNumber(
+  problems: ProxyProblem[],
+  path: string,
+  value: unknown,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    problems.push({
+      path,
+      message: `must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}.`,
+      fix: `Write e.g. ${path}: ${fallback}.`,
+    });
+    return fallback;
+  }
+  return value;
+}
+
+function patterns(
+  problems: ProxyProblem[],
+  path: string,
+  values: readonly string[] | undefined,
+): HostPattern[] {
+  const out: HostPattern[] = [];
+  for (const [i, v] of (values ?? []).entries()) {
+    const p = parseHostPattern(String(v));
+    if (typeof p === 'string')
+      problems.push({
+        path: `${path}[${i}]`,
+        message: `${p}.`,
+        fix: 'Use a host name, optionally starting with *.',
+      });
+    else out.push(p);
+  }
+  return out;
+}
+
+/** Validates options; `config` is null when any problem is found. */
+export function resolveProxyOptions(options: ProxyOptions): {
+  config: ResolvedProxyConfig | null;
+  problems: ProxyProblem[];
+} {
+  const problems: ProxyProblem[] = [];
+  const privateTargets: PrivateTargetRule[] = [];
+  for (const [i, v] of (options.allowPrivateTarget ?? []).entries()) {
+    const rule = parsePrivateTarget(String(v));
+    if (typeof rule === 'string')
+      problems.push({
+        path: `allowPrivateTarget[${i}]`,
+        message: `${rule}.`,
+        fix: 'Write e.g. localhost:3000, 10.0.0.0/8 or [::1]:8080.',
+      });
+    else privateTargets.push(rule);
+  }
+  let rateLimit: RateLimit | null = null;
+  const rate = options.rateLimit ?? '600/1m';
+  if (rate !== 'off') {
+    rateLimit = parseRateLimit(rate);
+    if (rateLimit === null)
+      problems.push({
+        path: 'rateLimit',
+        message: `'${rate}' is not <requests>/<window>.`,
+        fix: "Write e.g. '600/1m', '100/30s', or 'off'.",
+      });
+  }
+  if (options.redis !== undefined && !/^rediss?:\/\//.test(options.redis)) {
+    problems.push({
+      path: 'redis',
+      message: `'${options.redis}' is not a redis:// or rediss:// URL.`,
+      fix: 'Write e.g. redis://127.0.0.1:6379.',
+    });
+  }
+  if (options.redis !== undefined && rate === 'off') {
+    problems.push({
+      path: 'redis',
+      message: 'Redis is only used for rate limits, and rateLimit is off.',
+      fix: "Set rateLimit (e.g. '600/1m') or drop redis.",
+    });
+  }
+  const requireHeader = (options.requireHeader ?? ['origin'])
+    .map((h) => String(h).trim().toLowerCase())
+    .filter((h) => h !== '');
+  for (const [i, h] of requireHeader.entries()) {
+    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(h))
+      problems.push({
+        path: `requireHeader[${i}]`,
+        message: `'${h}' is not a header name.`,
+        fix: 'Write e.g. origin or x-requested-with.',
+      });
+  }
+  const allowOrigin = options.allowOrigin ?? ['*'];
+  const config: ResolvedProxyConfig = {
+    host: options.host ?? '127.0.0.1',
+    port: wholeNumber(problems, 'port', options.port, 8080, 0, 65535),
+    cors: {
+      origin: allowOrigin.length === 1 && allowOrigin[0] === '*' ? '*' : [...allowOrigin],
+      methods: 'GET,HEAD,PUT,PATCH,POST,DELETE',
+      maxAge: wholeNumber(problems, 'corsMaxAge', options.corsMaxAge, 600, -1, 86400),
+    },
+    denyOrigin: new Set(options.denyOrigin ?? []),
+    allowTarget: patterns(problems, 'allowTarget', options.allowTarget),
+    denyTarget: patterns(problems, 'denyTarget', options.denyTarget),
+    privateTargets,
+    requireHeader,
+    rateLimit,
+    rateLimitByOrigin: options.rateLimitByOrigin === true,
+    trustProxy: wholeNumber(problems, 'trustProxy', options.trustProxy, 0, 0, 16),
+    redis: options.redis ?? null,
+    maxRequestBytes: wholeNumber(
+      problems,
+      'maxRequestBytes',
+      options.maxRequestBytes,
+      10 * MiB,
+      0,
+      Number.MAX_SAFE_INTEGER,
+    ),
+    maxResponseBytes: wholeNumber(
+      problems,
+      'maxResponseBytes',
+      options.maxResponseBytes,
+      100 * MiB,
+      0,
+      Number.MAX_SAFE_INTEGER,
+    ),
+    timeout: wholeNumber(problems, 'timeout', options.timeout, 30_000, 100, 600_000),
+    maxRedirects: wholeNumber(problems, 'maxRedirects', options.maxRedirects, 0, 0, 20),
+    cookies: patterns(problems, 'cookies', options.cookies),
+    maxConnections: wholeNumber(problems, 'maxConnections', options.maxConnections, 128, 1, 65536),
+    resolver: options.resolver,
+  };
+  return { config: problems.length === 0 ? config : null, problems };
+}

@@ -1,0 +1,111 @@
+// The proxy's own answers: short JSON refusals that say which rule refused and how to allow it,
+// without echoing internal addresses or raw socket errors; upstream failures as 502/504. All carry
+// the CORS headers the request earned, so the page can read them.
+
+import type { ServerResponse } from 'node:http';
+import { errors } from 'undici';
+
+export type RefusalRule =
+  | 'bad-target'
+  | 'target-denied'
+  | 'target-not-allowed'
+  | 'private-target'
+  | 'origin-denied'
+  | 'origin-not-allowed'
+  | 'missing-header'
+  | 'rate-limited'
+  | 'request-too-large'
+  | 'response-too-large'
+  | 'upstream-unreachable'
+  | 'upstream-timeout'
+  | 'upstream-error'
+  | 'too-many-redirects';
+
+export interface Refusal {
+  readonly status: number;
+  readonly rule: RefusalRule;
+  readonly message: string;
+  readonly fix: string;
+}
+
+/** Writes a refusal; `cors` are the CORS headers (name, value pairs) the request earned. */
+export function sendRefusal(
+  res: ServerResponse,
+  refusal: Refusal,
+  cors: readonly string[],
+  extra: Record<string, string> = {},
+): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error: { rule: refusal.rule, message: refusal.message, fix: refusal.fix } });
+  res.statusCode = refusal.status;
+  for (let i = 0; i < cors.length; i += 2) res.setHeader(cors[i]!, cors[i + 1]!);
+  for (const [name, value] of Object.entries(extra)) res.setHeader(name, value);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.end(body);
+}
+
+const causeCode = (err: unknown): string | undefined => {
+  const e = err as { code?: string; cause?: { code?: string } };
+  return e.code ?? e.cause?.code;
+};
+
+/** What an upstream failure becomes: never the raw error text, which may name internal hosts. */
+export function upstreamRefusal(err: unknown, host: string): Refusal {
+  const code = causeCode(err);
+  if (code === 'PRIVATE_TARGET') {
+    return {
+      status: 403,
+      rule: 'private-target',
+      message: `${host} resolves to a private, loopback, link-local or reserved address`,
+      fix: `For local development, start the proxy with --allow-private-target ${host}.`,
+    };
+  }
+  if (
+    err instanceof errors.HeadersTimeoutError ||
+    err instanceof errors.BodyTimeoutError ||
+    err instanceof errors.ConnectTimeoutError ||
+    code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    code === 'UND_ERR_BODY_TIMEOUT'
+  ) {
+    return {
+      status: 504,
+      rule: 'upstream-timeout',
+      message: `${host} did not answer in time`,
+      fix: 'Try again later, or raise --timeout.',
+    };
+  }
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    return {
+      status: 502,
+      rule: 'upstream-unreachable',
+      message: `${host} cannot be resolved`,
+      fix: 'Check the host name.',
+    };
+  }
+  if (
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === 'EHOSTUNREACH' ||
+    code === 'ENETUNREACH' ||
+    code === 'UND_ERR_SOCKET'
+  ) {
+    return {
+      status: 502,
+      rule: 'upstream-unreachable',
+      message: `${host} could not be reached`,
+      fix: 'Check that the target is up and the URL is right.',
+    };
+  }
+  return {
+    status: 502,
+    rule: 'upstream-error',
+    message: `${host} failed to answer`,
+    fix: 'Check the target URL; try again later.',
+  };
+}

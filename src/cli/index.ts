@@ -6,11 +6,14 @@ import pc from 'picocolors';
 import { check } from './check.js';
 import { explain } from './explain.js';
 import { lint, UsageError } from './lint.js';
+import { runProxy } from './proxy.js';
 
 const program = new Command();
 program
   .name('corsica')
-  .description('Spec-exact CORS: check what a browser will do with a request, lint a CORS configuration')
+  .description(
+    'Spec-exact CORS: check what a browser will do with a request, explain a console error, run a safe CORS proxy, lint a CORS configuration',
+  )
   .version('0.1.0')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -57,6 +60,68 @@ program
   .option('--json', 'print one JSON object')
   .action((message: string, opts: { json?: boolean }) => {
     process.exitCode = explain(message, opts.json === true);
+  });
+
+const collect = (value: string, all: string[]) => [...all, ...value.split(',')];
+program
+  .command('proxy')
+  .description(
+    'run a CORS proxy that is safe to expose: GET /<absolute-url> or /?url=<encoded url> (options also from CORSICA_* variables and --config)',
+  )
+  .option(
+    '--config <file>',
+    'a JSON file of options (camelCase names); environment variables and flags override it',
+  )
+  .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+  .option('--port <port>', 'port to listen on (default 8080)')
+  .option(
+    '--allow-origin <origin>',
+    'origins whose pages may use the proxy, exact or pattern (repeatable; default any)',
+    collect,
+    [],
+  )
+  .option('--deny-origin <origin>', 'origins refused (repeatable)', collect, [])
+  .option(
+    '--allow-target <host>',
+    'target host patterns served: api.example.com, *.example.com (repeatable; default any)',
+    collect,
+    [],
+  )
+  .option('--deny-target <host>', 'target host patterns never served (repeatable)', collect, [])
+  .option(
+    '--allow-private-target <target>',
+    'a private address the proxy may reach: host[:port], [ipv6][:port] or CIDR (repeatable)',
+    collect,
+    [],
+  )
+  .option(
+    '--require-header <name>',
+    "headers every request must carry (repeatable; default origin; 'none' for none)",
+    collect,
+    [],
+  )
+  .option('--rate-limit <rate>', "requests per client and window, e.g. 600/1m, or 'off' (default 600/1m)")
+  .option('--rate-limit-by-origin', 'key rate limits by client address and Origin')
+  .option('--trust-proxy <hops>', 'trust X-Forwarded-For from this many proxies in front (default 0)')
+  .option('--redis <url>', 'share rate limits between instances through Redis (redis://host:6379)')
+  .option('--max-request-bytes <n>', 'largest request body forwarded (default 10485760)')
+  .option('--max-response-bytes <n>', 'largest response body forwarded (default 104857600)')
+  .option('--timeout <ms>', 'connect, headers and idle-body timeout (default 30000)')
+  .option(
+    '--max-redirects <n>',
+    'redirects followed on the server (default 0: handed back through the proxy)',
+  )
+  .option(
+    '--cookies <host>',
+    'target host patterns for which Cookie and Set-Cookie pass (repeatable; default none)',
+    collect,
+    [],
+  )
+  .option('--max-connections <n>', 'upstream connections per target origin (default 128)')
+  .option('--cors-max-age <seconds>', 'how long browsers may cache preflight answers (default 600)')
+  .action(async (opts: Record<string, unknown>) => {
+    const code = await runProxy(opts);
+    if (code !== null) process.exitCode = code;
   });
 
 try {

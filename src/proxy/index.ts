@@ -96,7 +96,7 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
       try {
         guard.check(host, url.port || DEFAULT_PORTS[url.protocol]!, host);
       } catch (err) {
-        if (err instanceof PrivateAddressError) return upstreamRefusal(err, host);
+        if (err instanceof PrivateAddressError) return upstreamRefusal(err, url.host);
         throw err;
       }
     }

@@ -129,7 +129,8 @@ export class AddressGuard {
       options: { all?: boolean; family?: number },
       callback: (err: Error | null, address: string | LookupAddress[], family?: number) => void,
     ): void => {
-      this.resolver(hostname).then(
+      // `name.` and `name` are the same DNS name; some resolvers only know the second spelling.
+      this.resolver(hostname.replace(/\.$/, '')).then(
         (addresses) => {
           try {
             if (addresses.length === 0)

@@ -315,6 +315,8 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
     handler,
     config,
     async listen(port = config.port, host = config.host) {
+      // With Redis, serve once the shared counts are reachable (or after 2 s, on local counts).
+      await limiter?.ready(2000);
       server = createServer(handler);
       server.listen(port, host);
       await once(server, 'listening');

@@ -10,6 +10,8 @@ import type { RateLimit } from './options.js';
 export interface Limiter {
   /** Null when the request may go on; otherwise the seconds until it may. */
   consume(key: string): Promise<number | null>;
+  /** Resolves when the shared store is connected, or after `ms` (memory stands in meanwhile). */
+  ready(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -20,7 +22,7 @@ export function createLimiter(rate: RateLimit, redisUrl: string | null): Limiter
       duration: rate.seconds,
       keyPrefix: 'corsica',
     });
-    return { consume: (key) => consume(memory, key), close: async () => {} };
+    return { consume: (key) => consume(memory, key), ready: async () => {}, close: async () => {} };
   }
   const client = new Redis(redisUrl, {
     enableOfflineQueue: false,
@@ -45,6 +47,16 @@ export function createLimiter(rate: RateLimit, redisUrl: string | null): Limiter
   });
   return {
     consume: (key) => consume(redis, key),
+    ready: (ms) =>
+      client.status === 'ready'
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, ms);
+            client.once('ready', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
     close: async () => {
       client.disconnect();
     },

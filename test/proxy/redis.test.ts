@@ -1,0 +1,71 @@
+// Rate limits shared through a real Redis: two proxy instances, one limit. When Redis goes away,
+// each instance falls back to its own memory instead of failing open.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createProxy } from '../../src/proxy/index.js';
+import { close } from '../helpers/http.js';
+import { type RedisServer, redisSkipReason, startRedis } from '../helpers/redis.js';
+import { type Upstream, upstream } from '../helpers/upstream.js';
+
+const skip = redisSkipReason();
+const ORIGIN = 'https://app.example.com';
+
+describe('proxy: rate limits shared through Redis', { skip }, () => {
+  let redis: RedisServer;
+  let up: Upstream;
+
+  before(async () => {
+    redis = await startRedis();
+    up = await upstream();
+  });
+  after(async () => {
+    await close(up.server);
+    await redis.stop();
+  });
+
+  it('two instances behind a load balancer share one limit per client', async () => {
+    const options = {
+      port: 0,
+      rateLimit: '4/1m',
+      redis: redis.url,
+      allowPrivateTarget: [`127.0.0.1:${up.port}`],
+    };
+    const a = createProxy(options);
+    const b = createProxy(options);
+    const [{ url: urlA }, { url: urlB }] = await Promise.all([a.listen(), b.listen()]);
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const base = i % 2 === 0 ? urlA : urlB;
+        const r = await fetch(`${base}http://127.0.0.1:${up.port}/x`, { headers: { origin: ORIGIN } });
+        await r.arrayBuffer();
+        statuses.push(r.status);
+      }
+      assert.deepEqual(statuses, [200, 200, 200, 200, 429, 429]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('without Redis, limits still hold per instance', async () => {
+    const p = createProxy({
+      port: 0,
+      rateLimit: '2/1m',
+      redis: 'redis://127.0.0.1:9',
+      allowPrivateTarget: [`127.0.0.1:${up.port}`],
+    });
+    const { url } = await p.listen();
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await fetch(`${url}http://127.0.0.1:${up.port}/x`, { headers: { origin: ORIGIN } });
+        await r.arrayBuffer();
+        statuses.push(r.status);
+      }
+      assert.deepEqual(statuses, [200, 200, 429]);
+    } finally {
+      await p.close();
+    }
+  });
+});

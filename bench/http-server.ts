@@ -8,6 +8,7 @@
 import { createServer } from 'node:http';
 import { cors } from 'corsica/node';
 import type { Middleware } from './harness.js';
+import { reportPort } from './processes.js';
 import { LIST_CONFIG, listFloor } from './scenarios.js';
 
 const mode = process.argv[2];
@@ -26,10 +27,8 @@ const server = createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  process.send?.({ port: address.port });
-});
-
-process.on('disconnect', () => {
-  server.close();
-  server.closeAllConnections();
+  reportPort(address.port, () => {
+    server.close();
+    server.closeAllConnections();
+  });
 });

@@ -8,13 +8,12 @@
 //
 // Goal (from the issue): corsica serves at least 97% of the hand-written server's requests per second.
 
-import { type ChildProcess, fork } from 'node:child_process';
-import { once } from 'node:events';
 import { get } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { mark, table } from './harness.js';
+import { startChild, stopChild } from './processes.js';
 import { ALLOWED_ORIGIN } from './scenarios.js';
 
 const GOAL = 0.97;
@@ -42,25 +41,7 @@ interface Run {
   readonly errors: number;
 }
 
-async function startServer(mode: Mode): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(serverFile, [mode], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
-  const [message] = (await Promise.race([
-    once(child, 'message'),
-    once(child, 'exit').then(() => {
-      throw new Error(`the ${mode} server exited before listening`);
-    }),
-  ])) as [{ port: number }];
-  return { child, port: message.port };
-}
-
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = once(child, 'exit');
-  child.disconnect();
-  const timer = setTimeout(() => child.kill(), 5000);
-  await exited;
-  clearTimeout(timer);
-}
+const startServer = (mode: Mode) => startChild(serverFile, [mode]);
 
 /** The CORS part of the server's answer to the benchmark's request. */
 function corsHeaders(port: number): Promise<Record<string, string>> {
@@ -100,7 +81,7 @@ async function measureOnce(mode: Mode): Promise<Run> {
       errors: result.errors + result.timeouts + result.non2xx,
     };
   } finally {
-    await stopServer(child);
+    await stopChild(child);
   }
 }
 

@@ -111,8 +111,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
   ) {}
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.res.on('drain', () => controller.resume());
-    this.res.on('close', () => {
+    this.res.once('close', () => {
       if (!this.finished) controller.abort(new Error('client went away'));
     });
   }
@@ -154,26 +153,33 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
       );
       return;
     }
-    const res = this.res;
-    res.statusCode = statusCode;
-    const exposed: string[] = [];
+    // One flat header list and one writeHead: node writes it straight out, without a header map.
+    const out: string[] = [];
+    let exposed = '';
     for (const name in headers) {
       const value = headers[name];
       if (value === undefined || name.startsWith('access-control-')) continue;
       if (DROPPED_RESPONSE.has(name) && !(this.ctx.cookies && name === 'set-cookie')) continue;
-      res.setHeader(name, value);
-      if (!SAFELISTED_RESPONSE.has(name) && name !== 'set-cookie') exposed.push(name);
+      if (typeof value === 'string') out.push(name, value);
+      else for (const v of value) out.push(name, v);
+      if (!SAFELISTED_RESPONSE.has(name) && name !== 'set-cookie') exposed += `${name},`;
     }
     const cors = this.cors;
-    for (let i = 0; i < cors.length; i += 2) res.setHeader(cors[i]!, cors[i + 1]!);
-    exposed.push('x-request-url', 'x-final-url');
-    res.setHeader('Access-Control-Expose-Headers', exposed.join(','));
-    res.setHeader('X-Request-Url', this.requestUrl);
-    res.setHeader('X-Final-Url', this.target.href);
-    // A page served from the proxy's origin must not run: whatever the target sends, it stays data.
-    res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.flushHeaders();
+    for (let i = 0; i < cors.length; i++) out.push(cors[i]!);
+    out.push(
+      'access-control-expose-headers',
+      `${exposed}x-request-url,x-final-url`,
+      'x-request-url',
+      this.requestUrl,
+      'x-final-url',
+      this.target.href,
+      // A page served from the proxy's origin must not run: whatever the target sends, it stays data.
+      'content-security-policy',
+      "default-src 'none'; sandbox",
+      'x-content-type-options',
+      'nosniff',
+    );
+    this.res.writeHead(statusCode, out);
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -186,7 +192,10 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
       this.res.destroy();
       return;
     }
-    if (!this.res.write(chunk)) controller.pause();
+    if (!this.res.write(chunk)) {
+      controller.pause();
+      this.res.once('drain', () => controller.resume());
+    }
   }
 
   onResponseEnd(): void {

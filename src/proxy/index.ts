@@ -92,16 +92,24 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
     const rule = targetRuleProblem(url, config!.allowTarget, config!.denyTarget);
     if (rule !== null) return { status: 403, ...rule };
     const host = bareHost(url.hostname);
-    if (isIP(host) !== 0) {
+    if (isIP(host) === 0) return null;
+    // Literal addresses never change: their verdict is kept (bounded, like every per-request cache).
+    const key = url.host;
+    let allowed = literalVerdicts.get(key);
+    if (allowed === undefined) {
       try {
         guard.check(host, url.port || DEFAULT_PORTS[url.protocol]!, host);
+        allowed = true;
       } catch (err) {
-        if (err instanceof PrivateAddressError) return upstreamRefusal(err, url.host);
-        throw err;
+        if (!(err instanceof PrivateAddressError)) throw err;
+        allowed = false;
       }
+      if (literalVerdicts.size >= 1000) literalVerdicts.clear();
+      literalVerdicts.set(key, allowed);
     }
-    return null;
+    return allowed ? null : upstreamRefusal(new PrivateAddressError(host), url.host);
   }
+  const literalVerdicts = new Map<string, boolean>();
 
   const cookieTarget = (url: URL) =>
     config.cookies.some((p) => {
@@ -168,8 +176,9 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
     }
     const origin = req.headers.origin;
     const decision = cors.decideFor(req.method ?? 'GET', origin, req, readHeader) as Decision;
-    const corsHeaders = decision.headers;
-    if (decision.vary !== null) res.setHeader('Vary', decision.vary);
+    // The CORS headers this request earned, Vary included, written with whatever answer it gets.
+    const corsHeaders =
+      decision.vary === null ? decision.headers : [...decision.headers, 'Vary', decision.vary];
 
     if (origin !== undefined && config.denyOrigin.has(origin)) {
       refuse(

@@ -19,8 +19,8 @@ const BODY = JSON.stringify({ id: 42, name: 'corsica', tags: ['cors', 'proxy', '
 if (mode === 'upstream' || mode === 'big') {
   const size = Number(arg ?? 0);
   const chunk = Buffer.alloc(1 << 20, 'x');
-  const server = createServer((_req, res) => {
-    if (mode === 'upstream') {
+  const server = createServer((req, res) => {
+    if (mode === 'upstream' || req.url === '/small') {
       res.setHeader('Content-Type', 'application/json');
       res.setHeader('Content-Length', Buffer.byteLength(BODY));
       res.end(BODY);

@@ -83,6 +83,19 @@ const rssOf = (pid: number) =>
       .toString()
       .trim(),
   ) * 1024;
+// Warm the proxy up first, so that the baseline includes its one-time start-up (JIT, pools, parser).
+for (let i = 0; i < 200; i++) {
+  await new Promise<void>((resolve, reject) => {
+    get(
+      `http://127.0.0.1:${proxy.port}/http://127.0.0.1:${big.port}/small`,
+      { headers: { origin: ORIGIN } },
+      (res) => {
+        res.resume();
+        res.on('end', resolve);
+      },
+    ).on('error', reject);
+  });
+}
 const before = rssOf(proxy.child.pid!);
 let peak = before;
 const sampler = setInterval(() => {

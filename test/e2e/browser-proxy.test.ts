@@ -1,0 +1,96 @@
+// corsica proxy as a page uses it, in real Chromium: an API without any CORS header becomes
+// readable through the proxy (body and headers), preflighted requests work, and refusals are
+// readable JSON rather than opaque network errors.
+
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { createProxy } from '../../src/proxy/index.js';
+import { chromiumSkipReason, launchChromium } from '../helpers/chromium.js';
+import { close, listen } from '../helpers/http.js';
+import { type Upstream, upstream } from '../helpers/upstream.js';
+
+const skip = chromiumSkipReason();
+
+describe('Chromium through corsica proxy', { skip }, () => {
+  let browser: Browser;
+  let page: Page;
+  let pageServer: Server;
+  let up: Upstream;
+  let proxy: ReturnType<typeof createProxy>;
+  let proxyBase: string;
+
+  before(async () => {
+    up = await upstream();
+    up.routes.set('/api/items', (req, res) => {
+      req.resume();
+      res.setHeader('Content-Type', 'application/json');
+      res.setHeader('X-Total-Count', '2');
+      res.end(JSON.stringify({ method: req.method, key: req.headers['x-api-key'] ?? null }));
+    });
+    proxy = createProxy({
+      port: 0,
+      host: '127.0.0.1',
+      rateLimit: 'off',
+      allowPrivateTarget: [`127.0.0.1:${up.port}`],
+    });
+    const { url } = await proxy.listen();
+    // The page is on 127.0.0.1; the proxy is addressed as localhost: another origin.
+    proxyBase = url.replace('127.0.0.1', 'localhost');
+    let pageUrl: string;
+    ({ server: pageServer, url: pageUrl } = await listen((_req, res) => {
+      res.setHeader('Content-Type', 'text/html');
+      res.end('<!doctype html><title>proxy page</title>');
+    }));
+    browser = await launchChromium();
+    page = await browser.newPage();
+    await page.goto(`${pageUrl}/`);
+  });
+  after(async () => {
+    await browser?.close();
+    await proxy?.close();
+    await Promise.all([pageServer, up?.server].filter(Boolean).map(close));
+  });
+
+  it('a page reads an API that sends no CORS headers, headers included, preflight included', async () => {
+    const api = `http://127.0.0.1:${up.port}/api/items`;
+    const results = await page.evaluate(
+      async ({ base, api }) => {
+        const simple = await fetch(base + api);
+        const put = await fetch(base + api, {
+          method: 'PUT',
+          headers: { 'X-Api-Key': 'k', 'Content-Type': 'application/json' },
+          body: '{}',
+        });
+        return {
+          simple: {
+            status: simple.status,
+            body: await simple.json(),
+            total: simple.headers.get('x-total-count'),
+            finalUrl: simple.headers.get('x-final-url'),
+          },
+          put: await put.json(),
+        };
+      },
+      { base: proxyBase, api },
+    );
+    assert.deepEqual(results.simple, {
+      status: 200,
+      body: { method: 'GET', key: null },
+      total: '2',
+      finalUrl: api,
+    });
+    assert.deepEqual(results.put, { method: 'PUT', key: 'k' });
+  });
+
+  it('a refusal is readable JSON with the rule and the fix, not an opaque network error', async () => {
+    const refusal = await page.evaluate(async (base) => {
+      const res = await fetch(`${base}http://169.254.169.254/latest/meta-data/`);
+      return { status: res.status, body: await res.json() };
+    }, proxyBase);
+    assert.equal(refusal.status, 403);
+    assert.equal(refusal.body.error.rule, 'private-target');
+    assert.match(refusal.body.error.fix, /--allow-private-target/);
+  });
+});

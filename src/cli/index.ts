@@ -119,6 +119,12 @@ program
   )
   .option('--max-connections <n>', 'upstream connections per target origin (default 128)')
   .option('--cors-max-age <seconds>', 'how long browsers may cache preflight answers (default 600)')
+  .option(
+    '--upstream-ca <file>',
+    'a PEM certificate authority trusted for HTTPS targets, besides the system ones (repeatable)',
+    collect,
+    [],
+  )
   .action(async (opts: Record<string, unknown>) => {
     const code = await runProxy(opts);
     if (code !== null) process.exitCode = code;

@@ -27,6 +27,7 @@ const OPTION_KINDS = {
   cookies: 'list',
   maxConnections: 'number',
   corsMaxAge: 'number',
+  upstreamCa: 'files',
 } as const;
 type Key = keyof typeof OPTION_KINDS;
 
@@ -44,6 +45,10 @@ function coerce(key: Key, value: unknown): unknown {
     return key === 'requireHeader' && list.length === 1 && list[0] === 'none' ? [] : list;
   }
   if (kind === 'number') return typeof value === 'number' ? value : numberOrText(String(value));
+  if (kind === 'files')
+    return (Array.isArray(value) ? value : String(value).split(','))
+      .map((v) => String(v).trim())
+      .filter((v) => v !== '');
   if (kind === 'boolean') return value === true || value === 'true' || value === '1';
   return String(value);
 }
@@ -89,6 +94,16 @@ export async function proxyOptions(
     const value = flags[key];
     if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
     merged[key] = coerce(key, value);
+  }
+  // Certificate files are read here, so that the options carry PEM text.
+  if (Array.isArray(merged.upstreamCa)) {
+    merged.upstreamCa = await Promise.all(
+      (merged.upstreamCa as string[]).map((path) =>
+        readFile(path, 'utf8').catch(() => {
+          throw new UsageError(`cannot read the certificate file ${path}`);
+        }),
+      ),
+    );
   }
   return merged as ProxyOptions;
 }

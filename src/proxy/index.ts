@@ -10,6 +10,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { isIP } from 'node:net';
+import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
 import { createPolicy, type Policy } from '../policy/policy.js';
 import { CorsConfigError } from '../policy/problems.js';
@@ -75,7 +76,12 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
       const port = opts.port || DEFAULT_PORTS[opts.protocol] || '80';
       let connector = connectors.get(port);
       if (connector === undefined) {
-        connector = buildConnector({ timeout: config.timeout, lookup: guard.lookupFor(port) as never });
+        connector = buildConnector({
+          timeout: config.timeout,
+          lookup: guard.lookupFor(port) as never,
+          // The system's authorities plus the operator's: undici's default is the system's alone.
+          ...(config.upstreamCa.length === 0 ? {} : { ca: [...rootCertificates, ...config.upstreamCa] }),
+        });
         connectors.set(port, connector);
       }
       connector(opts, callback);

@@ -44,6 +44,8 @@ export interface ProxyOptions {
   readonly maxConnections?: number;
   /** Seconds browsers may cache the proxy's preflight answers (default 600). */
   readonly corsMaxAge?: number;
+  /** Extra certificate authorities (PEM) trusted for HTTPS targets, besides the system's. */
+  readonly upstreamCa?: readonly string[];
   /** For tests and special deployments: how target names are resolved. */
   readonly resolver?: Resolver;
 }
@@ -90,6 +92,7 @@ export interface ResolvedProxyConfig {
   readonly maxRedirects: number;
   readonly cookies: readonly HostPattern[];
   readonly maxConnections: number;
+  readonly upstreamCa: readonly string[];
   readonly resolver: Resolver | undefined;
 }
 
@@ -199,6 +202,15 @@ export function resolveProxyOptions(options: ProxyOptions): {
         fix: 'Write e.g. origin or x-requested-with.',
       });
   }
+  for (const [i, pem] of (options.upstreamCa ?? []).entries()) {
+    if (!String(pem).includes('-----BEGIN CERTIFICATE-----')) {
+      problems.push({
+        path: `upstreamCa[${i}]`,
+        message: 'is not a PEM certificate.',
+        fix: 'Give the contents of a .pem file (-----BEGIN CERTIFICATE----- ...).',
+      });
+    }
+  }
   const allowOrigin = options.allowOrigin ?? ['*'];
   const config: ResolvedProxyConfig = {
     host: options.host ?? '127.0.0.1',
@@ -237,6 +249,7 @@ export function resolveProxyOptions(options: ProxyOptions): {
     maxRedirects: wholeNumber(problems, 'maxRedirects', options.maxRedirects, 0, 0, 20),
     cookies: patterns(problems, 'cookies', options.cookies),
     maxConnections: wholeNumber(problems, 'maxConnections', options.maxConnections, 128, 1, 65536),
+    upstreamCa: options.upstreamCa ?? [],
     resolver: options.resolver,
   };
   return { config: problems.length === 0 ? config : null, problems };

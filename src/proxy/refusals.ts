@@ -19,6 +19,7 @@ export type RefusalRule =
   | 'upstream-unreachable'
   | 'upstream-timeout'
   | 'upstream-error'
+  | 'upstream-tls'
   | 'too-many-redirects';
 
 export interface Refusal {
@@ -78,6 +79,21 @@ export function upstreamRefusal(err: unknown, host: string): Refusal {
       rule: 'upstream-timeout',
       message: `${host} did not answer in time`,
       fix: 'Try again later, or raise --timeout.',
+    };
+  }
+  if (
+    code !== undefined &&
+    (code.startsWith('ERR_TLS') ||
+      code.includes('CERT') ||
+      code === 'DEPTH_ZERO_SELF_SIGNED_CERT' ||
+      code === 'SELF_SIGNED_CERT_IN_CHAIN' ||
+      code === 'ERR_SSL_WRONG_VERSION_NUMBER')
+  ) {
+    return {
+      status: 502,
+      rule: 'upstream-tls',
+      message: `the TLS connection to ${host} failed: its certificate could not be verified`,
+      fix: 'Check the target URL (http vs https); for a private authority, start the proxy with --upstream-ca <file.pem>.',
     };
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {

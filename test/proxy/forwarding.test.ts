@@ -209,9 +209,9 @@ describe('proxy: forwarding', () => {
       assert.equal(ok.status, 200);
       assert.equal(ok.headers.get('x-final-url'), `http://127.0.0.1:${up.port}/landing`);
       assert.equal(ok.headers.get('x-request-url'), `http://127.0.0.1:${up.port}/hop`);
-      const escape = await fetch(`${url}http://127.0.0.1:${up.port}/moved`, { headers: { origin: ORIGIN } });
-      assert.equal(escape.status, 403);
-      assert.equal((await escape.json()).error.rule, 'private-target');
+      const escaped = await fetch(`${url}http://127.0.0.1:${up.port}/moved`, { headers: { origin: ORIGIN } });
+      assert.equal(escaped.status, 403);
+      assert.equal((await escaped.json()).error.rule, 'private-target');
     } finally {
       await p.close();
     }

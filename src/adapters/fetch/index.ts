@@ -1,0 +1,107 @@
+// corsica/fetch: CORS for `(request: Request) => Response | Promise<Response>` handlers (Node's
+// fetch types, Bun, Deno, Cloudflare Workers, Next.js route handlers). Only web-platform APIs:
+// no Node built-ins, so it bundles for any runtime.
+
+import { createPolicy, type Policy } from '../../policy/policy.js';
+import type { CorsOptions, Decision } from '../../policy/types.js';
+import { mergeVary } from '../../policy/vary.js';
+
+export { CorsConfigError } from '../../policy/problems.js';
+export type { CorsOptions, Decision, Policy };
+
+export interface FetchCorsOptions extends CorsOptions {
+  /** Called when the handler throws; the answer is then a 500 that still carries CORS headers. Default: console.error. */
+  onError?: (error: unknown, request: Request) => void;
+}
+
+function readHeader(request: Request, name: string): string | null {
+  return request.headers.get(name);
+}
+
+function decide(request: Request, policy: Policy): Decision | Promise<Decision> {
+  return policy.decideFor(request.method, request.headers.get('origin'), request, readHeader);
+}
+
+/** Writes a decision into mutable headers, merging Vary with what is there. */
+function writeDecision(d: Decision, headers: Headers): void {
+  const list = d.headers;
+  for (let i = 0; i < list.length; i += 2) headers.set(list[i]!, list[i + 1]!);
+  if (d.vary !== null) {
+    const merged = mergeVary(headers.get('vary'), d.vary);
+    if (merged !== null) headers.set('vary', merged);
+  }
+}
+
+function preflightResponse(d: Decision): Response | null {
+  // Not a preflight, or `preflightContinue`: the handler answers it.
+  if (d.kind !== 'preflight' || d.status === 0) return null;
+  const headers = new Headers({ 'content-length': '0' });
+  writeDecision(d, headers);
+  return new Response(null, { status: d.status, headers });
+}
+
+/** The answer to a preflight, or null when `request` is not one the policy ends itself. */
+export function preflight(request: Request, policy: Policy): Response | null | Promise<Response | null> {
+  const d = decide(request, policy);
+  return d instanceof Promise ? d.then(preflightResponse) : preflightResponse(d);
+}
+
+function withHeaders(response: Response, d: Decision): Response {
+  if (d.headers.length === 0 && d.vary === null) return response;
+  // Headers of a fetched or redirected Response are immutable: answer with a copy that is not.
+  let out = response;
+  try {
+    writeDecision(d, response.headers);
+  } catch {
+    out = new Response(response.body, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: new Headers(response.headers),
+    });
+    writeDecision(d, out.headers);
+  }
+  return out;
+}
+
+/** Adds the CORS headers `request` earned to `response` (a copy when its headers are immutable). */
+export function applyCors(
+  request: Request,
+  response: Response,
+  policy: Policy,
+): Response | Promise<Response> {
+  const d = decide(request, policy);
+  return d instanceof Promise
+    ? d.then((decided) => withHeaders(response, decided))
+    : withHeaders(response, d);
+}
+
+type Handler<A extends unknown[]> = (request: Request, ...rest: A) => Response | Promise<Response>;
+
+/**
+ * Wraps a fetch handler: preflights are answered, every answer (errors included) gets the CORS
+ * headers. Invalid options throw CorsConfigError here, not on the first request.
+ */
+export function withCors<A extends unknown[]>(
+  handler: Handler<A>,
+  options: FetchCorsOptions = {},
+): Handler<A> {
+  const { onError, ...corsOptions } = options;
+  const policy = createPolicy(corsOptions);
+  const report = onError ?? ((error: unknown) => console.error(error));
+  return async (request, ...rest) => {
+    const d = await decide(request, policy);
+    const early = preflightResponse(d);
+    if (early !== null) return early;
+    let response: Response;
+    try {
+      response = await handler(request, ...rest);
+    } catch (error) {
+      report(error, request);
+      response = new Response('Internal Server Error', {
+        status: 500,
+        headers: { 'content-type': 'text/plain; charset=utf-8' },
+      });
+    }
+    return withHeaders(response, d);
+  };
+}

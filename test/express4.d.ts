@@ -4,3 +4,13 @@ declare module 'express4' {
   import express = require('express');
   export = express;
 }
+
+// Fastify 4 and Koa 2 are installed under aliases beside Fastify 5 and Koa 3.
+declare module 'fastify4' {
+  import fastify = require('fastify');
+  export = fastify;
+}
+declare module 'koa2' {
+  import Koa = require('koa');
+  export = Koa;
+}

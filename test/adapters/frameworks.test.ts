@@ -1,0 +1,256 @@
+// One table of cases, run by every adapter on its real framework over real HTTP: Fastify 4 and 5,
+// Koa 2 and 3, Hono (on @hono/node-server), and a fetch handler (corsica/fetch) on the same server.
+// Each app has three routes: /ok (200 with X-Total), /boom (throws) and /vary (sets its own Vary).
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { serve } from '@hono/node-server';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify4 from 'fastify4';
+import { Hono } from 'hono';
+import Koa from 'koa';
+import Koa2 from 'koa2';
+import fastifyCors from '../../src/adapters/fastify/index.js';
+import { withCors } from '../../src/adapters/fetch/index.js';
+import { cors as honoCors } from '../../src/adapters/hono/index.js';
+import { cors as koaCors } from '../../src/adapters/koa/index.js';
+import type { CorsOptions } from '../../src/policy/index.js';
+import { type RawResponse, send } from '../helpers/http.js';
+
+interface Running {
+  readonly url: string;
+  close(): Promise<void>;
+}
+type Build = (options: CorsOptions) => Promise<Running>;
+
+async function fastifyApp(factory: typeof Fastify, options: CorsOptions): Promise<Running> {
+  const app = factory({ logger: false }) as ReturnType<typeof Fastify>;
+  await app.register(fastifyCors, options);
+  app.get('/ok', async (_req: FastifyRequest, reply: FastifyReply) => {
+    reply.header('X-Total', '3');
+    return 'ok';
+  });
+  app.get('/boom', async () => {
+    throw new Error('boom');
+  });
+  app.get('/vary', async (_req: FastifyRequest, reply: FastifyReply) => {
+    reply.header('Vary', 'Accept-Encoding');
+    return 'vary';
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url, close: () => app.close() };
+}
+
+async function koaApp(factory: typeof Koa, options: CorsOptions): Promise<Running> {
+  const app = new factory();
+  app.silent = true;
+  app.use(koaCors(options) as never);
+  app.use(async (ctx) => {
+    if (ctx.path === '/boom') throw new Error('boom');
+    if (ctx.path === '/vary') ctx.set('Vary', 'Accept-Encoding');
+    if (ctx.path === '/ok') ctx.set('X-Total', '3');
+    ctx.body = ctx.path.slice(1);
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function onNodeServer(
+  fetchHandler: (request: Request) => Response | Promise<Response>,
+): Promise<Running> {
+  const server = serve({ fetch: fetchHandler, port: 0, hostname: '127.0.0.1' });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        (server as unknown as { closeAllConnections(): void }).closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const FRAMEWORKS: Record<string, Build> = {
+  'fastify 5': (o) => fastifyApp(Fastify, o),
+  'fastify 4': (o) => fastifyApp(Fastify4 as unknown as typeof Fastify, o),
+  'koa 3': (o) => koaApp(Koa, o),
+  'koa 2': (o) => koaApp(Koa2 as unknown as typeof Koa, o),
+  hono: (o) => {
+    const app = new Hono();
+    app.use('*', honoCors(o));
+    app.get('/ok', (c) => {
+      c.header('X-Total', '3');
+      return c.text('ok');
+    });
+    app.get('/boom', () => {
+      throw new Error('boom');
+    });
+    app.get('/vary', (c) => {
+      c.header('Vary', 'Accept-Encoding');
+      return c.text('vary');
+    });
+    app.onError((_err, c) => c.text('Internal Server Error', 500));
+    return onNodeServer(app.fetch);
+  },
+  fetch: (o) =>
+    onNodeServer(
+      withCors(
+        (request) => {
+          const path = new URL(request.url).pathname;
+          if (path === '/boom') throw new Error('boom');
+          const headers = new Headers();
+          if (path === '/ok') headers.set('X-Total', '3');
+          if (path === '/vary') headers.set('Vary', 'Accept-Encoding');
+          return new Response(path.slice(1), { headers });
+        },
+        { ...o, onError: () => {} },
+      ),
+    ),
+};
+
+const APP = 'https://app.example.com';
+const LIST: CorsOptions = {
+  origin: [APP, 'https://b.example.com'],
+  credentials: true,
+  exposedHeaders: ['X-Total'],
+  maxAge: 600,
+};
+
+interface Case {
+  readonly name: string;
+  readonly options: CorsOptions;
+  readonly method: string;
+  readonly path: string;
+  readonly headers: Record<string, string>;
+  readonly expect: (res: RawResponse) => void;
+}
+
+const acao = (res: RawResponse) => res.headers['access-control-allow-origin'];
+
+const CASES: Case[] = [
+  {
+    name: 'an allowed origin gets its origin back, credentials, exposed headers and Vary: Origin',
+    options: LIST,
+    method: 'GET',
+    path: '/ok',
+    headers: { origin: APP },
+    expect: (res) => {
+      assert.equal(res.status, 200);
+      assert.equal(res.body, 'ok');
+      assert.equal(acao(res), APP);
+      assert.equal(res.headers['access-control-allow-credentials'], 'true');
+      assert.equal(res.headers['access-control-expose-headers'], 'X-Total');
+      assert.equal(res.headers['access-control-max-age'], undefined);
+      assert.match(String(res.headers.vary), /Origin/);
+    },
+  },
+  {
+    name: 'a refused origin gets no CORS header, and the app still answers',
+    options: LIST,
+    method: 'GET',
+    path: '/ok',
+    headers: { origin: 'https://evil.example.net' },
+    expect: (res) => {
+      assert.equal(res.status, 200);
+      assert.deepEqual(
+        Object.keys(res.headers).filter((h) => h.startsWith('access-control-')),
+        [],
+      );
+    },
+  },
+  {
+    name: 'a preflight is answered without an OPTIONS route: 204, methods, reflected headers, max-age',
+    options: LIST,
+    method: 'OPTIONS',
+    path: '/ok',
+    headers: {
+      origin: APP,
+      'access-control-request-method': 'PUT',
+      'access-control-request-headers': 'X-Api-Key',
+    },
+    expect: (res) => {
+      assert.equal(res.status, 204);
+      assert.equal(acao(res), APP);
+      assert.equal(res.headers['access-control-allow-methods'], 'GET,HEAD,PUT,PATCH,POST,DELETE');
+      assert.equal(res.headers['access-control-allow-headers'], 'x-api-key');
+      assert.equal(res.headers['access-control-max-age'], '600');
+      assert.equal(res.headers['access-control-expose-headers'], undefined);
+    },
+  },
+  {
+    name: 'a preflight from a refused origin carries no permission',
+    options: LIST,
+    method: 'OPTIONS',
+    path: '/ok',
+    headers: { origin: 'https://evil.example.net', 'access-control-request-method': 'PUT' },
+    expect: (res) => {
+      assert.equal(acao(res), undefined);
+      assert.equal(res.headers['access-control-allow-methods'], undefined);
+    },
+  },
+  {
+    name: 'an error response still carries the CORS headers, so the page can read the 500',
+    options: LIST,
+    method: 'GET',
+    path: '/boom',
+    headers: { origin: APP },
+    expect: (res) => {
+      assert.equal(res.status, 500);
+      assert.equal(acao(res), APP);
+      assert.equal(res.headers['access-control-allow-credentials'], 'true');
+    },
+  },
+  {
+    name: "Vary set by the app is merged with corsica's",
+    options: LIST,
+    method: 'GET',
+    path: '/vary',
+    headers: { origin: APP },
+    expect: (res) => {
+      const names = String(res.headers.vary)
+        .split(',')
+        .map((s) => s.trim().toLowerCase());
+      assert.ok(names.includes('accept-encoding') && names.includes('origin'), String(res.headers.vary));
+    },
+  },
+  {
+    name: "the defaults answer '*' with no Vary",
+    options: {},
+    method: 'GET',
+    path: '/ok',
+    headers: { origin: APP },
+    expect: (res) => {
+      assert.equal(acao(res), '*');
+      assert.ok(
+        !String(res.headers.vary ?? '')
+          .toLowerCase()
+          .includes('origin'),
+      );
+    },
+  },
+];
+
+for (const [framework, build] of Object.entries(FRAMEWORKS)) {
+  describe(`corsica on ${framework}`, () => {
+    for (const c of CASES) {
+      it(c.name, async () => {
+        const running = await build(c.options);
+        try {
+          c.expect(await send(`${running.url}${c.path}`, c.method, c.headers));
+        } finally {
+          await running.close();
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,96 @@
+// Real Chromium against every framework adapter: a page on http://127.0.0.1:A fetches each
+// framework's server on http://localhost:B with the same configuration; the browser must allow
+// exactly what the configuration intends, and name what it refuses.
+
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumSkipReason, launchChromium } from '../helpers/chromium.js';
+import { FRAMEWORKS, type Running } from '../helpers/frameworks.js';
+import { close, listen } from '../helpers/http.js';
+
+const skip = chromiumSkipReason();
+
+describe('Chromium against every adapter', { skip }, () => {
+  let browser: Browser;
+  let page: Page;
+  let pageServer: Server;
+  let pageOrigin: string;
+  const consoleErrors: string[] = [];
+  const running: Running[] = [];
+
+  before(async () => {
+    let url: string;
+    ({ server: pageServer, url } = await listen((_req, res) => {
+      res.setHeader('Content-Type', 'text/html');
+      res.end('<!doctype html><title>adapters</title>');
+    }));
+    pageOrigin = url;
+    browser = await launchChromium();
+    page = await browser.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    await page.goto(`${pageOrigin}/`);
+  });
+  after(async () => {
+    await browser?.close();
+    await Promise.all(running.map((r) => r.close()));
+    if (pageServer) await close(pageServer);
+  });
+
+  for (const [framework, build] of Object.entries(FRAMEWORKS)) {
+    it(framework, async () => {
+      const app = await build({
+        origin: [pageOrigin],
+        methods: 'GET,PUT',
+        allowedHeaders: ['X-Api-Key'],
+        exposedHeaders: ['X-Total'],
+      });
+      running.push(app);
+      const api = app.url.replace('127.0.0.1', 'localhost');
+      // No named functions inside evaluate: tsx would wrap them in a helper the page does not have.
+      const results = await page.evaluate(async (base) => {
+        const specs: [string, string, RequestInit][] = [
+          ['simple', '/ok', {}],
+          ['preflighted', '/ok?p', { headers: { 'X-Api-Key': 'k' } }],
+          ['error', '/boom', {}],
+          ['refusedHeader', '/ok?h', { headers: { 'X-Other': '1' } }],
+          ['refusedMethod', '/ok?m', { method: 'DELETE' }],
+        ];
+        const out: Record<string, { ok: boolean; status?: number; total?: string | null; body?: string }> =
+          {};
+        for (const [key, path, init] of specs) {
+          try {
+            const res = await fetch(base + path, init);
+            out[key] = {
+              ok: true,
+              status: res.status,
+              total: res.headers.get('x-total'),
+              body: await res.text(),
+            };
+          } catch {
+            out[key] = { ok: false };
+          }
+        }
+        return out;
+      }, api);
+      assert.deepEqual(results.simple, { ok: true, status: 200, total: '3', body: 'ok' });
+      assert.equal(results.preflighted?.ok, true);
+      assert.equal(results.error?.status, 500, 'the page reads the 500 itself');
+      assert.equal(results.refusedHeader?.ok, false);
+      assert.equal(results.refusedMethod?.ok, false);
+      const blocked = (path: string) =>
+        consoleErrors.find((m) => m.includes(`'${api}${path}'`) && m.includes('blocked by CORS policy'));
+      assert.match(
+        blocked('/ok?h') ?? '',
+        /Request header field x-other is not allowed by Access-Control-Allow-Headers in preflight response\./,
+      );
+      assert.match(
+        blocked('/ok?m') ?? '',
+        /Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response\./,
+      );
+    });
+  }
+});

@@ -1,0 +1,115 @@
+// Apps on every framework corsica adapts, built the same way for every test that needs them:
+// /ok (200 with X-Total), /boom (throws) and /vary (sets its own Vary), on a real port.
+
+import { serve } from '@hono/node-server';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify4 from 'fastify4';
+import { Hono } from 'hono';
+import Koa from 'koa';
+import Koa2 from 'koa2';
+import fastifyCors from '../../src/adapters/fastify/index.js';
+import { withCors } from '../../src/adapters/fetch/index.js';
+import { cors as honoCors } from '../../src/adapters/hono/index.js';
+import { cors as koaCors } from '../../src/adapters/koa/index.js';
+import type { CorsOptions } from '../../src/policy/index.js';
+
+export interface Running {
+  readonly url: string;
+  close(): Promise<void>;
+}
+export type Build = (options: CorsOptions) => Promise<Running>;
+
+async function fastifyApp(factory: typeof Fastify, options: CorsOptions): Promise<Running> {
+  const app = factory({ logger: false }) as ReturnType<typeof Fastify>;
+  await app.register(fastifyCors, options);
+  app.get('/ok', async (_req: FastifyRequest, reply: FastifyReply) => {
+    reply.header('X-Total', '3');
+    return 'ok';
+  });
+  app.get('/boom', async () => {
+    throw new Error('boom');
+  });
+  app.get('/vary', async (_req: FastifyRequest, reply: FastifyReply) => {
+    reply.header('Vary', 'Accept-Encoding');
+    return 'vary';
+  });
+  const url = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { url, close: () => app.close() };
+}
+
+async function koaApp(factory: typeof Koa, options: CorsOptions): Promise<Running> {
+  const app = new factory();
+  app.silent = true;
+  app.use(koaCors(options) as never);
+  app.use(async (ctx) => {
+    if (ctx.path === '/boom') throw new Error('boom');
+    if (ctx.path === '/vary') ctx.set('Vary', 'Accept-Encoding');
+    if (ctx.path === '/ok') ctx.set('X-Total', '3');
+    ctx.body = ctx.path.slice(1);
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function onNodeServer(
+  fetchHandler: (request: Request) => Response | Promise<Response>,
+): Promise<Running> {
+  const server = serve({ fetch: fetchHandler, port: 0, hostname: '127.0.0.1' });
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise((resolve) => {
+        (server as unknown as { closeAllConnections(): void }).closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export const FRAMEWORKS: Record<string, Build> = {
+  'fastify 5': (o) => fastifyApp(Fastify, o),
+  'fastify 4': (o) => fastifyApp(Fastify4 as unknown as typeof Fastify, o),
+  'koa 3': (o) => koaApp(Koa, o),
+  'koa 2': (o) => koaApp(Koa2 as unknown as typeof Koa, o),
+  hono: (o) => {
+    const app = new Hono();
+    app.use('*', honoCors(o));
+    app.get('/ok', (c) => {
+      c.header('X-Total', '3');
+      return c.text('ok');
+    });
+    app.get('/boom', () => {
+      throw new Error('boom');
+    });
+    app.get('/vary', (c) => {
+      c.header('Vary', 'Accept-Encoding');
+      return c.text('vary');
+    });
+    app.onError((_err, c) => c.text('Internal Server Error', 500));
+    return onNodeServer(app.fetch);
+  },
+  fetch: (o) =>
+    onNodeServer(
+      withCors(
+        (request) => {
+          const path = new URL(request.url).pathname;
+          if (path === '/boom') throw new Error('boom');
+          const headers = new Headers();
+          if (path === '/ok') headers.set('X-Total', '3');
+          if (path === '/vary') headers.set('Vary', 'Accept-Encoding');
+          return new Response(path.slice(1), { headers });
+        },
+        { ...o, onError: () => {} },
+      ),
+    ),
+};

@@ -58,10 +58,11 @@ export function cors(options: HonoCorsOptions = {}): MiddlewareHandler {
     const decided = policy.decideFor(c.req.method, c.req.header('origin'), c, readHeader);
     const d = decided instanceof Promise ? await decided : decided;
     if (d.kind === 'preflight' && d.status !== 0) {
-      const headers = new Headers({ 'content-length': '0' });
-      for (let i = 0; i < d.headers.length; i += 2) headers.set(d.headers[i]!, d.headers[i + 1]!);
-      if (d.vary !== null) headers.set('Vary', d.vary);
-      return new Response(null, { status: d.status, headers });
+      const list = d.headers;
+      for (let i = 0; i < list.length; i += 2) c.header(list[i]!, list[i + 1]!);
+      if (d.vary !== null) c.header('Vary', d.vary);
+      c.header('Content-Length', '0');
+      return c.body(null, d.status as 204);
     }
     await next();
     // After the handler (or Hono's error handler) made the response: a 500 stays readable too.

@@ -66,6 +66,7 @@ export function cors(options: KoaCorsOptions = {}) {
     const decided = policy.decideFor(ctx.method, ctx.get('Origin') || undefined, ctx, readHeader);
     const d = decided instanceof Promise ? await decided : decided;
     write(ctx, d);
+    const written = ctx.response.get('Vary');
     if (d.kind === 'preflight' && d.status !== 0) {
       ctx.status = d.status;
       ctx.body = null;
@@ -74,10 +75,13 @@ export function cors(options: KoaCorsOptions = {}) {
     }
     try {
       await next();
-      // The app may have set Vary after us: merge the CORS names in again.
+      // The app may have set Vary after us: merge the CORS names in again (only if it changed).
       if (d.vary !== null) {
-        const merged = mergeVary(ctx.response.get('Vary') as string | undefined, d.vary);
-        if (merged !== null) ctx.set('Vary', merged);
+        const now = ctx.response.get('Vary') as string | undefined;
+        if (now !== written) {
+          const merged = mergeVary(now, d.vary);
+          if (merged !== null) ctx.set('Vary', merged);
+        }
       }
     } catch (err) {
       // Koa's error handler answers with err.headers and drops what was set before.

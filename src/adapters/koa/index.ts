@@ -66,13 +66,13 @@ export function cors(options: KoaCorsOptions = {}) {
     const decided = policy.decideFor(ctx.method, ctx.get('Origin') || undefined, ctx, readHeader);
     const d = decided instanceof Promise ? await decided : decided;
     write(ctx, d);
-    const written = ctx.response.get('Vary');
     if (d.kind === 'preflight' && d.status !== 0) {
       ctx.status = d.status;
+      // An explicit null body: Koa answers with nothing rather than the status text.
       ctx.body = null;
-      ctx.set('Content-Length', '0');
       return;
     }
+    const written = d.vary === null ? undefined : ctx.response.get('Vary');
     try {
       await next();
       // The app may have set Vary after us: merge the CORS names in again (only if it changed).

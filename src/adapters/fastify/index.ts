@@ -173,7 +173,7 @@ export function corsica(
     // Answered by the hook; this route only exists so that every path accepts OPTIONS.
     fastify.options(
       '*',
-      { ...(logLevel === undefined ? {} : { logLevel: logLevel as never }) },
+      { schema: { hide: true } as never, ...(logLevel === undefined ? {} : { logLevel: logLevel as never }) },
       (_request, reply) => {
         reply.code(204).send();
       },

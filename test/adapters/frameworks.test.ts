@@ -114,6 +114,17 @@ const CASES: Case[] = [
     },
   },
   {
+    name: 'an app that sets Access-Control-Allow-Origin itself still sends one value, not two',
+    options: LIST,
+    method: 'GET',
+    path: '/own',
+    headers: { origin: APP },
+    expect: (res) => {
+      assert.equal(acao(res), APP);
+      assert.equal(res.headers['access-control-allow-credentials'], 'true');
+    },
+  },
+  {
     name: "the defaults answer '*' with no Vary",
     options: {},
     method: 'GET',

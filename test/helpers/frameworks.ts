@@ -1,5 +1,6 @@
 // Apps on every framework corsica adapts, built the same way for every test that needs them:
-// /ok (200 with X-Total), /boom (throws) and /vary (sets its own Vary), on a real port.
+// /ok (200 with X-Total), /boom (throws), /vary (sets its own Vary) and /own (sets its own
+// Access-Control-Allow-Origin), on a real port.
 
 import { serve } from '@hono/node-server';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
@@ -29,6 +30,10 @@ async function fastifyApp(factory: typeof Fastify, options: CorsOptions): Promis
   app.get('/boom', async () => {
     throw new Error('boom');
   });
+  app.get('/own', async (_req: FastifyRequest, reply: FastifyReply) => {
+    reply.header('Access-Control-Allow-Origin', 'https://app.example.com');
+    return 'own';
+  });
   app.get('/vary', async (_req: FastifyRequest, reply: FastifyReply) => {
     reply.header('Vary', 'Accept-Encoding');
     return 'vary';
@@ -45,6 +50,7 @@ async function koaApp(factory: typeof Koa, options: CorsOptions): Promise<Runnin
     if (ctx.path === '/boom') throw new Error('boom');
     if (ctx.path === '/vary') ctx.set('Vary', 'Accept-Encoding');
     if (ctx.path === '/ok') ctx.set('X-Total', '3');
+    if (ctx.path === '/own') ctx.set('Access-Control-Allow-Origin', 'https://app.example.com');
     ctx.body = ctx.path.slice(1);
   });
   const server = app.listen(0, '127.0.0.1');
@@ -95,6 +101,10 @@ export const FRAMEWORKS: Record<string, Build> = {
       c.header('Vary', 'Accept-Encoding');
       return c.text('vary');
     });
+    app.get('/own', (c) => {
+      c.header('Access-Control-Allow-Origin', 'https://app.example.com');
+      return c.text('own');
+    });
     app.onError((_err, c) => c.text('Internal Server Error', 500));
     return onNodeServer(app.fetch);
   },
@@ -107,6 +117,7 @@ export const FRAMEWORKS: Record<string, Build> = {
           const headers = new Headers();
           if (path === '/ok') headers.set('X-Total', '3');
           if (path === '/vary') headers.set('Vary', 'Accept-Encoding');
+          if (path === '/own') headers.set('Access-Control-Allow-Origin', 'https://app.example.com');
           return new Response(path.slice(1), { headers });
         },
         { ...o, onError: () => {} },

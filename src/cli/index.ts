@@ -3,6 +3,7 @@
 
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
+import { startPlayground } from '../playground/server.js';
 import { check } from './check.js';
 import { explain } from './explain.js';
 import { lint, UsageError } from './lint.js';
@@ -128,6 +129,23 @@ program
   .action(async (opts: Record<string, unknown>) => {
     const code = await runProxy(opts);
     if (code !== null) process.exitCode = code;
+  });
+
+program
+  .command('playground')
+  .description(
+    'see CORS happen in your browser: a page on one local origin, a configurable test API on another',
+  )
+  .option('--port <port>', 'port of the page (default 8080)', '8080')
+  .option('--api-port <port>', 'port of the test API (default: the next free one)', '0')
+  .action(async (opts: { port: string; apiPort: string }) => {
+    const playground = await startPlayground({ port: Number(opts.port), apiPort: Number(opts.apiPort) });
+    process.stdout.write(
+      `corsica playground on ${playground.pageUrl} (the test API is ${playground.apiUrl}, another origin)\n`,
+    );
+    const stop = () => void playground.close().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
   });
 
 try {

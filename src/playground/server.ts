@@ -1,0 +1,209 @@
+// The playground's two origins: the page (with its own small JSON API) on one port, and the test
+// API whose CORS behaviour the page configures on another. Each Send gets a run id; the test API
+// answers that run with a corsica policy or with raw headers, and records what it saw and sent.
+
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cors } from '../adapters/node/index.js';
+import type { BrowserRequest } from '../browser/index.js';
+import { simulateFetch } from '../browser/index.js';
+import { report } from '../cli/check.js';
+import { httpTransport } from '../cli/http-transport.js';
+import { CorsConfigError } from '../policy/problems.js';
+import type { CorsOptions } from '../policy/types.js';
+import { playgroundPage } from './page.js';
+
+export interface RawAnswer {
+  readonly status: number;
+  readonly headers: readonly (readonly [string, string])[];
+}
+
+/** How the test API answers one run. */
+export type ServerSpec =
+  | { readonly mode: 'policy'; readonly options: CorsOptions }
+  | { readonly mode: 'raw'; readonly preflight: RawAnswer; readonly actual: RawAnswer };
+
+export interface RequestSpec {
+  readonly method: string;
+  readonly headers: readonly (readonly [string, string])[];
+  readonly body: string | null;
+  readonly credentials: boolean;
+  /** Another URL to probe instead of the test API. */
+  readonly target: string | null;
+}
+
+interface Seen {
+  readonly method: string;
+  readonly requestHeaders: Record<string, string>;
+  readonly status: number;
+  readonly responseHeaders: Record<string, string>;
+}
+
+interface Run {
+  readonly spec: ServerSpec;
+  readonly handle: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | null;
+  readonly seen: Seen[];
+}
+
+const MAX_RUNS = 500;
+const MAX_BODY = 64 * 1024;
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let text = '';
+  for await (const chunk of req) {
+    text += chunk;
+    if (text.length > MAX_BODY) throw new Error('request too large');
+  }
+  return JSON.parse(text);
+}
+
+function json(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.end(body);
+}
+
+const headerRecord = (headers: IncomingMessage['headers'] | Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)]),
+  );
+
+export interface Playground {
+  readonly pageUrl: string;
+  readonly apiUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startPlayground(
+  options: { host?: string; port?: number; apiPort?: number } = {},
+): Promise<Playground> {
+  const host = options.host ?? '127.0.0.1';
+  const runs = new Map<string, Run>();
+  let counter = 0;
+  let apiUrl = '';
+  let pageUrl = '';
+
+  // The test API: /run/<id>/<anything>.
+  const api: Server = createServer((req, res) => {
+    const [, prefix, id] = (req.url ?? '/').split('?')[0]!.split('/');
+    const run = prefix === 'run' ? runs.get(id ?? '') : undefined;
+    if (run === undefined) {
+      res.statusCode = 404;
+      res.end('unknown run');
+      return;
+    }
+    req.resume();
+    res.on('finish', () => {
+      run.seen.push({
+        method: req.method ?? '',
+        requestHeaders: headerRecord(req.headers),
+        status: res.statusCode,
+        responseHeaders: headerRecord(res.getHeaders() as Record<string, unknown>),
+      });
+    });
+    const spec = run.spec;
+    if (spec.mode === 'raw') {
+      const preflight =
+        req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+      const answer = preflight ? spec.preflight : spec.actual;
+      res.statusCode = answer.status;
+      const grouped = new Map<string, string[]>();
+      for (const [n, v] of answer.headers) grouped.set(n, [...(grouped.get(n) ?? []), v]);
+      for (const [n, v] of grouped) res.setHeader(n, v.length === 1 ? v[0]! : v);
+      res.end(preflight ? undefined : '{"hello":"from the test API"}');
+      return;
+    }
+    run.handle!(req, res, () => {
+      res.setHeader('Content-Type', 'application/json');
+      res.setHeader('X-Total-Count', '3');
+      res.end(JSON.stringify({ hello: 'from the test API', method: req.method }));
+    });
+  });
+
+  async function newRun(body: {
+    server: ServerSpec;
+    request: RequestSpec;
+  }): Promise<{ id: string; url: string } | { error: string }> {
+    const spec = body.server;
+    let handle: Run['handle'] = null;
+    if (spec.mode === 'policy') {
+      try {
+        handle = cors({ ...spec.options, silence: true }) as Run['handle'];
+      } catch (err) {
+        if (err instanceof CorsConfigError) return { error: err.message };
+        throw err;
+      }
+    }
+    if (runs.size >= MAX_RUNS) runs.delete(runs.keys().next().value!);
+    const id = `r${++counter}`;
+    runs.set(id, { spec, handle, seen: [] });
+    return { id, url: body.request.target ?? `${apiUrl}/run/${id}/items` };
+  }
+
+  /** The model's account of the same request, run against a twin of the run (its own id). */
+  async function explain(body: { server: ServerSpec; request: RequestSpec; origin: string }) {
+    const twin = await newRun(body);
+    if ('error' in twin) return twin;
+    const request: BrowserRequest = {
+      url: twin.url,
+      origin: body.origin,
+      method: body.request.method,
+      headers: body.request.headers,
+      credentials: body.request.credentials ? 'include' : 'same-origin',
+      body: body.request.body === null ? 'none' : 'text',
+    };
+    const outcome = await simulateFetch(
+      request,
+      httpTransport({ timeout: 5000, ...(body.request.body === null ? {} : { body: body.request.body }) }),
+    );
+    return report(outcome, request);
+  }
+
+  const page: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
+      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+      res.setHeader('Cache-Control', 'no-store');
+      res.end(playgroundPage(apiUrl));
+      return;
+    }
+    if (req.method === 'POST' && (path === '/api/run' || path === '/api/explain')) {
+      readJson(req).then(
+        async (body) => {
+          const b = body as { server: ServerSpec; request: RequestSpec; origin: string };
+          if (path === '/api/run') json(res, 200, await newRun(b));
+          else json(res, 200, await explain(b));
+        },
+        (err: Error) => json(res, 400, { error: err.message }),
+      );
+      return;
+    }
+    if (req.method === 'GET' && path === '/api/seen') {
+      const id = new URL(req.url ?? '/', 'http://x').searchParams.get('id') ?? '';
+      json(res, 200, { seen: runs.get(id)?.seen ?? [] });
+      return;
+    }
+    res.statusCode = 404;
+    res.end('not found');
+  });
+
+  api.listen(options.apiPort ?? 0, host);
+  page.listen(options.port ?? 0, host);
+  await Promise.all([once(api, 'listening'), once(page, 'listening')]);
+  // Two origins on one machine: the page on 127.0.0.1, the test API on localhost.
+  apiUrl = `http://localhost:${(api.address() as AddressInfo).port}`;
+  pageUrl = `http://${host}:${(page.address() as AddressInfo).port}/`;
+  return {
+    pageUrl,
+    apiUrl,
+    async close() {
+      for (const s of [api, page]) {
+        s.closeAllConnections();
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+      }
+    },
+  };
+}

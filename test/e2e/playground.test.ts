@@ -1,0 +1,129 @@
+// The playground in real Chromium: load the page, run every gallery scenario with one click, and
+// check the real verdict, the model's verdict and the explanation the page shows. Screenshots go
+// to test-output/ for a person to look at.
+
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { GALLERY } from '../../src/playground/gallery.js';
+import { type Playground, startPlayground } from '../../src/playground/server.js';
+import { chromiumSkipReason, launchChromium } from '../helpers/chromium.js';
+
+const skip = chromiumSkipReason();
+
+/** What each scenario must show: the verdict of the real browser and a phrase of the explanation. */
+const EXPECTED: Record<string, { verdict: 'allowed' | 'blocked'; message?: RegExp; extra?: RegExp }> = {
+  'Simple request': { verdict: 'allowed', extra: /not needed: a simple request/ },
+  'JSON POST (preflight)': {
+    verdict: 'allowed',
+    extra: /needed, because header content-type is not text\/plain/,
+  },
+  'Header not allowed': {
+    verdict: 'blocked',
+    message:
+      /Request header field x-api-key is not allowed by Access-Control-Allow-Headers in preflight response\./,
+  },
+  'Credentials with *': {
+    verdict: 'blocked',
+    message: /must not be the wildcard '\*' when the request's credentials mode is 'include'/,
+  },
+  'Two origins in the header': { verdict: 'blocked', message: /contains multiple values/ },
+  'Wrong port': { verdict: 'blocked', message: /No 'Access-Control-Allow-Origin' header is present/ },
+  'Missing Vary': { verdict: 'allowed' },
+  'Unexposed header': {
+    verdict: 'allowed',
+    extra: /the page can read: content-length, content-type(?!.*x-total-count)/,
+  },
+  'Private Network Access': { verdict: 'allowed' },
+};
+
+describe('the playground in Chromium', { skip }, () => {
+  let browser: Browser;
+  let page: Page;
+  let playground: Playground;
+
+  before(async () => {
+    playground = await startPlayground();
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+    await page.goto(playground.pageUrl);
+    await page.waitForSelector('body[data-ready="yes"]');
+    mkdirSync('test-output', { recursive: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await playground?.close();
+  });
+
+  it('every gallery scenario is in the table of expectations', () => {
+    assert.deepEqual(GALLERY.map((g) => g.title).sort(), Object.keys(EXPECTED).sort());
+  });
+
+  for (const [index, scenario] of GALLERY.entries()) {
+    it(scenario.title, async () => {
+      const expected = EXPECTED[scenario.title]!;
+      await page.getByRole('button', { name: scenario.title, exact: true }).click();
+      await page.waitForSelector('#realVerdict');
+      const real = await page.textContent('#realVerdict');
+      const model = await page.textContent('#modelVerdict');
+      assert.equal(real, expected.verdict, 'what the browser really did');
+      assert.equal(model, expected.verdict, "the model's verdict");
+      assert.equal(await page.locator('#disagree').count(), 0, 'no disagreement shown');
+      const output = (await page.textContent('#output')) ?? '';
+      if (expected.message)
+        assert.match((await page.textContent('#chromiumMessage')) ?? '', expected.message);
+      if (expected.verdict === 'blocked') assert.match((await page.textContent('#cause')) ?? '', /\S/);
+      if (expected.extra) assert.match(output, expected.extra);
+      await page.screenshot({ path: `test-output/playground-${index + 1}.png`, fullPage: true });
+    });
+  }
+
+  it('the state is shareable: the URL brings the same scenario back', async () => {
+    await page.getByRole('button', { name: 'Header not allowed', exact: true }).click();
+    await page.waitForSelector('#realVerdict');
+    const shared = page.url();
+    const second = await browser.newPage();
+    await second.goto(shared);
+    await second.waitForSelector('body[data-ready="yes"]');
+    assert.equal(await second.inputValue('#headers'), 'X-Api-Key: secret');
+    await second.close();
+  });
+
+  it('the code panel shows the policy for corsica, cors, Fastify, Hono, nginx and the page', async () => {
+    await page.getByRole('button', { name: 'JSON POST (preflight)', exact: true }).click();
+    const code = (await page.textContent('#code')) ?? '';
+    for (const marker of [
+      "from 'corsica/node'",
+      "from 'cors'",
+      '@fastify/cors',
+      "from 'hono/cors'",
+      'add_header Access-Control-Allow-Origin',
+      'await fetch(',
+    ]) {
+      assert.ok(code.includes(marker), marker);
+    }
+  });
+
+  it("an invalid configuration is refused with corsica's reasons", async () => {
+    await page.fill('#options', '{"origin": "*", "credentials": true}');
+    await page.click('#send');
+    await page.waitForSelector('.warn');
+    assert.match((await page.textContent('#output')) ?? '', /corsica refuses this configuration/);
+  });
+
+  it('works at phone width and with the keyboard', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 800 } });
+    await phone.goto(playground.pageUrl);
+    await phone.waitForSelector('body[data-ready="yes"]');
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+    assert.equal(overflow, false, 'no horizontal scrolling');
+    await phone.focus('#method');
+    await phone.keyboard.press('Tab');
+    await phone.keyboard.press('Tab');
+    const focused = await phone.evaluate(() => document.activeElement?.id);
+    assert.ok(focused !== undefined && focused !== '', 'focus moves through the controls');
+    await phone.screenshot({ path: 'test-output/playground-phone.png', fullPage: true });
+    await phone.close();
+  });
+});

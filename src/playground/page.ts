@@ -16,7 +16,7 @@ button.secondary{background:#fff;color:#123}button:focus,input:focus,textarea:fo
 .verdict{font-size:1.1rem;font-weight:700;padding:.4rem .6rem;border-radius:4px;display:inline-block}.allowed{background:#dff5e3;color:#135c22}.blocked{background:#fde2e1;color:#8a1c12}
 .warn{background:#fff4d6;border:1px solid #e6c35c;padding:.5rem;border-radius:4px;margin:.5rem 0}
 pre{white-space:pre-wrap;word-break:break-word;background:#f4f4f4;padding:.5rem;border-radius:4px;font-size:13px;margin:.3rem 0}
-ol.timeline{padding-left:1.2rem}ol.timeline li{margin:.4rem 0}.row{display:flex;gap:.5rem;align-items:center}.row>*{flex:1}
+fieldset{border:1px solid #ddd;border-radius:6px;margin:0 0 .4rem}ol.timeline{padding-left:1.2rem}ol.timeline li{margin:.4rem 0}.row{display:flex;gap:.5rem;align-items:center}.row>*{flex:1}
 `;
 
 const SCRIPT = `
@@ -37,7 +37,26 @@ function state() {
 function load(s) {
   s = JSON.parse(JSON.stringify(s).split('PAGE_ORIGIN').join(location.origin));
   for (const [k, v] of Object.entries(s)) { const el = $(k); if (!el) continue; if (el.type === 'checkbox') el.checked = !!v; else el.value = v; }
-  showMode(); renderCode();
+  showMode(); jsonToForm(); renderCode();
+}
+const FORM = ['origin', 'methods', 'maxAge', 'allowedHeaders', 'exposedHeaders', 'credentials'];
+/** Form → JSON: the form writes the fields it knows and keeps any other option in the JSON. */
+function formToJson() {
+  let o = {}; try { o = JSON.parse($('options').value || '{}'); } catch {}
+  const origins = $('f-origin').value.split('\\n').map((x) => x.trim()).filter(Boolean);
+  if (origins.length === 0) delete o.origin; else o.origin = origins.length === 1 && origins[0] === '*' ? '*' : origins;
+  for (const k of ['methods', 'allowedHeaders', 'exposedHeaders']) { const v = $('f-' + k).value.trim(); if (v) o[k] = v.split(',').map((x) => x.trim()).filter(Boolean); else delete o[k]; }
+  const age = $('f-maxAge').value.trim(); if (age) o.maxAge = Number(age); else delete o.maxAge;
+  if ($('f-credentials').checked) o.credentials = true; else delete o.credentials;
+  $('options').value = JSON.stringify(o, null, 2); renderCode();
+}
+/** JSON → form, when the JSON parses. */
+function jsonToForm() {
+  let o; try { o = JSON.parse($('options').value || '{}'); } catch { return; }
+  const list = (v) => (v === undefined ? '' : Array.isArray(v) ? v.join(', ') : String(v));
+  $('f-origin').value = o.origin === undefined ? '' : Array.isArray(o.origin) ? o.origin.join('\\n') : String(o.origin);
+  $('f-methods').value = list(o.methods); $('f-allowedHeaders').value = list(o.allowedHeaders); $('f-exposedHeaders').value = list(o.exposedHeaders);
+  $('f-maxAge').value = o.maxAge === undefined ? '' : String(o.maxAge); $('f-credentials').checked = o.credentials === true;
 }
 function showMode() { const raw = $('mode').value === 'raw'; $('policyPane').hidden = raw; $('rawPane').hidden = !raw; }
 function serverSpec(s) {
@@ -107,6 +126,8 @@ for (const g of GALLERY) {
   $('gallery').append(b);
 }
 $('mode').addEventListener('change', () => { showMode(); renderCode(); });
+for (const k of FORM) $('f-' + k).addEventListener('input', formToJson);
+$('options').addEventListener('input', jsonToForm);
 for (const id of ['options', 'method', 'headers', 'body', 'credentials']) $(id).addEventListener('input', renderCode);
 $('send').addEventListener('click', send);
 if (location.hash.length > 1) { try { load(JSON.parse(decodeURIComponent(escape(atob(location.hash.slice(1)))))); } catch {} } else load(GALLERY[0].state);
@@ -123,7 +144,14 @@ export function playgroundPage(apiUrl: string): string {
 <section class="wide" aria-labelledby="g"><h2 id="g">Scenarios</h2><div id="gallery"></div><p id="note" aria-live="polite"></p></section>
 <section aria-labelledby="s"><h2 id="s">Server (the test API)</h2>
 <label for="mode">Mode</label><select id="mode"><option value="policy">corsica policy</option><option value="raw">raw headers (reproduce a broken server)</option></select>
-<div id="policyPane"><label for="options">corsica options (JSON)</label><textarea id="options" rows="8" spellcheck="false"></textarea></div>
+<div id="policyPane">
+<fieldset id="form"><legend>Form (writes the JSON below)</legend>
+<label for="f-origin">Allowed origins (one per line, or *)</label><textarea id="f-origin" rows="2" spellcheck="false"></textarea>
+<div class="row"><div><label for="f-methods">Methods</label><input id="f-methods" placeholder="GET,HEAD,PUT,PATCH,POST,DELETE"></div><div><label for="f-maxAge">Max age (s)</label><input id="f-maxAge" inputmode="numeric"></div></div>
+<div class="row"><div><label for="f-allowedHeaders">Allowed headers</label><input id="f-allowedHeaders" placeholder="(reflect the request's)"></div><div><label for="f-exposedHeaders">Exposed headers</label><input id="f-exposedHeaders"></div></div>
+<label><input type="checkbox" id="f-credentials" style="width:auto"> credentials</label>
+</fieldset>
+<label for="options">corsica options (JSON)</label><textarea id="options" rows="8" spellcheck="false"></textarea></div>
 <div id="rawPane" hidden>
 <div class="row"><div><label for="preflightStatus">Preflight status</label><input id="preflightStatus" value="204" inputmode="numeric"></div><div><label for="actualStatus">Response status</label><input id="actualStatus" value="200" inputmode="numeric"></div></div>
 <label for="preflightHeaders">Preflight response headers (Name: value per line)</label><textarea id="preflightHeaders" rows="4" spellcheck="false"></textarea>

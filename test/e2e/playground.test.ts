@@ -105,6 +105,16 @@ describe('the playground in Chromium', { skip }, () => {
     }
   });
 
+  it('the form writes the options: exposing X-Total-Count makes it readable', async () => {
+    await page.getByRole('button', { name: 'Unexposed header', exact: true }).click();
+    await page.waitForSelector('#realVerdict');
+    await page.fill('#f-exposedHeaders', 'X-Total-Count');
+    assert.deepEqual(JSON.parse(await page.inputValue('#options')).exposedHeaders, ['X-Total-Count']);
+    await page.click('#send');
+    await page.waitForSelector('#realVerdict');
+    assert.match((await page.textContent('#output')) ?? '', /the page can read: .*x-total-count/);
+  });
+
   it("an invalid configuration is refused with corsica's reasons", async () => {
     await page.fill('#options', '{"origin": "*", "credentials": true}');
     await page.click('#send');

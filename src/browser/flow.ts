@@ -151,27 +151,19 @@ export async function simulateFetch(
       allowedHeaders: listed(response, 'access-control-allow-headers'),
       ...(response === undefined ? {} : { status: response.status }),
     };
-    return {
-      ...blank,
-      verdict: 'blocked',
-      classification: classified.value,
-      preflightNeeded,
-      preflightCached,
-      exchanges,
-      failure: explainFailure(failure, ctx),
-      grant,
-    };
+    return { ...blocked(), failure: explainFailure(failure, ctx) };
   };
-  const networkError = (message: string): FetchOutcome => ({
+  /** A blocked outcome with what is known so far. */
+  const blocked = (): FetchOutcome => ({
     ...blank,
     verdict: 'blocked',
     classification: classified.value,
     preflightNeeded,
     preflightCached,
     exchanges,
-    typeError: message,
     grant,
   });
+  const networkError = (message: string): FetchOutcome => ({ ...blocked(), typeError: message });
 
   let sendError = '';
   /** Sends one request and records the exchange; null (and sendError) on a network error. */

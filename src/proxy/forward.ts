@@ -4,6 +4,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
+import { SAFELISTED_RESPONSE_HEADERS } from '../spec/header-names.js';
 import { type Refusal, sendRefusal, upstreamRefusal } from './refusals.js';
 
 /** Request headers never forwarded: hop-by-hop, the client's identity, and what a browser adds itself. */
@@ -43,17 +44,6 @@ const DROPPED_RESPONSE = new Set([
   'upgrade',
   'set-cookie',
   'set-cookie2',
-]);
-
-/** Names a page can always read: not worth listing in Access-Control-Expose-Headers. */
-const SAFELISTED_RESPONSE = new Set([
-  'cache-control',
-  'content-language',
-  'content-length',
-  'content-type',
-  'expires',
-  'last-modified',
-  'pragma',
 ]);
 
 export interface ForwardContext {
@@ -162,7 +152,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
       if (DROPPED_RESPONSE.has(name) && !(this.ctx.cookies && name === 'set-cookie')) continue;
       if (typeof value === 'string') out.push(name, value);
       else for (const v of value) out.push(name, v);
-      if (!SAFELISTED_RESPONSE.has(name) && name !== 'set-cookie') exposed += `${name},`;
+      if (!SAFELISTED_RESPONSE_HEADERS.has(name) && name !== 'set-cookie') exposed += `${name},`;
     }
     const cors = this.cors;
     for (let i = 0; i < cors.length; i++) out.push(cors[i]!);

@@ -3,41 +3,27 @@
 // exactly what the configuration intends, and name what it refuses.
 
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumSkipReason, launchChromium } from '../helpers/chromium.js';
+import type { Page } from 'playwright-core';
+import { chromiumSkipReason, type OpenPage, openPage } from '../helpers/chromium.js';
 import { FRAMEWORKS, type Running } from '../helpers/frameworks.js';
-import { close, listen } from '../helpers/http.js';
 
 const skip = chromiumSkipReason();
 
 describe('Chromium against every adapter', { skip }, () => {
-  let browser: Browser;
+  let open: OpenPage;
   let page: Page;
-  let pageServer: Server;
   let pageOrigin: string;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[];
   const running: Running[] = [];
 
   before(async () => {
-    let url: string;
-    ({ server: pageServer, url } = await listen((_req, res) => {
-      res.setHeader('Content-Type', 'text/html');
-      res.end('<!doctype html><title>adapters</title>');
-    }));
-    pageOrigin = url;
-    browser = await launchChromium();
-    page = await browser.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    await page.goto(`${pageOrigin}/`);
+    open = await openPage();
+    ({ page, origin: pageOrigin, consoleErrors } = open);
   });
   after(async () => {
-    await browser?.close();
     await Promise.all(running.map((r) => r.close()));
-    if (pageServer) await close(pageServer);
+    await open?.close();
   });
 
   for (const [framework, build] of Object.entries(FRAMEWORKS)) {

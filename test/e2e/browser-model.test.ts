@@ -10,11 +10,11 @@ import { execFile } from 'node:child_process';
 import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { parseCorsMessage, simulateFetch } from '../../src/browser/index.js';
 import { type CheckReport, report } from '../../src/cli/check.js';
 import { httpTransport } from '../../src/cli/http-transport.js';
-import { chromiumSkipReason, launchChromium } from '../helpers/chromium.js';
+import { chromiumSkipReason, type OpenPage, openPage } from '../helpers/chromium.js';
 import { close, listen } from '../helpers/http.js';
 import { makeScenarios, type Scenario, type Seen, scenarioHandler } from '../helpers/scenarios.js';
 
@@ -68,15 +68,14 @@ const describeSeen = (seen: readonly Seen[] | undefined) =>
     .join(' → ');
 
 describe('Chromium and the browser model agree', { skip }, () => {
-  let browser: Browser;
+  let open: OpenPage;
   let page: Page;
-  let pageServer: Server;
   let apiServer: Server;
   let pageOrigin: string;
   let api: string;
   let scenarios: Scenario[];
   const seen = new Map<string, Seen[]>();
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
   let model = new Map<string, Verdict>();
   const refusedByModel = new Map<string, readonly string[]>();
   const codeByModel = new Map<string, string | null>();
@@ -87,25 +86,15 @@ describe('Chromium and the browser model agree', { skip }, () => {
     const byId = new Map<string, Scenario>();
     ({ server: apiServer } = await listen(scenarioHandler(byId, seen)));
     api = `http://localhost:${(apiServer.address() as { port: number }).port}`;
-    let pageUrl: string;
-    ({ server: pageServer, url: pageUrl } = await listen((_req, res) => {
-      res.setHeader('Content-Type', 'text/html');
-      res.end('<!doctype html><title>differential</title>');
-    }));
-    pageOrigin = pageUrl;
+    open = await openPage();
+    ({ page, origin: pageOrigin, consoleErrors } = open);
     scenarios = makeScenarios(SEED, COUNT, pageOrigin, 'https://other.example');
     for (const s of scenarios) byId.set(s.id, s);
-    browser = await launchChromium();
-    page = await browser.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error') consoleErrors.push(m.text());
-    });
-    await page.goto(`${pageOrigin}/`);
   });
 
   after(async () => {
-    await browser?.close();
-    await Promise.all([pageServer, apiServer].filter(Boolean).map(close));
+    await open?.close();
+    if (apiServer) await close(apiServer);
   });
 
   async function inChromium(): Promise<Map<string, Verdict>> {

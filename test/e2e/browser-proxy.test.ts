@@ -3,20 +3,18 @@
 // readable JSON rather than opaque network errors.
 
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createProxy } from '../../src/proxy/index.js';
-import { chromiumSkipReason, launchChromium } from '../helpers/chromium.js';
-import { close, listen } from '../helpers/http.js';
+import { chromiumSkipReason, type OpenPage, openPage } from '../helpers/chromium.js';
+import { close } from '../helpers/http.js';
 import { type Upstream, upstream } from '../helpers/upstream.js';
 
 const skip = chromiumSkipReason();
 
 describe('Chromium through corsica proxy', { skip }, () => {
-  let browser: Browser;
+  let open: OpenPage;
   let page: Page;
-  let pageServer: Server;
   let up: Upstream;
   let proxy: ReturnType<typeof createProxy>;
   let proxyBase: string;
@@ -38,19 +36,13 @@ describe('Chromium through corsica proxy', { skip }, () => {
     const { url } = await proxy.listen();
     // The page is on 127.0.0.1; the proxy is addressed as localhost: another origin.
     proxyBase = url.replace('127.0.0.1', 'localhost');
-    let pageUrl: string;
-    ({ server: pageServer, url: pageUrl } = await listen((_req, res) => {
-      res.setHeader('Content-Type', 'text/html');
-      res.end('<!doctype html><title>proxy page</title>');
-    }));
-    browser = await launchChromium();
-    page = await browser.newPage();
-    await page.goto(`${pageUrl}/`);
+    open = await openPage();
+    page = open.page;
   });
   after(async () => {
-    await browser?.close();
+    await open?.close();
     await proxy?.close();
-    await Promise.all([pageServer, up?.server].filter(Boolean).map(close));
+    if (up) await close(up.server);
   });
 
   it('a page reads an API that sends no CORS headers, headers included, preflight included', async () => {

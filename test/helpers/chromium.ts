@@ -1,8 +1,11 @@
 // Real Chromium for browser tests: Debian's `chromium` package driven by playwright-core, one
 // browser per test file. Without the package, tests skip locally and fail under CI=true.
 
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -29,4 +32,43 @@ export function chromiumSkipReason(): string | false {
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
+}
+
+/** A page on its own origin (http://127.0.0.1:<port>/), in a fresh Chromium, with its console errors. */
+export interface OpenPage {
+  readonly browser: Browser;
+  readonly page: Page;
+  /** The page's origin, e.g. http://127.0.0.1:41234 */
+  readonly origin: string;
+  /** Every console error, in order (Chromium prints CORS failures there). */
+  readonly consoleErrors: string[];
+  close(): Promise<void>;
+}
+
+export async function openPage(): Promise<OpenPage> {
+  const server = createServer((_req, res) => {
+    res.setHeader('Content-Type', 'text/html');
+    res.end('<!doctype html><title>corsica test page</title>');
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const browser = await launchChromium();
+  const page = await browser.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  await page.goto(`${origin}/`);
+  return {
+    browser,
+    page,
+    origin,
+    consoleErrors,
+    async close() {
+      await browser.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -27,29 +27,32 @@ const METHODS = ['GET', 'POST', 'PUT', 'DELETE'];
 const HEADERS = ['Content-Type', 'X-Api-Key'];
 const EXPOSED = ['X-Total-Count'];
 
+/** The configuration in corsica's (and cors's, and @fastify/cors's) names. */
+const CONFIG = {
+  origin: ORIGINS,
+  credentials: true,
+  methods: METHODS,
+  allowedHeaders: HEADERS,
+  exposedHeaders: EXPOSED,
+  maxAge: 600,
+};
+/** The same in Hono's names (corsica/hono takes them too). */
+const HONO_CONFIG = {
+  origin: ORIGINS,
+  credentials: true,
+  allowMethods: METHODS,
+  allowHeaders: HEADERS,
+  exposeHeaders: EXPOSED,
+  maxAge: 600,
+};
+
 const [framework, impl] = process.argv.slice(2);
 const own = impl === 'own';
 
 if (framework === 'fastify') {
   const app = Fastify({ logger: false });
-  if (own)
-    await app.register(fastifyCorsPlugin, {
-      origin: ORIGINS,
-      credentials: true,
-      methods: METHODS,
-      allowedHeaders: HEADERS,
-      exposedHeaders: EXPOSED,
-      maxAge: 600,
-    });
-  else
-    await app.register(corsicaFastify, {
-      origin: ORIGINS,
-      credentials: true,
-      methods: METHODS,
-      allowedHeaders: HEADERS,
-      exposedHeaders: EXPOSED,
-      maxAge: 600,
-    });
+  if (own) await app.register(fastifyCorsPlugin, CONFIG);
+  else await app.register(corsicaFastify, CONFIG);
   app.get('/data', async () => ({ ok: true }));
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   reportPort(Number(new URL(url).port), () => void app.close());
@@ -65,14 +68,7 @@ if (framework === 'fastify') {
           exposeHeaders: EXPOSED,
           maxAge: 600,
         })
-      : (corsicaKoa({
-          origin: ORIGINS,
-          credentials: true,
-          methods: METHODS,
-          allowedHeaders: HEADERS,
-          exposedHeaders: EXPOSED,
-          maxAge: 600,
-        }) as never),
+      : (corsicaKoa(CONFIG) as never),
   );
   app.use((ctx) => {
     ctx.body = { ok: true };
@@ -82,26 +78,7 @@ if (framework === 'fastify') {
   );
 } else if (framework === 'hono') {
   const app = new Hono();
-  app.use(
-    '*',
-    own
-      ? honoCors({
-          origin: ORIGINS,
-          credentials: true,
-          allowMethods: METHODS,
-          allowHeaders: HEADERS,
-          exposeHeaders: EXPOSED,
-          maxAge: 600,
-        })
-      : corsicaHono({
-          origin: ORIGINS,
-          credentials: true,
-          allowMethods: METHODS,
-          allowHeaders: HEADERS,
-          exposeHeaders: EXPOSED,
-          maxAge: 600,
-        }),
-  );
+  app.use('*', own ? honoCors(HONO_CONFIG) : corsicaHono(HONO_CONFIG));
   app.get('/data', (c) => c.json({ ok: true }));
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) =>
     reportPort(info.port, () => server.close()),

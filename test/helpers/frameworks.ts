@@ -2,6 +2,7 @@
 // /ok (200 with X-Total), /boom (throws), /vary (sets its own Vary) and /own (sets its own
 // Access-Control-Allow-Origin), on a real port.
 
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import Fastify4 from 'fastify4';
@@ -13,6 +14,7 @@ import { withCors } from '../../src/adapters/fetch/index.js';
 import { cors as honoCors } from '../../src/adapters/hono/index.js';
 import { cors as koaCors } from '../../src/adapters/koa/index.js';
 import type { CorsOptions } from '../../src/policy/index.js';
+import { close } from './http.js';
 
 export interface Running {
   readonly url: string;
@@ -53,33 +55,20 @@ async function koaApp(factory: typeof Koa, options: CorsOptions): Promise<Runnin
     if (ctx.path === '/own') ctx.set('Access-Control-Allow-Origin', 'https://app.example.com');
     ctx.body = ctx.path.slice(1);
   });
-  const server = app.listen(0, '127.0.0.1');
+  return running(app.listen(0, '127.0.0.1'));
+}
+
+/** A listening node:http server as a Running app. */
+async function running(server: Server): Promise<Running> {
   await new Promise((resolve) => server.once('listening', resolve));
   const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return { url: `http://127.0.0.1:${port}`, close: () => close(server) };
 }
 
 async function onNodeServer(
   fetchHandler: (request: Request) => Response | Promise<Response>,
 ): Promise<Running> {
-  const server = serve({ fetch: fetchHandler, port: 0, hostname: '127.0.0.1' });
-  await new Promise((resolve) => server.once('listening', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((resolve) => {
-        (server as unknown as { closeAllConnections(): void }).closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return running(serve({ fetch: fetchHandler, port: 0, hostname: '127.0.0.1' }) as Server);
 }
 
 export const FRAMEWORKS: Record<string, Build> = {

@@ -137,9 +137,17 @@ describe('proxy: forwarding', () => {
       res.write('z'.repeat(3000));
       setTimeout(() => res.end('z'.repeat(3000)), 20);
     });
-    const streamed = await fetch(`${target}/big-streamed`, { headers: { origin: ORIGIN } });
-    assert.equal(streamed.status, 200, 'headers went out before the cap was reached');
-    await assert.rejects(streamed.text(), 'the body is cut, not silently truncated');
+    // Depending on how the chunks arrive, the cut comes before or after the headers went out;
+    // either way the client never gets a complete-looking answer.
+    const outcome = await fetch(`${target}/big-streamed`, { headers: { origin: ORIGIN } }).then(
+      (res) =>
+        res.text().then(
+          (text) => `complete (${text.length} bytes)`,
+          () => 'cut',
+        ),
+      () => 'cut',
+    );
+    assert.equal(outcome, 'cut', 'the body is cut, not silently truncated');
   });
 
   it('an unreachable upstream is a 502 the page can read; a silent one a 504', async () => {

@@ -11,26 +11,81 @@ export type PrivateTargetRule =
   | { readonly kind: 'cidr'; readonly range: [ipaddr.IPv4 | ipaddr.IPv6, number]; readonly text: string }
   | { readonly kind: 'host'; readonly host: string; readonly port: string | null; readonly text: string };
 
+/**
+ * IPv6 ranges that carry an IPv4 address: judged by the address they carry (IANA IPv6
+ * special-purpose registry; RFC 4291 §2.5.5.2, RFC 6052, RFC 3056). `at` is the byte offset.
+ */
+const V6_CARRYING_V4: readonly (readonly [string, number])[] = [
+  ['::ffff:0:0/96', 12],
+  ['64:ff9b::/96', 12],
+  ['2002::/16', 2],
+];
+
+/**
+ * IPv6 ranges never contacted, from the IANA IPv6 special-purpose registry and RFC 4291. Only
+ * 2000::/3 is allocated for global unicast, so everything outside it is refused too; this table
+ * names the ranges inside it that are not public, and the well-known ones outside it.
+ */
+const V6_REFUSED: readonly (readonly [string, string])[] = [
+  ['::/128', 'unspecified'],
+  ['::1/128', 'loopback'],
+  ['::/96', 'ipv4Compatible'],
+  ['::ffff:0:0:0/96', 'ipv4Translated'],
+  ['64:ff9b:1::/48', 'nat64LocalUse'],
+  ['100::/64', 'discardOnly'],
+  ['2001::/23', 'ietfProtocolAssignments'],
+  ['2001::/32', 'teredo'],
+  ['2001:db8::/32', 'documentation'],
+  ['3fff::/20', 'documentation'],
+  ['5f00::/16', 'segmentRouting'],
+  ['fc00::/7', 'uniqueLocal'],
+  ['fe80::/10', 'linkLocal'],
+  ['fec0::/10', 'siteLocal'],
+  ['ff00::/8', 'multicast'],
+];
+
+type V6Range = [ipaddr.IPv6, number];
+const cidr6 = (text: string) => ipaddr.IPv6.parseCIDR(text) as V6Range;
+const CARRYING = V6_CARRYING_V4.map(([range, at]) => [cidr6(range), at] as const);
+// Most specific first, so that a refusal names the narrowest range (Teredo before 2001::/23).
+const REFUSED = V6_REFUSED.map(([range, name]) => [cidr6(range), name] as const).sort(
+  (a, b) => b[0][1] - a[0][1],
+);
+const GLOBAL_UNICAST = cidr6('2000::/3');
+
+function privateV6(v6: ipaddr.IPv6): string | null {
+  for (const [range, at] of CARRYING) {
+    if (v6.match(range)) {
+      const carried = ipaddr.fromByteArray(v6.toByteArray().slice(at, at + 4));
+      return privateRange(carried.toString());
+    }
+  }
+  for (const [range, name] of REFUSED) if (v6.match(range)) return name;
+  return v6.match(GLOBAL_UNICAST) ? null : 'unallocated';
+}
+
+/**
+ * An IPv6 address as the URL parser writes it. ipaddr.js reads the dotted tail of `::8.8.8.8` as
+ * IPv4-mapped (`::ffff:808:808`), where RFC 4291 makes it IPv4-compatible (`::808:808`).
+ */
+function canonicalV6(address: string): string {
+  if (!address.includes('.')) return address;
+  try {
+    return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  } catch {
+    return address;
+  }
+}
+
 /** Why an address may not be contacted, or null when it is public unicast. */
 export function privateRange(address: string): string | null {
   let parsed: ipaddr.IPv4 | ipaddr.IPv6;
   try {
-    parsed = ipaddr.parse(address);
+    parsed = ipaddr.parse(address.includes(':') ? canonicalV6(address) : address);
   } catch {
     return 'unparsable';
   }
-  if (parsed.kind() === 'ipv6') {
-    const v6 = parsed as ipaddr.IPv6;
-    const range = v6.range();
-    // Addresses that carry an IPv4 address are judged by it.
-    if (range === 'ipv4Mapped') return privateRange(v6.toIPv4Address().toString());
-    if (range === 'rfc6052' || range === '6to4') {
-      const bytes = v6.toByteArray();
-      const embedded = range === '6to4' ? bytes.slice(2, 6) : bytes.slice(12, 16);
-      return privateRange(ipaddr.fromByteArray(embedded).toString());
-    }
-    return range === 'unicast' ? null : range;
-  }
+  if (parsed.kind() === 'ipv6') return privateV6(parsed as ipaddr.IPv6);
   const range = parsed.range();
   return range === 'unicast' ? null : range;
 }

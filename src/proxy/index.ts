@@ -99,12 +99,15 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
     if (rule !== null) return { status: 403, ...rule };
     const host = bareHost(url.hostname);
     if (isIP(host) === 0) return null;
-    // Literal addresses never change: their verdict is kept (bounded, like every per-request cache).
-    const key = url.host;
+    // Literal addresses never change: their verdict is kept (bounded, like every per-request cache),
+    // keyed by everything it depends on. `url.host` drops default ports, so https://h/ and http://h/
+    // would share a verdict that an exemption for h:443 gave.
+    const port = url.port || DEFAULT_PORTS[url.protocol]!;
+    const key = `${url.protocol}//${host}:${port}`;
     let allowed = literalVerdicts.get(key);
     if (allowed === undefined) {
       try {
-        guard.check(host, url.port || DEFAULT_PORTS[url.protocol]!, host);
+        guard.check(host, port, host);
         allowed = true;
       } catch (err) {
         if (!(err instanceof PrivateAddressError)) throw err;

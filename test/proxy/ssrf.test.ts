@@ -163,6 +163,84 @@ describe('proxy: no way into private networks', () => {
     }
   });
 
+  it('issue 10.1: an exemption for host:443 does not open host:80 (the verdict cache is keyed by port)', async () => {
+    // url.host drops default ports: https://127.0.0.1/ and http://127.0.0.1/ are both "127.0.0.1".
+    const p = createProxy({ port: 0, rateLimit: 'off', timeout: 500, allowPrivateTarget: ['127.0.0.1:443'] });
+    const { url } = await p.listen();
+    try {
+      const https = await get(url, 'https://127.0.0.1/');
+      assert.notEqual(https.status, 403, 'the exempted port is tried');
+      for (const target of ['http://127.0.0.1/', 'http://127.0.0.1:80/', '127.0.0.1/']) {
+        const http = await get(url, target);
+        assert.equal(http.status, 403, `${target} after https://127.0.0.1/: ${http.body}`);
+        assert.equal(JSON.parse(http.body).error.rule, 'private-target');
+      }
+    } finally {
+      await p.close();
+    }
+  });
+
+  // One row per range of the IANA IPv6 special-purpose registry (and RFC 4291's deprecated ones):
+  // an address in it, written as a URL literal and returned for a name.
+  const v6Rows: [range: string, address: string][] = [
+    ['::/128 unspecified', '::'],
+    ['::1/128 loopback', '::1'],
+    ['::/96 IPv4-compatible (loopback)', '::127.0.0.1'],
+    ['::/96 IPv4-compatible (metadata)', '::169.254.169.254'],
+    ['::/96 IPv4-compatible (public)', '::8.8.8.8'],
+    ['::ffff:0:0/96 IPv4-mapped', '::ffff:10.1.2.3'],
+    ['::ffff:0:0:0/96 IPv4-translated', '::ffff:0:7f00:1'],
+    ['64:ff9b::/96 NAT64 carrying a private IPv4', '64:ff9b::192.168.0.1'],
+    ['64:ff9b::/96 NAT64 carrying metadata', '64:ff9b::169.254.169.254'],
+    ['64:ff9b:1::/48 local-use NAT64', '64:ff9b:1::808:808'],
+    ['100::/64 discard-only', '100::1'],
+    ['2001::/32 Teredo', '2001:0:4136:e378:8000:63bf:3fff:fdd2'],
+    ['2001::/23 IETF protocol assignments', '2001:2::1'],
+    ['2001:db8::/32 documentation', '2001:db8::1'],
+    ['2002::/16 6to4 carrying loopback', '2002:7f00:1::'],
+    ['2002::/16 6to4 carrying a private IPv4', '2002:c0a8:101::1'],
+    ['3fff::/20 documentation', '3fff::1'],
+    ['5f00::/16 segment routing', '5f00::1'],
+    ['fc00::/7 unique local', 'fd12:3456::1'],
+    ['fe80::/10 link-local', 'fe80::1'],
+    ['fec0::/10 site-local', 'fec0::1'],
+    ['ff00::/8 multicast', 'ff02::1'],
+    ['outside 2000::/3, unallocated', '4000::1'],
+  ];
+
+  it('issue 10.2: every IPv6 special-purpose range is refused, as a literal and through a name', async () => {
+    const names: Record<string, string[]> = {};
+    v6Rows.forEach(([, address], i) => {
+      names[`v6-${i}.test`] = [address];
+    });
+    const p = createProxy({ port: 0, rateLimit: 'off', timeout: 500, resolver: resolverFor(names) });
+    const { url } = await p.listen();
+    const seenBefore = up.seen.length;
+    try {
+      for (const [i, [range, address]] of v6Rows.entries()) {
+        for (const target of [`http://[${address}]:${up.port}/`, `http://v6-${i}.test:${up.port}/`]) {
+          const r = await get(url, target);
+          assert.equal(r.status, 403, `${range}: ${target}: ${r.body}`);
+          assert.equal(JSON.parse(r.body).error.rule, 'private-target', `${range}: ${target}`);
+        }
+      }
+      assert.equal(up.seen.length, seenBefore, 'no connection reached the upstream');
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('issue 10.2: public IPv6 addresses, and NAT64 or 6to4 carrying a public IPv4, pass the address check', async () => {
+    const { privateRange } = await import('../../src/proxy/addresses.js');
+    for (const address of [
+      '2606:4700:4700::1111',
+      '2001:4860:4860::8888',
+      '64:ff9b::808:808',
+      '2002:808:808::1',
+    ])
+      assert.equal(privateRange(address), null, address);
+  });
+
   it('a CIDR exemption covers its range, any port', async () => {
     const p = createProxy({ port: 0, rateLimit: 'off', allowPrivateTarget: ['127.0.0.0/8'] });
     const { url } = await p.listen();

@@ -97,17 +97,25 @@ program
   )
   .option(
     '--require-header <name>',
-    "headers every request must carry (repeatable; default origin; 'none' for none)",
+    "a header requests must carry; repeated, any one of them will do (default origin; 'none' for none)",
     collect,
     [],
   )
   .option('--rate-limit <rate>', "requests per client and window, e.g. 600/1m, or 'off' (default 600/1m)")
-  .option('--rate-limit-by-origin', 'key rate limits by client address and Origin')
+  .option(
+    '--rate-limit-by-origin <rate>',
+    'a narrower limit per client address and Origin, on top of --rate-limit, e.g. 100/1m',
+  )
   .option('--trust-proxy <hops>', 'trust X-Forwarded-For from this many proxies in front (default 0)')
   .option('--redis <url>', 'share rate limits between instances through Redis (redis://host:6379)')
   .option('--max-request-bytes <n>', 'largest request body forwarded (default 10485760)')
   .option('--max-response-bytes <n>', 'largest response body forwarded (default 104857600)')
-  .option('--timeout <ms>', 'connect, headers and idle-body timeout (default 30000)')
+  .option(
+    '--timeout <ms>',
+    'longest wait: connect, headers, a stalled upload, a client that stops reading (default 30000)',
+  )
+  .option('--max-duration <ms>', 'longest whole exchange, redirects included (default 300000)')
+  .option('--public-url <url>', "the proxy's address as clients use it, for rewritten redirects")
   .option(
     '--max-redirects <n>',
     'redirects followed on the server (default 0: handed back through the proxy)',

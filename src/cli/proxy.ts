@@ -17,12 +17,14 @@ const OPTION_KINDS = {
   allowPrivateTarget: 'list',
   requireHeader: 'list',
   rateLimit: 'string',
-  rateLimitByOrigin: 'boolean',
+  rateLimitByOrigin: 'string',
   trustProxy: 'number',
   redis: 'string',
   maxRequestBytes: 'number',
   maxResponseBytes: 'number',
   timeout: 'number',
+  maxDuration: 'number',
+  publicUrl: 'string',
   maxRedirects: 'number',
   cookies: 'list',
   maxConnections: 'number',
@@ -49,7 +51,6 @@ function coerce(key: Key, value: unknown): unknown {
     return (Array.isArray(value) ? value : String(value).split(','))
       .map((v) => String(v).trim())
       .filter((v) => v !== '');
-  if (kind === 'boolean') return value === true || value === 'true' || value === '1';
   return String(value);
 }
 

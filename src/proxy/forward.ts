@@ -1,109 +1,173 @@
 // The hot path: one request forwarded through undici's dispatch API, streaming both ways with
 // backpressure, headers filtered in one pass, CORS headers and the exposed-header list added, and
-// every limit enforced. One handler object per request; no buffering of bodies.
+// every limit enforced. No buffering of bodies.
+//
+// Every wait is bounded, on either side (issue 10): a client that reads nothing for `timeout` is
+// cut and its upstream connection freed (undici's body timeout does not run while a stream is
+// paused); an upload that stalls for `timeout` is answered 408 (undici's headers timeout is not
+// armed while the body is still being written); and `maxDuration` ends any exchange, however
+// steadily it trickles.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { SAFELISTED_RESPONSE_HEADERS } from '../spec/header-names.js';
+import { connectionNamed, droppedResponseHeader, forwardedHeaders } from './headers.js';
 import { type Refusal, sendRefusal, upstreamRefusal } from './refusals.js';
 
-/** Request headers never forwarded: hop-by-hop, the client's identity, and what a browser adds itself. */
-const DROPPED_REQUEST = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-authorization',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'host',
-  'cookie',
-  'cookie2',
-  'origin',
-  'referer',
-  'forwarded',
-  'x-forwarded-for',
-  'x-forwarded-host',
-  'x-forwarded-proto',
-  'x-real-ip',
-  'via',
-  'expect',
-  'dnt',
-]);
-
-/** Response headers never passed back: hop-by-hop, cookies, and the upstream's own CORS headers. */
-const DROPPED_RESPONSE = new Set([
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'set-cookie',
-  'set-cookie2',
-]);
+/** A redirect's body is not worth reading past this: past it the connection is dropped instead. */
+const REDIRECT_BODY_LIMIT = 64 * 1024;
 
 export interface ForwardContext {
   readonly dispatcher: Dispatcher;
   readonly maxRequestBytes: number;
   readonly maxResponseBytes: number;
+  /** Milliseconds any one side may stall: an upload, or a client that stops reading. */
+  readonly timeout: number;
+  /** Milliseconds the whole exchange may take, redirects included. */
+  readonly maxDuration: number;
   /** Pass Cookie and Set-Cookie for this target. */
-  readonly cookies: boolean;
-  /** Base of the proxy's own URLs, for rewriting redirects: `http://host:port/`. */
-  readonly base: string;
-  /** Redirects left to follow on the server; 0 hands them back rewritten. */
-  readonly redirectsLeft: number;
+  readonly cookiesFor: (url: URL) => boolean;
+  /** Base of the proxy's own URLs as the client reached it, for rewriting redirects: `http://host/`. */
+  readonly base: () => string;
+  /** Redirects followed on the server; 0 hands them back rewritten. */
+  readonly maxRedirects: number;
   /** Checks a redirect target; returns a refusal, or null when it may be followed. */
   readonly checkRedirect: (url: URL) => Refusal | null;
   /** Called once per request with its outcome, for metrics. */
   readonly done: (outcome: string) => void;
 }
 
-/** Forwarded request headers as undici takes them: a flat name, value list. */
-export function forwardedHeaders(req: IncomingMessage, cookies: boolean): string[] {
-  const raw = req.rawHeaders;
-  const out: string[] = [];
-  for (let i = 0; i < raw.length; i += 2) {
-    const lower = raw[i]!.toLowerCase();
-    if (DROPPED_REQUEST.has(lower) && !(cookies && lower === 'cookie')) continue;
-    if (lower.startsWith('sec-') || lower.startsWith('proxy-') || lower.startsWith('access-control-'))
-      continue;
-    out.push(raw[i]!, raw[i + 1]!);
-  }
-  return out;
-}
+const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
+const codeOf = (err: Error) =>
+  (err as { code?: string }).code ?? (err.cause as { code?: string } | undefined)?.code;
 
-/** A request body that stops at `max` bytes. */
-async function* capped(req: IncomingMessage, max: number): AsyncGenerator<Buffer> {
+/** A request body that stops at `max` bytes, and fails when the client sends nothing for `idleMs`. */
+async function* requestBody(req: IncomingMessage, max: number, idleMs: number): AsyncGenerator<Buffer> {
+  const chunks = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  let fail: ((err: Error) => void) | null = null;
+  // One timer for the whole body, refreshed before each wait; firing while undici writes (an
+  // upstream that reads slowly) is not the client's stall, so then it finds no wait to fail.
+  const idle = setTimeout(() => fail?.(withCode('request body stalled', 'REQUEST_TIMEOUT')), idleMs);
   let seen = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    seen += chunk.length;
-    if (seen > max) throw Object.assign(new Error('request body too large'), { code: 'REQUEST_TOO_LARGE' });
-    yield chunk;
+  try {
+    for (;;) {
+      idle.refresh();
+      const step = await new Promise<IteratorResult<Buffer>>((resolve, reject) => {
+        fail = reject;
+        chunks.next().then(resolve, reject);
+      });
+      fail = null;
+      if (step.done === true) return;
+      seen += step.value.length;
+      if (seen > max) throw withCode('request body too large', 'REQUEST_TOO_LARGE');
+      yield step.value;
+    }
+  } finally {
+    clearTimeout(idle);
   }
 }
 
-class ForwardHandler implements Dispatcher.DispatchHandler {
-  private received = 0;
-  private redirect: URL | null = null;
-  private finished = false;
+/** What a redirect turns the request into (Fetch §4.4 HTTP-redirect fetch, step 12). */
+function redirectedMethod(status: number, method: string): string {
+  if ((status === 301 || status === 302) && method === 'POST') return 'GET';
+  if (status === 303 && method !== 'GET' && method !== 'HEAD') return 'GET';
+  return method;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** One client request and its answer, across every upstream hop. */
+class Exchange {
+  finished = false;
+  redirects = 0;
+  /** `x-cors-redirect-N: <status> <url>` pairs for redirects followed, as cors-anywhere sends them. */
+  readonly redirectHeaders: string[] = [];
+  controller: Dispatcher.DispatchController | null = null;
+  private readonly deadline: NodeJS.Timeout;
+  private stall: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly req: IncomingMessage,
-    private readonly res: ServerResponse,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly requestUrl: string,
+    readonly cors: readonly string[],
+    readonly ctx: ForwardContext,
+  ) {
+    this.deadline = setTimeout(() => this.expire(), ctx.maxDuration);
+    res.once('close', () => {
+      if (!this.finished) {
+        this.finish('client-gone');
+        this.controller?.abort(new Error('client went away'));
+      }
+    });
+  }
+
+  finish(outcome: string): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.deadline);
+    if (this.stall !== null) clearTimeout(this.stall);
+    this.ctx.done(outcome);
+  }
+
+  /** Ends the exchange with a refusal (or a cut, when the answer has started). */
+  refuse(refusal: Refusal): void {
+    this.finish(refusal.rule);
+    sendRefusal(this.res, refusal, this.cors);
+  }
+
+  /** Writes a chunk to the client; a client that takes nothing for `timeout` is cut. */
+  write(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.res.write(chunk)) return;
+    controller.pause();
+    this.stall ??= setTimeout(() => this.clientStalled(), this.ctx.timeout);
+    this.res.once('drain', () => {
+      if (this.stall !== null) clearTimeout(this.stall);
+      this.stall = null;
+      if (!this.finished) controller.resume();
+    });
+  }
+
+  private clientStalled(): void {
+    if (this.finished) return;
+    this.finish('client-stalled');
+    this.controller?.abort(new Error('client stopped reading'));
+    this.res.destroy();
+  }
+
+  private expire(): void {
+    if (this.finished) return;
+    this.refuse({
+      status: 504,
+      rule: 'max-duration',
+      message: `the exchange took longer than this proxy allows (${this.ctx.maxDuration} ms)`,
+      fix: 'Fetch a smaller resource, or raise --max-duration.',
+    });
+    this.controller?.abort(new Error('max duration'));
+  }
+}
+
+/** One hop: the request to `target` and its answer. */
+class HopHandler implements Dispatcher.DispatchHandler {
+  private received = 0;
+  /** Set when this hop's answer is a redirect being followed: its body is skipped. */
+  private next: { url: URL; method: string } | null = null;
+  /** Set once the exchange has moved on from this hop: later callbacks are ignored. */
+  private detached = false;
+  private readonly cookies: boolean;
+
+  constructor(
+    private readonly ex: Exchange,
     private readonly target: URL,
-    private readonly requestUrl: string,
-    private readonly cors: readonly string[],
-    private readonly ctx: ForwardContext,
-  ) {}
+    private readonly method: string,
+    private readonly withBody: boolean,
+  ) {
+    this.cookies = ex.ctx.cookiesFor(target);
+  }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.res.once('close', () => {
-      if (!this.finished) controller.abort(new Error('client went away'));
-    });
+    this.ex.controller = controller;
+    if (this.ex.finished) controller.abort(new Error('exchange over'));
   }
 
   onResponseStart(
@@ -111,56 +175,65 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     statusCode: number,
     headers: Record<string, string | string[] | undefined>,
   ): void {
+    const ex = this.ex;
+    if (this.detached || ex.finished) return;
     const location = headers.location;
-    if (statusCode >= 300 && statusCode < 400 && typeof location === 'string') {
+    if (REDIRECTS.has(statusCode) && typeof location === 'string') {
       let next: URL | null = null;
       try {
         next = new URL(location, this.target);
       } catch {
         next = null;
       }
-      const bodyless = this.req.method === 'GET' || this.req.method === 'HEAD' || statusCode === 303;
-      if (next !== null && this.ctx.redirectsLeft > 0 && bodyless) {
-        // Followed on the server: the body is dropped and the next hop checked like the first.
-        this.redirect = next;
+      const method = redirectedMethod(statusCode, this.method);
+      // A body cannot be sent twice (it was streamed): a 307/308 that keeps one is handed back.
+      const keepsBody = this.withBody && method === this.method;
+      if (next !== null && ex.redirects < ex.ctx.maxRedirects && !keepsBody) {
+        ex.redirects++;
+        ex.redirectHeaders.push(`x-cors-redirect-${ex.redirects}`, `${statusCode} ${next.href}`);
+        this.next = { url: next, method };
         return;
       }
-      if (next !== null) headers.location = `${this.ctx.base}${next.href}`;
+      if (next !== null) headers.location = `${ex.ctx.base()}${next.href}`;
     }
     const declared = Number(headers['content-length']);
-    if (declared > this.ctx.maxResponseBytes) {
-      this.finish('response-too-large');
+    if (declared > ex.ctx.maxResponseBytes) {
+      // Refused first: aborting calls onResponseError at once, which must find the exchange over.
+      ex.refuse({
+        status: 502,
+        rule: 'response-too-large',
+        message: `the response is ${declared} bytes, more than this proxy forwards (${ex.ctx.maxResponseBytes})`,
+        fix: 'Raise --max-response-bytes, or fetch a smaller resource.',
+      });
       controller.abort(new Error('response too large'));
-      sendRefusal(
-        this.res,
-        {
-          status: 502,
-          rule: 'response-too-large',
-          message: `the response is ${declared} bytes, more than this proxy forwards (${this.ctx.maxResponseBytes})`,
-          fix: 'Raise --max-response-bytes, or fetch a smaller resource.',
-        },
-        this.cors,
-      );
       return;
     }
-    // One flat header list and one writeHead: node writes it straight out, without a header map.
+    ex.res.writeHead(statusCode, this.responseHeaders(headers));
+  }
+
+  /** One flat header list for one writeHead: node writes it straight out, without a header map. */
+  private responseHeaders(headers: Record<string, string | string[] | undefined>): string[] {
     const out: string[] = [];
+    const named = connectionNamed(headers.connection);
     let exposed = '';
     for (const name in headers) {
       const value = headers[name];
-      if (value === undefined || name.startsWith('access-control-')) continue;
-      if (DROPPED_RESPONSE.has(name) && !(this.ctx.cookies && name === 'set-cookie')) continue;
+      if (value === undefined || droppedResponseHeader(name, this.cookies, named)) continue;
       if (typeof value === 'string') out.push(name, value);
       else for (const v of value) out.push(name, v);
       if (!SAFELISTED_RESPONSE_HEADERS.has(name) && name !== 'set-cookie') exposed += `${name},`;
     }
-    const cors = this.cors;
+    const { cors, redirectHeaders } = this.ex;
     for (let i = 0; i < cors.length; i++) out.push(cors[i]!);
+    for (let i = 0; i < redirectHeaders.length; i += 2) {
+      out.push(redirectHeaders[i]!, redirectHeaders[i + 1]!);
+      exposed += `${redirectHeaders[i]},`;
+    }
     out.push(
       'access-control-expose-headers',
       `${exposed}x-request-url,x-final-url`,
       'x-request-url',
-      this.requestUrl,
+      this.ex.requestUrl,
       'x-final-url',
       this.target.href,
       // A page served from the proxy's origin must not run: whatever the target sends, it stays data.
@@ -169,74 +242,96 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
       'x-content-type-options',
       'nosniff',
     );
-    this.res.writeHead(statusCode, out);
+    return out;
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.redirect !== null || this.finished) return;
+    if (this.detached || this.ex.finished) return;
     this.received += chunk.length;
-    if (this.received > this.ctx.maxResponseBytes) {
-      // Cut cleanly: the client sees the connection end before the body does, never a truncated 200.
-      this.finish('response-cut');
-      controller.abort(new Error('response too large'));
-      this.res.destroy();
+    if (this.next !== null) {
+      // A redirect's body is skipped, and only a little of it is read: an endless one is cut.
+      if (this.received > REDIRECT_BODY_LIMIT) {
+        this.detached = true;
+        controller.abort(new Error('redirect body too long'));
+        this.follow();
+      }
       return;
     }
-    if (!this.res.write(chunk)) {
-      controller.pause();
-      this.res.once('drain', () => controller.resume());
+    if (this.received > this.ex.ctx.maxResponseBytes) {
+      // Cut cleanly: the client sees the connection end before the body does, never a truncated 200.
+      this.ex.finish('response-cut');
+      controller.abort(new Error('response too large'));
+      this.ex.res.destroy();
+      return;
     }
+    this.ex.write(controller, chunk);
   }
 
   onResponseEnd(): void {
-    if (this.redirect !== null) {
-      const next = this.redirect;
-      this.redirect = null;
-      const refusal = this.ctx.checkRedirect(next);
-      if (refusal !== null) {
-        this.finish(refusal.rule);
-        sendRefusal(this.res, refusal, this.cors);
-        return;
-      }
-      forward(this.req, this.res, next, this.requestUrl, this.cors, {
-        ...this.ctx,
-        redirectsLeft: this.ctx.redirectsLeft - 1,
-      });
+    if (this.detached || this.ex.finished) return;
+    if (this.next !== null) {
+      this.detached = true;
+      this.follow();
       return;
     }
-    this.finish('proxied');
-    this.res.end();
+    this.ex.finish('proxied');
+    this.ex.res.end();
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
-    if (this.finished) return;
-    if (
-      (err as { code?: string }).code === 'REQUEST_TOO_LARGE' ||
-      (err.cause as { code?: string } | undefined)?.code === 'REQUEST_TOO_LARGE'
-    ) {
-      this.finish('request-too-large');
-      sendRefusal(
-        this.res,
-        {
-          status: 413,
-          rule: 'request-too-large',
-          message: `the request body is larger than this proxy forwards (${this.ctx.maxRequestBytes} bytes)`,
-          fix: 'Send a smaller body, or raise --max-request-bytes.',
-        },
-        this.cors,
-      );
+    if (this.detached || this.ex.finished) return;
+    const code = codeOf(err);
+    if (code === 'REQUEST_TOO_LARGE') {
+      this.ex.refuse({
+        status: 413,
+        rule: 'request-too-large',
+        message: `the request body is larger than this proxy forwards (${this.ex.ctx.maxRequestBytes} bytes)`,
+        fix: 'Send a smaller body, or raise --max-request-bytes.',
+      });
       return;
     }
-    const refusal = upstreamRefusal(err, this.target.host);
-    this.finish(refusal.rule);
-    sendRefusal(this.res, refusal, this.cors);
+    if (code === 'REQUEST_TIMEOUT') {
+      // The rest of the body will never be read: the connection ends once the answer is out.
+      const { req } = this.ex;
+      this.ex.res.once('finish', () => req.socket.destroy());
+      this.ex.res.setHeader('Connection', 'close');
+      this.ex.refuse({
+        status: 408,
+        rule: 'request-timeout',
+        message: `the request body stalled for ${this.ex.ctx.timeout} ms`,
+        fix: 'Send the body without pauses, or raise --timeout.',
+      });
+      return;
+    }
+    this.ex.refuse(upstreamRefusal(err, this.target.host));
   }
 
-  private finish(outcome: string): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.ctx.done(outcome);
+  private follow(): void {
+    const { url, method } = this.next!;
+    const refusal = this.ex.ctx.checkRedirect(url);
+    if (refusal !== null) {
+      this.ex.refuse(refusal);
+      return;
+    }
+    hop(this.ex, url, method, false);
   }
+}
+
+function hop(ex: Exchange, target: URL, method: string, withBody: boolean): void {
+  const { req, ctx } = ex;
+  ex.ctx.dispatcher.dispatch(
+    {
+      origin: target.origin,
+      path: `${target.pathname}${target.search}`,
+      method: method as Dispatcher.HttpMethod,
+      headers: forwardedHeaders(req, ctx.cookiesFor(target), withBody),
+      // undici reads async iterables too; its types list only streams.
+      body: withBody
+        ? (requestBody(req, ctx.maxRequestBytes, ctx.timeout) as unknown as IncomingMessage)
+        : null,
+    },
+    new HopHandler(ex, target, method, withBody),
+  );
 }
 
 /** Forwards `req` to `target` and streams the answer into `res`. */
@@ -244,27 +339,14 @@ export function forward(
   req: IncomingMessage,
   res: ServerResponse,
   target: URL,
-  requestUrl: string,
   cors: readonly string[],
   ctx: ForwardContext,
 ): void {
   const method = req.method ?? 'GET';
-  const hasBody =
+  const withBody =
     method !== 'GET' &&
     method !== 'HEAD' &&
+    !req.readableEnded &&
     (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined);
-  ctx.dispatcher.dispatch(
-    {
-      origin: target.origin,
-      path: `${target.pathname}${target.search}`,
-      method: method as Dispatcher.HttpMethod,
-      headers: forwardedHeaders(req, ctx.cookies),
-      // undici reads async iterables too; its types list only streams.
-      body:
-        hasBody && !req.readableEnded
-          ? (capped(req, ctx.maxRequestBytes) as unknown as IncomingMessage)
-          : null,
-    },
-    new ForwardHandler(req, res, target, requestUrl, cors, ctx),
-  );
+  hop(new Exchange(req, res, target.href, cors, ctx), target, method, withBody);
 }

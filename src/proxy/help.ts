@@ -1,4 +1,5 @@
-// The help page at `/`: how to use this proxy, and what it will and will not do.
+// The help page at `/`: how to use this proxy, and what it will and will not do. It never names an
+// internal address: anyone can read it.
 
 import type { ResolvedProxyConfig } from './options.js';
 
@@ -10,7 +11,7 @@ export function helpPage(base: string, config: ResolvedProxyConfig): string {
     config.rateLimit === null
       ? 'no rate limit'
       : `${config.rateLimit.points} requests per ${config.rateLimit.seconds} s per client`;
-  const required = config.requireHeader.length === 0 ? 'none' : config.requireHeader.join(', ');
+  const required = config.requireHeader.length === 0 ? 'none' : `one of ${config.requireHeader.join(', ')}`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>corsica proxy</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}code{background:#f2f2f2;padding:0 .2em}</style>
@@ -28,7 +29,7 @@ fetch('${html(base)}?url=' + encodeURIComponent('https://api.example.com/items?q
 <li>Required request headers: ${html(required)}</li>
 <li>Rate limit: ${html(rate)}</li>
 <li>Largest request body: ${config.maxRequestBytes} bytes; largest response: ${config.maxResponseBytes} bytes</li>
-<li>Private, loopback and cloud-metadata addresses are never contacted${config.privateTargets.length > 0 ? `, except ${html(config.privateTargets.map((r) => r.text).join(', '))}` : ''}.</li>
+<li>Private, loopback and cloud-metadata addresses are never contacted${config.privateTargets.length > 0 ? ' (except a few the operator named, which are not listed here)' : ''}.</li>
 <li>Cookies are ${config.cookies.length === 0 ? 'never forwarded in either direction' : 'forwarded only for the configured targets'}.</li>
 </ul>
 <p>Refusals are JSON: <code>{"error": {"rule", "message", "fix"}}</code>. Health: <code>/healthz</code>; metrics: <code>/metrics</code>.</p>

@@ -16,9 +16,10 @@ import { createPolicy, type Policy } from '../policy/policy.js';
 import { CorsConfigError } from '../policy/problems.js';
 import type { Decision } from '../policy/types.js';
 import { AddressGuard, bareHost, PrivateAddressError } from './addresses.js';
+import { clientAddress, publicBaseOf } from './client.js';
 import { type ForwardContext, forward } from './forward.js';
 import { helpPage } from './help.js';
-import { clientAddress, createLimiter, type Limiter } from './limits.js';
+import { createLimiter, type Limiter } from './limits.js';
 import { createMetrics } from './metrics.js';
 import {
   ProxyConfigError,
@@ -26,7 +27,7 @@ import {
   type ResolvedProxyConfig,
   resolveProxyOptions,
 } from './options.js';
-import { type Refusal, sendRefusal, upstreamRefusal } from './refusals.js';
+import { missingHeader, type Refusal, sendRefusal, upstreamRefusal } from './refusals.js';
 import { targetOf, targetRuleProblem } from './target.js';
 
 export { ProxyConfigError, type ProxyOptions, type ProxyProblem, parseRateLimit } from './options.js';
@@ -88,10 +89,15 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
     },
   });
   const limiter: Limiter | null =
-    config.rateLimit === null ? null : createLimiter(config.rateLimit, config.redis);
+    config.rateLimit === null
+      ? null
+      : createLimiter(config.rateLimit, config.rateLimitByOrigin, config.redis);
   const metrics = createMetrics();
   let server: Server | null = null;
-  let base = `http://${config.host}:${config.port}/`;
+  let listenBase = `http://${config.host}:${config.port}/`;
+  /** The proxy's base URL as this request's client reached it (see publicBaseOf). */
+  const publicBase = (req: IncomingMessage) =>
+    config.publicUrl ?? publicBaseOf(req, config.trustProxy) ?? listenBase;
 
   /** The checks every hop gets: target rules, then literal addresses (names are checked when connecting). */
   function targetRefusal(url: URL): Refusal | null {
@@ -120,7 +126,8 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
   }
   const literalVerdicts = new Map<string, boolean>();
 
-  const cookieTarget = (url: URL) =>
+  const cookiesFor = (url: URL) =>
+    config.cookies.length > 0 &&
     config.cookies.some((p) => {
       const host = bareHost(url.hostname);
       return 'any' in p || ('host' in p ? p.host === host : host.endsWith(p.suffix));
@@ -129,7 +136,7 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
   function local(req: IncomingMessage, res: ServerResponse, path: string): boolean {
     if (path === '/' || path === '') {
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
-      res.end(helpPage(base, config!));
+      res.end(helpPage(publicBase(req), config!));
       return true;
     }
     if (path === '/healthz') {
@@ -155,7 +162,6 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
       res.end();
       return true;
     }
-    void req;
     return false;
   }
 
@@ -202,6 +208,20 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
       );
       return;
     }
+    if (origin === undefined && config.cors.origin !== '*') {
+      // An origin allow-list is only worth something if a missing Origin is refused too.
+      refuse(
+        res,
+        {
+          status: 403,
+          rule: 'origin-required',
+          message: 'this proxy serves only the pages of some origins, and the request names none',
+          fix: 'Call the proxy from an allowed page (browsers send Origin).',
+        },
+        [],
+      );
+      return;
+    }
     if (origin !== undefined && !decision.allowed && decision.reason?.includes('origin')) {
       refuse(
         res,
@@ -224,23 +244,9 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
       res.end();
       return;
     }
-    for (const name of config.requireHeader) {
-      if (req.headers[name] === undefined) {
-        refuse(
-          res,
-          {
-            status: 400,
-            rule: 'missing-header',
-            message: `requests must carry the ${name} header`,
-            fix:
-              name === 'origin'
-                ? 'Call the proxy from a web page (browsers send Origin), or add -H "Origin: <your page origin>".'
-                : `Send the ${name} header.`,
-          },
-          corsHeaders,
-        );
-        return;
-      }
+    if (config.requireHeader.length > 0 && !config.requireHeader.some((name) => name in req.headers)) {
+      refuse(res, missingHeader(config.requireHeader), corsHeaders);
+      return;
     }
     const target = targetOf(path);
     if (!(target instanceof URL)) {
@@ -272,9 +278,11 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
         dispatcher: agent,
         maxRequestBytes: config.maxRequestBytes,
         maxResponseBytes: config.maxResponseBytes,
-        cookies: config.cookies.length > 0 && cookieTarget(target),
-        base,
-        redirectsLeft: config.maxRedirects,
+        timeout: config.timeout,
+        maxDuration: config.maxDuration,
+        cookiesFor,
+        base: () => publicBase(req),
+        maxRedirects: config.maxRedirects,
         checkRedirect: (url) =>
           url.protocol !== 'http:' && url.protocol !== 'https:'
             ? {
@@ -289,16 +297,16 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
           metrics.outcome(outcome);
         },
       };
-      forward(req, res, target, target.href, corsHeaders, ctx);
+      forward(req, res, target, corsHeaders, ctx);
     };
     if (limiter === null) {
       go();
       return;
     }
-    const key = config.rateLimitByOrigin
-      ? `${clientAddress(req, config.trustProxy)} ${origin ?? ''}`
-      : clientAddress(req, config.trustProxy);
-    limiter.consume(key).then(
+    // The address is the bucket; an Origin can only narrow it (a second limit per address and
+    // Origin), never open a new one: Origins are whatever the client says.
+    const address = clientAddress(req, config.trustProxy);
+    limiter.consume(address, origin).then(
       (wait) => {
         if (wait === null) go();
         else {
@@ -341,8 +349,8 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
       const address = server.address();
       const actual = typeof address === 'object' && address !== null ? address.port : port;
       const shownHost = host.includes(':') ? `[${host}]` : host;
-      base = `http://${shownHost}:${actual}/`;
-      return { url: base, server };
+      listenBase = `http://${shownHost}:${actual}/`;
+      return { url: listenBase, server };
     },
     async close() {
       if (server !== null) {

@@ -1,28 +1,32 @@
 // Rate limits with rate-limiter-flexible: in memory for one machine, in Redis for many (every
 // instance then shares the counts). Keyed by the client address (X-Forwarded-For only from trusted
-// proxies in front), optionally with the Origin: origins alone are spoofable (cors-anywhere #98).
+// proxies in front). An optional second limit per address and Origin only narrows a client's share:
+// Origins are whatever the client says (cors-anywhere #98), so they never open a bucket of their own.
 
-import type { IncomingMessage } from 'node:http';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimit } from './options.js';
 
 export interface Limiter {
   /** Null when the request may go on; otherwise the seconds until it may. */
-  consume(key: string): Promise<number | null>;
+  consume(address: string, origin: string | undefined): Promise<number | null>;
   /** Resolves when the shared store is connected, or after `ms` (memory stands in meanwhile). */
   ready(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
-export function createLimiter(rate: RateLimit, redisUrl: string | null): Limiter {
+type Store = RateLimiterMemory | RateLimiterRedis;
+
+export function createLimiter(rate: RateLimit, byOrigin: RateLimit | null, redisUrl: string | null): Limiter {
   if (redisUrl === null) {
-    const memory = new RateLimiterMemory({
-      points: rate.points,
-      duration: rate.seconds,
-      keyPrefix: 'corsica',
-    });
-    return { consume: (key) => consume(memory, key), ready: async () => {}, close: async () => {} };
+    const memory = (r: RateLimit, prefix: string) =>
+      new RateLimiterMemory({ points: r.points, duration: r.seconds, keyPrefix: prefix });
+    const perOrigin = byOrigin === null ? null : memory(byOrigin, 'corsica-origin');
+    return {
+      consume: both(memory(rate, 'corsica'), perOrigin),
+      ready: async () => {},
+      close: async () => {},
+    };
   }
   const client = new Redis(redisUrl, {
     enableOfflineQueue: false,
@@ -30,23 +34,23 @@ export function createLimiter(rate: RateLimit, redisUrl: string | null): Limiter
     lazyConnect: false,
   });
   // Without a reachable Redis, limits fall back to this process's memory rather than failing open.
-  const insurance = new RateLimiterMemory({
-    points: rate.points,
-    duration: rate.seconds,
-    keyPrefix: 'corsica-fallback',
-  });
-  const redis = new RateLimiterRedis({
-    storeClient: client,
-    points: rate.points,
-    duration: rate.seconds,
-    keyPrefix: 'corsica',
-    insuranceLimiter: insurance,
-  });
+  const shared = (r: RateLimit, prefix: string) =>
+    new RateLimiterRedis({
+      storeClient: client,
+      points: r.points,
+      duration: r.seconds,
+      keyPrefix: prefix,
+      insuranceLimiter: new RateLimiterMemory({
+        points: r.points,
+        duration: r.seconds,
+        keyPrefix: `${prefix}-fallback`,
+      }),
+    });
   client.on('error', () => {
     // Reported by the insurance limiter taking over; ioredis reconnects on its own.
   });
   return {
-    consume: (key) => consume(redis, key),
+    consume: both(shared(rate, 'corsica'), byOrigin === null ? null : shared(byOrigin, 'corsica-origin')),
     ready: (ms) =>
       client.status === 'ready'
         ? Promise.resolve()
@@ -63,7 +67,14 @@ export function createLimiter(rate: RateLimit, redisUrl: string | null): Limiter
   };
 }
 
-async function consume(limiter: RateLimiterMemory | RateLimiterRedis, key: string): Promise<number | null> {
+/** The per-address limit, then (when set) the per-address-and-Origin one. */
+function both(perAddress: Store, perOrigin: Store | null): Limiter['consume'] {
+  if (perOrigin === null) return (address) => consume(perAddress, address);
+  return async (address, origin) =>
+    (await consume(perAddress, address)) ?? consume(perOrigin, `${address} ${origin ?? ''}`);
+}
+
+async function consume(limiter: Store, key: string): Promise<number | null> {
   try {
     await limiter.consume(key);
     return null;
@@ -71,17 +82,4 @@ async function consume(limiter: RateLimiterMemory | RateLimiterRedis, key: strin
     if (err instanceof RateLimiterRes) return Math.max(1, Math.ceil(err.msBeforeNext / 1000));
     throw err;
   }
-}
-
-/** The client's address: the socket's, or the one `trustProxy` proxies in front report. */
-export function clientAddress(req: IncomingMessage, trustProxy: number): string {
-  const socket = req.socket.remoteAddress ?? 'unknown';
-  if (trustProxy === 0) return socket;
-  const header = req.headers['x-forwarded-for'];
-  const list = (Array.isArray(header) ? header.join(',') : (header ?? ''))
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  // The last `trustProxy` entries were added by proxies we trust; the one before them is the client.
-  return list[list.length - trustProxy] ?? socket;
 }

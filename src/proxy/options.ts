@@ -20,12 +20,18 @@ export interface ProxyOptions {
   readonly denyTarget?: readonly string[];
   /** Private addresses the proxy may reach after all: host[:port], [ipv6][:port] or CIDR. */
   readonly allowPrivateTarget?: readonly string[];
-  /** Request headers every proxied request must carry (default ['origin']: pages, not scripts). */
+  /**
+   * Request headers of which every proxied request must carry at least one, as cors-anywhere's
+   * `requireHeader` (default ['origin']: pages, not scripts).
+   */
   readonly requireHeader?: readonly string[];
   /** `<n>/<window>` per client address, e.g. '600/1m'; 'off' to disable (default '600/1m'). */
   readonly rateLimit?: string;
-  /** Key the rate limit by client address and origin, not the address alone. */
-  readonly rateLimitByOrigin?: boolean;
+  /**
+   * A second, narrower limit per client address and Origin, on top of the per-address one (e.g.
+   * '100/1m'). An Origin can only narrow a client's share, never give it a new one.
+   */
+  readonly rateLimitByOrigin?: string;
   /** Trust X-Forwarded-For from this many proxies in front (default 0: use the socket's address). */
   readonly trustProxy?: number;
   /** Redis URL: rate limits shared by every proxy instance. */
@@ -34,8 +40,18 @@ export interface ProxyOptions {
   readonly maxRequestBytes?: number;
   /** Largest response body forwarded (default 100 MiB); longer ones are cut. */
   readonly maxResponseBytes?: number;
-  /** Milliseconds for connecting, for the response headers, and between body chunks (default 30000). */
+  /**
+   * Milliseconds any wait may last (default 30000): connecting, the response headers, a pause in
+   * either body, a client that stops reading.
+   */
   readonly timeout?: number;
+  /** Milliseconds a whole exchange may last, redirects included (default 300000). */
+  readonly maxDuration?: number;
+  /**
+   * The proxy's public base URL (`https://cors.example.com/`), for rewriting redirects; by default
+   * it comes from the request's Host (and X-Forwarded-Proto/-Host behind `trustProxy` proxies).
+   */
+  readonly publicUrl?: string;
   /** Redirects followed on the server (default 0: handed back, rewritten through the proxy). */
   readonly maxRedirects?: number;
   /** Target host patterns for which Cookie and Set-Cookie pass through (default none). */
@@ -83,12 +99,14 @@ export interface ResolvedProxyConfig {
   readonly privateTargets: readonly PrivateTargetRule[];
   readonly requireHeader: readonly string[];
   readonly rateLimit: RateLimit | null;
-  readonly rateLimitByOrigin: boolean;
+  readonly rateLimitByOrigin: RateLimit | null;
   readonly trustProxy: number;
   readonly redis: string | null;
   readonly maxRequestBytes: number;
   readonly maxResponseBytes: number;
   readonly timeout: number;
+  readonly maxDuration: number;
+  readonly publicUrl: string | null;
   readonly maxRedirects: number;
   readonly cookies: readonly HostPattern[];
   readonly maxConnections: number;
@@ -149,6 +167,26 @@ function patterns(
   return out;
 }
 
+/** `--public-url`: an http(s) URL without query or fragment, kept with a trailing slash. */
+function publicBase(problems: ProxyProblem[], text: string | undefined): string | null {
+  if (text === undefined) return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(String(text));
+  } catch {
+    url = null;
+  }
+  if (url === null || !/^https?:$/.test(url.protocol) || url.search !== '' || url.hash !== '') {
+    problems.push({
+      path: 'publicUrl',
+      message: `'${text}' is not an http(s) URL without query or fragment.`,
+      fix: 'Write the address clients use, e.g. https://cors.example.com/.',
+    });
+    return null;
+  }
+  return url.href.endsWith('/') ? url.href : `${url.href}/`;
+}
+
 /** Validates options; `config` is null when any problem is found. */
 export function resolveProxyOptions(options: ProxyOptions): {
   config: ResolvedProxyConfig | null;
@@ -177,6 +215,24 @@ export function resolveProxyOptions(options: ProxyOptions): {
         fix: "Write e.g. '600/1m', '100/30s', or 'off'.",
       });
   }
+  let rateLimitByOrigin: RateLimit | null = null;
+  const byOrigin: unknown = options.rateLimitByOrigin;
+  if (byOrigin !== undefined && byOrigin !== false) {
+    rateLimitByOrigin = typeof byOrigin === 'string' ? parseRateLimit(byOrigin) : null;
+    if (rateLimitByOrigin === null)
+      problems.push({
+        path: 'rateLimitByOrigin',
+        message: `is now a rate per address and Origin, applied on top of rateLimit (not ${JSON.stringify(byOrigin)}): keyed by Origin alone, invented Origins got fresh buckets.`,
+        fix: "Write e.g. '100/1m' (a narrower share for each origin of one client), or drop it.",
+      });
+    else if (rate === 'off')
+      problems.push({
+        path: 'rateLimitByOrigin',
+        message: 'narrows the per-address limit, and rateLimit is off.',
+        fix: "Set rateLimit (e.g. '600/1m') or drop rateLimitByOrigin.",
+      });
+  }
+  const publicUrl = publicBase(problems, options.publicUrl);
   if (options.redis !== undefined && !/^rediss?:\/\//.test(options.redis)) {
     problems.push({
       path: 'redis',
@@ -226,7 +282,7 @@ export function resolveProxyOptions(options: ProxyOptions): {
     privateTargets,
     requireHeader,
     rateLimit,
-    rateLimitByOrigin: options.rateLimitByOrigin === true,
+    rateLimitByOrigin,
     trustProxy: wholeNumber(problems, 'trustProxy', options.trustProxy, 0, 0, 16),
     redis: options.redis ?? null,
     maxRequestBytes: wholeNumber(
@@ -246,6 +302,8 @@ export function resolveProxyOptions(options: ProxyOptions): {
       Number.MAX_SAFE_INTEGER,
     ),
     timeout: wholeNumber(problems, 'timeout', options.timeout, 30_000, 100, 600_000),
+    maxDuration: wholeNumber(problems, 'maxDuration', options.maxDuration, 300_000, 1000, 86_400_000),
+    publicUrl,
     maxRedirects: wholeNumber(problems, 'maxRedirects', options.maxRedirects, 0, 0, 20),
     cookies: patterns(problems, 'cookies', options.cookies),
     maxConnections: wholeNumber(problems, 'maxConnections', options.maxConnections, 128, 1, 65536),

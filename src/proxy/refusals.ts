@@ -12,9 +12,12 @@ export type RefusalRule =
   | 'private-target'
   | 'origin-denied'
   | 'origin-not-allowed'
+  | 'origin-required'
   | 'missing-header'
   | 'rate-limited'
   | 'request-too-large'
+  | 'request-timeout'
+  | 'max-duration'
   | 'response-too-large'
   | 'upstream-unreachable'
   | 'upstream-timeout'
@@ -48,6 +51,22 @@ export function sendRefusal(
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.end(body);
+}
+
+/** A request that carries none of the headers the operator requires (any one of them will do). */
+export function missingHeader(names: readonly string[]): Refusal {
+  const message =
+    names.length === 1
+      ? `requests must carry the ${names[0]} header`
+      : `requests must carry one of these headers: ${names.join(', ')}`;
+  return {
+    status: 400,
+    rule: 'missing-header',
+    message,
+    fix: names.includes('origin')
+      ? 'Call the proxy from a web page (browsers send Origin), or add -H "Origin: <your page origin>".'
+      : `Send the ${names[0]} header.`,
+  };
 }
 
 const causeCode = (err: unknown): string | undefined => {

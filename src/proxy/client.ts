@@ -1,0 +1,40 @@
+// What the proxy knows of its client: its address (for rate limits) and the base URL it used to
+// reach the proxy (for redirects handed back). Headers set by proxies in front count only when the
+// operator says how many there are (`trustProxy`); otherwise anyone could write them.
+
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+
+/** The client's address: the socket's, or the one `trustProxy` proxies in front report. */
+export function clientAddress(req: IncomingMessage, trustProxy: number): string {
+  const socket = req.socket.remoteAddress ?? 'unknown';
+  if (trustProxy === 0) return socket;
+  const header = req.headers['x-forwarded-for'];
+  const list = (Array.isArray(header) ? header.join(',') : (header ?? ''))
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  // The last `trustProxy` entries were added by proxies we trust; the one before them is the client.
+  return list[list.length - trustProxy] ?? socket;
+}
+
+/** host, host:port, [v6] or [v6]:port: what a Host header may hold. */
+const HOST = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(?::\d{1,5})?$/i;
+
+const first = (value: string | string[] | undefined) =>
+  (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
+
+/**
+ * The proxy's base URL as the client reached it (`https://cors.example.com/`), from Host, or from
+ * X-Forwarded-Proto and -Host behind trusted proxies; null when the request gives no usable host.
+ */
+export function publicBaseOf(req: IncomingMessage, trustProxy: number): string | null {
+  let scheme = (req.socket as TLSSocket).encrypted === true ? 'https' : 'http';
+  let host = req.headers.host;
+  if (trustProxy > 0) {
+    const proto = first(req.headers['x-forwarded-proto'])?.toLowerCase();
+    if (proto === 'http' || proto === 'https') scheme = proto;
+    host = first(req.headers['x-forwarded-host']) ?? host;
+  }
+  return host !== undefined && HOST.test(host) ? `${scheme}://${host.toLowerCase()}/` : null;
+}

@@ -123,10 +123,11 @@ export function cors(options?: CorsOptions | OptionsDelegate): CorsMiddleware {
         run(policy, req, res, next);
       });
     } catch (err) {
-      if (!called) {
-        called = true;
-        fail(err, res, next);
-      }
+      // Thrown after the callback ran: it came from `next()` (the application), not the delegate,
+      // and must reach the caller as it would without CORS; swallowing it left the request hanging.
+      if (called) throw err;
+      called = true;
+      fail(err, res, next);
     }
   };
 }

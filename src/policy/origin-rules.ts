@@ -3,6 +3,7 @@
 // because these are the seed article's pitfalls 2, 3 and 4.
 
 import { DEFAULT_PORTS, parseSerializedOrigin } from '../spec/origin-syntax.js';
+import { isPublicSuffix } from '../spec/public-suffix.js';
 import type { ProblemList } from './problems.js';
 
 /** `https://*.example.com` (any subdomain at any depth, never the apex) and/or `:*` (any port). */
@@ -53,6 +54,9 @@ export function parseOriginRule(
   if (spec === null) return null;
   const scheme = spec.type === 'exact' ? spec.origin.slice(0, spec.origin.indexOf(':')) : spec.pattern.scheme;
   const host = spec.type === 'exact' ? (parseSerializedOrigin(spec.origin)?.host ?? '') : spec.pattern.host;
+  if (spec.type === 'pattern' && spec.pattern.subdomains && isPublicSuffix(host)) {
+    publicSuffixPattern(rule, host, path, credentials, problems);
+  }
   if (credentials && (scheme === 'http' || scheme === 'ws') && !isLoopbackHost(host)) {
     problems.warn(
       'CORSICA_INSECURE_ORIGIN_WITH_CREDENTIALS',
@@ -62,6 +66,33 @@ export function parseOriginRule(
     );
   }
   return spec;
+}
+
+/**
+ * A subdomain pattern on a public suffix (`*.com`, `*.co.uk`, `*.github.io`, `*.vercel.app`): every
+ * name under it belongs to whoever registers or publishes it. Refused with credentials (any of
+ * them could read your users' data), a warning without.
+ */
+function publicSuffixPattern(
+  rule: string,
+  host: string,
+  path: string,
+  credentials: boolean,
+  problems: ProblemList,
+): void {
+  const message = `'${rule}' trusts every site under '${host}', a public suffix: anyone can register or publish a site there.`;
+  const fix = `Name the origins you own, e.g. '${rule.replace('*.', 'your-app.')}'.`;
+  if (credentials) {
+    problems.error(
+      'ORIGIN_PUBLIC_SUFFIX',
+      path,
+      `${message} With credentials, any of them could read your users' data.`,
+      fix,
+      1,
+    );
+  } else {
+    problems.warn('CORSICA_PATTERN_TOO_BROAD', path, message, fix, 1);
+  }
 }
 
 type StringRuleSpec = Exclude<OriginRuleSpec, { type: 'regexp' }>;
@@ -214,15 +245,6 @@ function parsePattern(
       3,
     );
     return null;
-  }
-  if (subdomains && !host.includes('.') && host !== 'localhost') {
-    problems.warn(
-      'CORSICA_PATTERN_TOO_BROAD',
-      path,
-      `'${rule}' allows every site under the top-level domain '${host}', which anyone can register.`,
-      `Name your own domain: '${scheme}://*.example.${host}'.`,
-      1,
-    );
   }
   return { type: 'pattern', pattern: { scheme, host, subdomains, port: portPart, source: rule } };
 }

@@ -154,8 +154,53 @@ describe('patterns', () => {
   it('warns about a subdomain pattern over a whole top-level domain', () => {
     const warning = problem({ origin: 'https://*.com' }, 'CORSICA_PATTERN_TOO_BROAD');
     assert.equal(warning.severity, 'warning');
-    assert.match(warning.message, /every site under the top-level domain 'com'/);
+    assert.match(warning.message, /trusts every site under 'com', a public suffix/);
     assert.equal(only({ origin: 'http://*.localhost:*' }, 'warning').length, 0);
+  });
+
+  // jub0bs/cors refuses these through the Public Suffix List; a hand-written list would miss most.
+  const PUBLIC_SUFFIXES = [
+    'github.io',
+    'vercel.app',
+    'herokuapp.com',
+    'netlify.app',
+    'pages.dev',
+    'co.uk',
+    'com',
+  ];
+
+  it('issue 10.13: a pattern on a public suffix (private section included) is refused with credentials', () => {
+    for (const suffix of PUBLIC_SUFFIXES) {
+      const err = configError({
+        origin: ['https://app.example.com', `https://*.${suffix}`],
+        credentials: true,
+      });
+      const found = err.problems.find((p) => p.code === 'ORIGIN_PUBLIC_SUFFIX');
+      assert.ok(found, suffix);
+      assert.equal(found.path, 'origin[1]');
+      assert.match(
+        found.message,
+        new RegExp(`every site under '${suffix.replace('.', '\\.')}', a public suffix`),
+      );
+      assert.match(found.message, /any of them could read your users' data/);
+      assert.match(found.fix, /your-app\./);
+    }
+  });
+
+  it('issue 10.13: without credentials the same pattern warns', () => {
+    for (const suffix of PUBLIC_SUFFIXES) {
+      const warning = problem({ origin: `https://*.${suffix}` }, 'CORSICA_PATTERN_TOO_BROAD');
+      assert.equal(warning.severity, 'warning', suffix);
+    }
+  });
+
+  it('issue 10.13: a pattern on a registrable domain or a site under a public suffix is fine', () => {
+    for (const origin of ['https://*.example.com', 'https://*.example.co.uk', 'https://*.my-org.github.io'])
+      assert.equal(
+        only({ origin, credentials: true }, 'error').length + only({ origin }, 'warning').length,
+        0,
+        origin,
+      );
   });
 });
 

@@ -28,7 +28,7 @@ import {
   resolveProxyOptions,
 } from './options.js';
 import { missingHeader, type Refusal, sendRefusal, upstreamRefusal } from './refusals.js';
-import { targetOf, targetRuleProblem } from './target.js';
+import { notATarget, targetOf, targetRuleProblem } from './target.js';
 
 export { ProxyConfigError, type ProxyOptions, type ProxyProblem, parseRateLimit } from './options.js';
 export type { Refusal, RefusalRule } from './refusals.js';
@@ -157,11 +157,6 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
       );
       return true;
     }
-    if (path === '/favicon.ico' || path === '/robots.txt') {
-      res.statusCode = 404;
-      res.end();
-      return true;
-    }
     return false;
   }
 
@@ -179,13 +174,7 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
     const path = req.url ?? '/';
     const pathOnly = path.split('?')[0]!;
     if (!path.includes('url=') || pathOnly !== '/') {
-      if (
-        pathOnly.length <= 1 ||
-        pathOnly === '/healthz' ||
-        pathOnly === '/metrics' ||
-        pathOnly === '/favicon.ico' ||
-        pathOnly === '/robots.txt'
-      ) {
+      if (pathOnly.length <= 1 || pathOnly === '/healthz' || pathOnly === '/metrics') {
         if (local(req, res, pathOnly)) return;
       }
     }
@@ -194,6 +183,12 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
     // The CORS headers this request earned, Vary included, written with whatever answer it gets.
     const corsHeaders =
       decision.vary === null ? decision.headers : [...decision.headers, 'Vary', decision.vary];
+
+    if (pathOnly === '/favicon.ico' || pathOnly === '/robots.txt') {
+      // What browsers and crawlers ask a host for; `favicon.ico` is no target (cors-anywhere: 404).
+      refuse(res, { status: 404, ...notATarget(pathOnly) }, corsHeaders);
+      return;
+    }
 
     if (origin !== undefined && config.denyOrigin.has(origin)) {
       refuse(

@@ -43,7 +43,7 @@ export function targetOf(path: string): URL | TargetProblem {
   let raw: string;
   if (path.startsWith('/?url=') || (path.startsWith('/?') && /[?&]url=/.test(path))) {
     const param = new URLSearchParams(path.slice(path.indexOf('?') + 1)).get('url');
-    if (param === null || param === '') return badTarget(path);
+    if (param === null || param === '') return notATarget(path);
     raw = param;
   } else {
     raw = path.slice(1);
@@ -66,7 +66,7 @@ export function targetOf(path: string): URL | TargetProblem {
   try {
     url = new URL(candidate);
   } catch {
-    return badTarget(path);
+    return notATarget(path);
   }
   if (url.username !== '' || url.password !== '') {
     return {
@@ -76,11 +76,12 @@ export function targetOf(path: string): URL | TargetProblem {
     };
   }
   if (url.hostname === '' || !/[.:]|^localhost$/.test(url.hostname.replace(/\.$/, '')))
-    return badTarget(path);
+    return notATarget(path);
   return url;
 }
 
-function badTarget(path: string): TargetProblem {
+/** A path that names no target URL. */
+export function notATarget(path: string): TargetProblem {
   const shown = path.length > 80 ? `${path.slice(0, 80)}…` : path;
   return {
     rule: 'bad-target',

@@ -49,6 +49,8 @@ export function send(
         body += chunk;
       });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      // A body cut short rejects: a test must never wait for an end that cannot come.
+      res.on('error', reject);
     });
     req.on('error', reject);
     req.end();

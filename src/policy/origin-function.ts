@@ -5,17 +5,40 @@ import { type OriginRuleSpec, parseOriginRule } from './origin-rules.js';
 import { CorsConfigError, ProblemList } from './problems.js';
 import type { CorsProblem, OriginCallback, OriginFunction, OriginResult } from './types.js';
 
+/** Functions an adapter marked with `withRequest`. */
+const requestForm = new WeakSet<object>();
+
 /**
- * A function that declares a second parameter is `cors`'s callback form and settles through the
+ * Marks an origin function to be called as `fn(origin, request)`, `request` being the object the
+ * adapter passed to `decideFor` (Hono's `c`, Koa's `ctx`), and to settle with its return value,
+ * whatever its arity: the form a framework's own CORS plugin uses, which arity cannot tell from
+ * `cors`'s `(origin, callback)`.
+ */
+export function withRequest<R>(
+  fn: (origin: string, request: R) => OriginResult | Promise<OriginResult>,
+): OriginFunction {
+  requestForm.add(fn);
+  return fn as unknown as OriginFunction;
+}
+
+/**
+ * A function marked `withRequest` gets the request and settles with its return value. Otherwise a
+ * function that declares a second parameter is `cors`'s callback form and settles through the
  * callback; any other function settles with its return value (a value or a promise).
  */
 export function callOriginFunction(
   fn: OriginCallback | OriginFunction,
   origin: string,
+  request?: unknown,
 ): Promise<OriginResult> {
-  if (fn.length < 2) {
+  const marked = requestForm.has(fn);
+  if (marked || fn.length < 2) {
     try {
-      return Promise.resolve((fn as OriginFunction)(origin));
+      return Promise.resolve(
+        marked
+          ? (fn as (o: string, r: unknown) => OriginResult)(origin, request)
+          : (fn as OriginFunction)(origin),
+      );
     } catch (err) {
       return Promise.reject(err);
     }

@@ -374,6 +374,24 @@ function unescapedDomainDot(source: string): string | null {
   return null;
 }
 
+/**
+ * The pattern strings (`https://*.example.com`, `http://localhost:*`) in an origin option. Framework
+ * plugins that compare origin strings whole never match them; adapters warn about them.
+ */
+export function patternStrings(origin: unknown): string[] {
+  const list: readonly unknown[] = Array.isArray(origin) ? origin : [origin];
+  return list.filter(
+    (rule): rule is string => typeof rule === 'string' && rule !== '*' && rule.includes('*'),
+  );
+}
+
+/** The pattern strings (quoted) and RegExps in an origin option: the rules that match more than one origin. */
+export function multiOriginRules(origin: unknown): string[] {
+  const list: readonly unknown[] = Array.isArray(origin) ? origin : [origin];
+  const regExps = list.filter((rule) => rule instanceof RegExp).map(String);
+  return [...patternStrings(origin).map((rule) => `'${rule}'`), ...regExps];
+}
+
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';

@@ -152,7 +152,7 @@ class CompiledPolicy implements Policy {
     let answers: OriginAnswers | Promise<OriginAnswers>;
     if (this.fixed !== null) answers = this.fixed;
     else if (!origin) answers = this.noOrigin;
-    else answers = this.known.get(origin) ?? this.lookUp(origin);
+    else answers = this.known.get(origin) ?? this.lookUp(origin, request);
 
     if (this.async && answers instanceof Promise) {
       return answers.then((a) => this.conclude(a, requestMethod, method, origin, request, header));
@@ -254,7 +254,7 @@ class CompiledPolicy implements Policy {
   }
 
   /** Decides for an origin not in `known` yet. Verdicts that depend only on the origin are remembered. */
-  private lookUp(origin: string): OriginAnswers | Promise<OriginAnswers> {
+  private lookUp(origin: string, request: unknown): OriginAnswers | Promise<OriginAnswers> {
     const build = this.build;
     if (origin === 'null') return build.refusal('null-origin');
     // Only a well-formed serialized origin is matched, reflected or shown to an origin function.
@@ -268,7 +268,7 @@ class CompiledPolicy implements Policy {
     if (mode.type === 'reflect') return this.remember(origin, build.forOrigin(origin));
     // An origin function is asked every time: its answer may change.
     if (mode.type === 'function')
-      return callOriginFunction(mode.fn, origin).then((result) => this.fromFunction(result, origin));
+      return callOriginFunction(mode.fn, origin, request).then((result) => this.fromFunction(result, origin));
     return this.remember(
       origin,
       this.matcher!.matches(origin) ? build.forOrigin(origin) : build.refusal('origin-not-allowed'),

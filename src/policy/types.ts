@@ -32,7 +32,9 @@ export type WarningCode =
   | 'CORSICA_REGEXP_UNESCAPED_DOT'
   | 'CORSICA_PATTERN_TOO_BROAD'
   | 'CORSICA_INSECURE_ORIGIN_WITH_CREDENTIALS'
-  | 'CORSICA_UNKNOWN_OPTION';
+  | 'CORSICA_UNKNOWN_OPTION'
+  | 'CORSICA_WIDER_THAN_PLUGIN'
+  | 'CORSICA_NOT_A_PREFLIGHT';
 
 export interface CorsOptions {
   /** Which origins may read responses. Default `'*'`. */

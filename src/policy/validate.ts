@@ -75,6 +75,8 @@ const WARNING_CODES: ReadonlySet<string> = new Set<WarningCode>([
   'CORSICA_PATTERN_TOO_BROAD',
   'CORSICA_INSECURE_ORIGIN_WITH_CREDENTIALS',
   'CORSICA_UNKNOWN_OPTION',
+  'CORSICA_WIDER_THAN_PLUGIN',
+  'CORSICA_NOT_A_PREFLIGHT',
 ]);
 
 export interface Validation {

@@ -2,7 +2,10 @@
 // alone when it is already `*`. Only the response's own Vary is ever read; the request's Vary is
 // never copied (hono GHSA-q7jf-gf43-6x6p).
 
-/** Returns the merged Vary value, or null when `existing` already covers every name in `add`. */
+/**
+ * Returns the merged Vary value, or null when `existing` already covers every name in `add`. A value
+ * holding `*` among other names comes back as `*` alone.
+ */
 export function mergeVary(
   existing: string | readonly string[] | number | undefined | null,
   add: string,
@@ -12,7 +15,8 @@ export function mergeVary(
   const present = new Set<string>();
   for (const part of current.split(',')) {
     const name = part.trim().toLowerCase();
-    if (name === '*') return null;
+    // `*` already varies on everything; `* , foo` says the same in more words (RFC 9110 §12.5.5).
+    if (name === '*') return current.trim() === '*' ? null : '*';
     if (name !== '') present.add(name);
   }
   let merged = current;

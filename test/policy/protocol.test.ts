@@ -111,7 +111,10 @@ describe('#http-responses: the answer to an allowed origin', () => {
   it('#http-new-header-syntax: maxAge -1 is sent as 0, the delta-seconds value that turns caching off in every browser (issue 10.14)', () => {
     // -1 is not delta-seconds: the standard parses it as failure and caches for the default 5 s.
     for (const maxAge of [-1, '-1', 0])
-      assert.equal(headersOf(decideSync({ origin: APP, maxAge }, preflight(APP, 'PUT')))['access-control-max-age'], '0');
+      assert.equal(
+        headersOf(decideSync({ origin: APP, maxAge }, preflight(APP, 'PUT')))['access-control-max-age'],
+        '0',
+      );
   });
 
   it('a preflight gets the methods, a 204 by default, and optionsSuccessStatus when set', () => {

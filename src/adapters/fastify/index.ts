@@ -1,129 +1,257 @@
-// corsica/fastify: a plugin for Fastify 4 and 5, `fastify.register(corsica, options)`. It applies to
-// the whole instance (not encapsulated), answers preflights without the app defining OPTIONS routes,
-// and lets a route override or disable CORS with `config: { cors: options | false }`.
+// corsica/fastify: a plugin for Fastify 4 and 5, `fastify.register(cors, options)`, a drop-in for
+// @fastify/cors with its option names and meanings (see settings.ts). It applies to the whole
+// instance (not encapsulated), answers preflights in its hook before any route, and lets a route
+// change or disable CORS with `config: { cors: options | false }`.
 
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { createPolicy, type Policy } from '../../policy/policy.js';
-import { policyForOptions } from '../../policy/policy-cache.js';
-import type { CorsOptions, Decision } from '../../policy/types.js';
+import { ProblemList } from '../../policy/problems.js';
+import type { CorsOptions, Decision, OriginOption, OriginResult } from '../../policy/types.js';
 import { mergeVary } from '../../policy/vary.js';
+import { callDelegator } from './delegator.js';
+import {
+  compileSettings,
+  type Hook,
+  OriginBinder,
+  type PluginOptions,
+  readPluginOptions,
+  type Settings,
+} from './settings.js';
 
 export { CorsConfigError } from '../../policy/problems.js';
-export type { CorsOptions };
+export type { CorsOptions, Hook };
 
-type Hook = 'onRequest' | 'preParsing' | 'preValidation' | 'preHandler';
+/**
+ * An origin function as @fastify/cors calls it, with the Fastify instance as `this`: it calls back
+ * `(err, allow)`, returns a promise, or (declaring no callback) returns its answer.
+ */
+export type FastifyOriginFunction = (
+  this: FastifyInstance,
+  origin: string | undefined,
+  callback: (err: Error | null, allow?: OriginResult) => void,
+) => unknown;
 
-export interface FastifyCorsOptions extends CorsOptions {
-  /** The hook that decides (default onRequest, as @fastify/cors). */
+export interface FastifyCorsOptions extends Omit<CorsOptions, 'origin'> {
+  /** As corsica's `origin`; a function is called with the Fastify instance as `this`. Default `'*'`. */
+  origin?: Exclude<OriginOption, (...args: never[]) => unknown> | FastifyOriginFunction;
+  /** The hook that answers (default onRequest, as @fastify/cors). */
   hook?: Hook;
-  /** Register `OPTIONS *` so that preflights are answered for every route (default true). */
+  /** Answer preflights (default true). The `OPTIONS *` route is registered unless this is false. */
   preflight?: boolean;
-  /** Answer OPTIONS requests that are not preflights with 400, as @fastify/cors does (default false: they reach the app). */
+  /** Answer an OPTIONS request that is not a preflight with 400 `Invalid Preflight Request` (default true). */
   strictPreflight?: boolean;
-  /** Cache-Control on preflight answers: seconds, or a whole header value. */
+  /** Cache-Control on preflight answers: whole seconds (`max-age=N`) or a whole header value. */
   cacheControl?: number | string;
-  /** Options per request (@fastify/cors's delegator): `(request, callback) => callback(null, options)`. */
-  delegator?: (
-    request: FastifyRequest,
-    callback: (error: Error | null, options?: CorsOptions) => void,
-  ) => void;
-  /** Log level of the OPTIONS route. */
+  /** Options per request (@fastify/cors's delegator), by callback or promise. */
+  delegator?: FastifyCorsDelegator;
+  /** Hide the `OPTIONS *` route from @fastify/swagger (default true). */
+  hideOptionsRoute?: boolean;
+  /** Log level of the `OPTIONS *` route. */
   logLevel?: string;
 }
 
-/** Where a request keeps the Vary names its decision needs, for onSend. */
+/**
+ * Options per request: `(request, callback) => callback(null, options)`, or a function declaring
+ * no callback that returns a promise of options (`async (request) => options`). Anything else: 500.
+ */
+export type FastifyCorsDelegator = (
+  request: FastifyRequest,
+  callback: (error: Error | null, options?: FastifyCorsOptions) => void,
+) => unknown;
+
+/** Where a reply keeps the Vary names its answer needs, for a handler that sets Vary later. */
 const VARY = Symbol('corsica.vary');
+/** Marks a preflight handed on (preflightContinue), which the `OPTIONS *` route answers 200. */
+const PREFLIGHT = Symbol('corsica.preflight');
+
+type Flagged = Record<symbol, unknown>;
 
 const readHeader = (request: FastifyRequest, name: string) => {
   const value = request.headers[name];
   return typeof value === 'string' ? value : undefined;
 };
+/** `preflight: false`: every request is decided as an actual request. */
+const readNoPreflight = (request: FastifyRequest, name: string) =>
+  name === 'access-control-request-method' ? undefined : readHeader(request, name);
 
-function write(reply: FastifyReply, d: Decision): void {
+/**
+ * Stands in for `reply.header` on a reply whose answer depends on Vary names: a handler (or a later
+ * hook) that sets Vary gets the CORS names merged in rather than lost (Fetch #cors-protocol-and-http-caches).
+ * An own property of that reply only, so that no onSend hook runs for every request.
+ */
+function headerKeepingVary(this: FastifyReply, name: string, value: unknown): FastifyReply {
+  const original = (Object.getPrototypeOf(this) as FastifyReply).header;
+  if (name.toLowerCase() === 'vary') {
+    const names = (this as unknown as Flagged)[VARY] as string;
+    value = mergeVary(value as string | string[], names) ?? value;
+  }
+  return original.call(this, name, value);
+}
+
+function write(reply: FastifyReply, d: Decision, vary: string | null): void {
   const list = d.headers;
   for (let i = 0; i < list.length; i += 2) reply.header(list[i]!, list[i + 1]!);
-  if (d.vary !== null) {
-    const merged = mergeVary(reply.getHeader('vary') as string | undefined, d.vary);
+  if (vary !== null) {
+    const merged = mergeVary(reply.getHeader('vary') as string | undefined, vary);
     if (merged !== null) reply.header('vary', merged);
   }
 }
 
-/**
- * Fastify's route context, read directly: `request.routeOptions` builds a new object on every
- * access, which shows in the benchmark. The symbol is found once; routeOptions is the fallback.
- */
-let routeContext: symbol | null | undefined;
-
-function routeCors(request: FastifyRequest): CorsOptions | false | undefined {
-  if (routeContext === undefined) {
-    routeContext =
-      Object.getOwnPropertySymbols(request).find((s) => s.description === 'fastify.context') ?? null;
-  }
-  const config =
-    routeContext === null
-      ? (request.routeOptions as { config?: { cors?: CorsOptions | false } } | undefined)?.config
-      : (request as unknown as Record<symbol, { config?: { cors?: CorsOptions | false } } | undefined>)[
-          routeContext
-        ]?.config;
-  return config?.cors;
+/** The Vary names of a decision; for options chosen per request, always Origin first (@fastify/cors). */
+function varyOf(d: Decision, dynamic: boolean): string | null {
+  if (!dynamic) return d.vary;
+  if (d.vary === null) return 'Origin';
+  return d.vary.startsWith('Origin') ? d.vary : `Origin, ${d.vary}`;
 }
 
-export function corsica(
+type RouteConfig = { config?: { cors?: Record<string, unknown> | false } };
+
+/**
+ * Reads a route's `config.cors` from Fastify's route context directly: `request.routeOptions` builds
+ * a new object on every access, which shows in the benchmark. The context's symbol is found on the
+ * first request, per registration (two copies of Fastify have two symbols); routeOptions is the fallback.
+ */
+function routeCorsReader(): (request: FastifyRequest) => Record<string, unknown> | false | undefined {
+  let routeContext: symbol | null | undefined;
+  return (request) => {
+    if (routeContext === undefined) {
+      routeContext =
+        Object.getOwnPropertySymbols(request).find((s) => s.description === 'fastify.context') ?? null;
+    }
+    const config =
+      routeContext === null
+        ? (request.routeOptions as RouteConfig | undefined)?.config
+        : (request as unknown as Record<symbol, RouteConfig | undefined>)[routeContext]?.config;
+    return config?.cors;
+  };
+}
+
+/** Answers one request with its settings: preflights end here; everything else goes on. */
+function answer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  s: Settings,
+  next: (err?: Error) => void,
+): void {
+  const finish = (d: Decision): void => {
+    const vary = varyOf(d, s.dynamic);
+    write(reply, d, vary);
+    if (d.kind === 'preflight' && !s.disabled) {
+      if (s.cacheControl !== null) reply.header('cache-control', s.cacheControl);
+      if (d.status !== 0) {
+        reply.code(d.status).header('content-length', '0').send();
+        return;
+      }
+      (request as unknown as Flagged)[PREFLIGHT] = true;
+    } else if (
+      s.strictPreflight &&
+      s.preflight &&
+      !s.disabled &&
+      d.kind === 'actual' &&
+      request.method === 'OPTIONS'
+    ) {
+      reply.code(400).type('text/plain').send('Invalid Preflight Request');
+      return;
+    }
+    if (vary !== null) {
+      (reply as unknown as Flagged)[VARY] = vary;
+      (reply as unknown as { header: unknown }).header = headerKeepingVary;
+    }
+    next();
+  };
+  let decided: Decision | Promise<Decision>;
+  try {
+    decided = s.policy.decideFor(
+      request.method,
+      request.headers.origin,
+      request,
+      s.preflight ? readHeader : readNoPreflight,
+    );
+  } catch (err) {
+    next(err as Error);
+    return;
+  }
+  if (decided instanceof Promise) {
+    decided.then(
+      (d) => {
+        try {
+          finish(d);
+        } catch (err) {
+          next(err as Error);
+        }
+      },
+      (err: Error) => next(err),
+    );
+  } else finish(decided);
+}
+
+/**
+ * Preflights are answered by the hook; this route only makes every path accept OPTIONS. It answers
+ * a preflight handed on (preflightContinue) 200, and anything else 404, as @fastify/cors.
+ */
+function addOptionsRoute(fastify: FastifyInstance, plugin: PluginOptions): void {
+  fastify.options(
+    '*',
+    {
+      schema: { hide: plugin.hideOptionsRoute } as never,
+      ...(plugin.logLevel === undefined ? {} : { logLevel: plugin.logLevel as never }),
+    },
+    (request, reply) => {
+      if ((request as unknown as Flagged)[PREFLIGHT] === true) reply.send();
+      else reply.callNotFound();
+    },
+  );
+}
+
+/**
+ * The plugin. `options` is an object, or a delegator: `register(cors, (instance) => delegator)`,
+ * where Fastify calls the outer function and the plugin gets what it returns.
+ */
+export function cors(
   fastify: FastifyInstance,
-  options: FastifyCorsOptions,
+  options: FastifyCorsOptions | FastifyCorsDelegator,
   done: (err?: Error) => void,
 ): void {
-  const {
-    hook = 'onRequest',
-    preflight = true,
-    strictPreflight = false,
-    cacheControl,
-    delegator,
-    logLevel,
-    ...corsOptions
-  } = options;
-  let base: Policy;
+  const problems = new ProblemList();
+  const plugin = readPluginOptions(options, problems);
+  const { delegator } = plugin;
+  const routeCors = routeCorsReader();
+  const binder = new OriginBinder(fastify);
+  const baseOptions =
+    delegator === undefined ? ((options ?? {}) as Record<string, unknown>) : plugin.defaults;
+  let base: Settings;
   try {
-    base = createPolicy(corsOptions);
+    base = compileSettings(baseOptions, binder, delegator !== undefined, problems);
   } catch (err) {
     done(err as Error);
     return;
   }
-  const cacheValue = typeof cacheControl === 'number' ? `max-age=${cacheControl}` : cacheControl;
 
-  const answer = (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    policy: Policy,
-    next: (err?: Error) => void,
-  ): void => {
-    const finish = (d: Decision) => {
-      write(reply, d);
-      if (d.vary !== null) (request as unknown as Record<symbol, string>)[VARY] = d.vary;
-      if (d.kind === 'preflight' && d.status !== 0) {
-        reply.code(d.status).header('content-length', '0');
-        if (cacheValue !== undefined) reply.header('cache-control', cacheValue);
-        reply.send();
-        return;
-      }
-      if (strictPreflight && request.method === 'OPTIONS' && d.kind !== 'preflight') {
-        reply.code(400).type('text/plain').send('Invalid Preflight Request');
-        return;
-      }
-      next();
-    };
-    let decided: Decision | Promise<Decision>;
-    try {
-      decided = policy.decideFor(request.method, request.headers.origin, request, readHeader);
-    } catch (err) {
-      next(err as Error);
-      return;
+  /** A route's `config.cors` is merged over the plugin's options (@fastify/cors), compiled once. */
+  const byRoute = new WeakMap<object, Settings>();
+  const routeSettings = (own: Record<string, unknown>): Settings => {
+    let s = byRoute.get(own);
+    if (s === undefined) {
+      s = compileSettings({ ...baseOptions, ...own }, binder, false);
+      byRoute.set(own, s);
     }
-    if (decided instanceof Promise) decided.then(finish, (err: Error) => next(err));
-    else finish(decided);
+    return s;
+  };
+  /** A delegator's options start from @fastify/cors's defaults and the plugin's answer settings. */
+  const byDelegated = new WeakMap<object, Settings>();
+  const delegatedSettings = (
+    delegated: Record<string, unknown>,
+    own: Record<string, unknown> | undefined,
+  ) => {
+    if (own !== undefined) return compileSettings({ ...plugin.defaults, ...delegated, ...own }, binder, true);
+    let s = byDelegated.get(delegated);
+    if (s === undefined) {
+      s = compileSettings({ ...plugin.defaults, ...delegated }, binder, true);
+      byDelegated.set(delegated, s);
+    }
+    return s;
   };
 
-  fastify.addHook(hook, (request: FastifyRequest, reply: FastifyReply, ...rest: unknown[]) => {
+  fastify.addHook(plugin.hook, (request: FastifyRequest, reply: FastifyReply, ...rest: unknown[]) => {
     // Fastify passes (request, reply, done) or, for preParsing, (request, reply, payload, done).
     const next = rest[rest.length - 1] as (err?: Error) => void;
     const own = routeCors(request);
@@ -131,59 +259,51 @@ export function corsica(
       next();
       return;
     }
-    if (own !== undefined) {
-      answer(request, reply, policyForOptions(own), next);
-      return;
-    }
     if (delegator === undefined) {
-      answer(request, reply, base, next);
+      let s: Settings;
+      try {
+        s = own === undefined ? base : routeSettings(own);
+      } catch (err) {
+        next(err as Error);
+        return;
+      }
+      answer(request, reply, s, next);
       return;
     }
-    delegator(request, (err, delegated) => {
-      if (err) next(err);
-      else {
-        try {
-          answer(request, reply, policyForOptions(delegated), next);
-        } catch (configError) {
-          next(configError as Error);
-        }
+    callDelegator(delegator, request, (err, delegated) => {
+      if (err !== null) {
+        next(err);
+        return;
       }
+      let s: Settings;
+      try {
+        s = delegatedSettings(delegated!, own);
+      } catch (configError) {
+        next(configError as Error);
+        return;
+      }
+      answer(request, reply, s, next);
     });
   });
 
-  // The handler may set Vary after the hook: merge the CORS names in again when the answer goes out.
-  fastify.addHook(
-    'onSend',
-    (
-      request: FastifyRequest,
-      reply: FastifyReply,
-      payload: unknown,
-      next: (err: null, p: unknown) => void,
-    ) => {
-      const vary = (request as unknown as Record<symbol, string | undefined>)[VARY];
-      if (vary !== undefined) {
-        const merged = mergeVary(reply.getHeader('vary') as string | undefined, vary);
-        if (merged !== null) reply.header('vary', merged);
-      }
-      next(null, payload);
-    },
-  );
-
-  if (preflight) {
-    // Answered by the hook; this route only exists so that every path accepts OPTIONS.
-    fastify.options(
-      '*',
-      { schema: { hide: true } as never, ...(logLevel === undefined ? {} : { logLevel: logLevel as never }) },
-      (_request, reply) => {
-        reply.code(204).send();
-      },
-    );
+  // A route's own options fail at start-up, not on its first request.
+  if (delegator === undefined) {
+    fastify.addHook('onRoute', (route) => {
+      const own = (route.config as { cors?: unknown } | undefined)?.cors;
+      if (own !== undefined && own !== false && typeof own === 'object' && own !== null)
+        routeSettings(own as Record<string, unknown>);
+    });
   }
+
+  if (base.preflight || delegator !== undefined) addOptionsRoute(fastify, plugin);
   done();
 }
 
 // Not encapsulated: the hooks apply to the instance it is registered on (what fastify-plugin does).
-(corsica as unknown as Record<symbol, unknown>)[Symbol.for('skip-override')] = true;
-(corsica as unknown as Record<symbol, unknown>)[Symbol.for('fastify.display-name')] = 'corsica';
+(cors as unknown as Record<symbol, unknown>)[Symbol.for('skip-override')] = true;
+(cors as unknown as Record<symbol, unknown>)[Symbol.for('fastify.display-name')] = 'corsica';
 
-export default corsica;
+/** The former name of `cors`, kept as an alias. */
+export const corsica = cors;
+
+export default cors;

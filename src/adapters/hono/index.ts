@@ -1,44 +1,112 @@
-// corsica/hono: `app.use('*', cors(options))`. Takes corsica's option names and Hono's own
-// (`allowMethods`, `allowHeaders`, `exposeHeaders`) as aliases, so that a hono/cors config moves
-// over unchanged.
+// corsica/hono: `app.use('*', cors(options))`. Takes corsica's option names and hono/cors's, with
+// hono/cors's meanings (its defaults, `origin(origin, c)` answering the Access-Control-Allow-Origin
+// value, `allowMethods(origin, c)`, `allowHeaders: []` reflecting), so that a hono/cors config moves
+// over unchanged; corsica's own rules apply on top, at start-up or with a coded warning.
 
 import type { Context, MiddlewareHandler } from 'hono';
-import { createPolicy } from '../../policy/policy.js';
-import type { CorsOptions, Decision } from '../../policy/types.js';
+import { withRequest } from '../../policy/origin-function.js';
+import { describeValue, multiOriginRules } from '../../policy/origin-rules.js';
+import { createPolicy, type Policy } from '../../policy/policy.js';
+import { CorsConfigError, emitWarningOnce } from '../../policy/problems.js';
+import type { CorsOptions, Decision, OriginFunction, OriginRule } from '../../policy/types.js';
 import { mergeVary } from '../../policy/vary.js';
 
 export { CorsConfigError } from '../../policy/problems.js';
 export type { CorsOptions };
 
+/** hono/cors's default `allowMethods` (QUERY since hono 4.13, honojs/hono#5115), in its order. */
+export const HONO_DEFAULT_METHODS: readonly string[] = Object.freeze([
+  'GET',
+  'HEAD',
+  'PUT',
+  'POST',
+  'DELETE',
+  'PATCH',
+  'QUERY',
+]);
+
+/**
+ * hono/cors's origin function: answers the Access-Control-Allow-Origin value (the origin it got, or
+ * `'*'`), or null, undefined or '' to refuse. Any function given to corsica/hono is taken in this form.
+ */
+export type HonoOriginFunction = (
+  origin: string,
+  c: Context,
+) => string | null | undefined | Promise<string | null | undefined>;
+
+/** hono/cors's methods function: the methods to allow for this request. */
+export type HonoMethodsFunction = (origin: string, c: Context) => string[] | Promise<string[]>;
+
 /** corsica's options, plus hono/cors's names for the same things. */
 export interface HonoCorsOptions extends Omit<CorsOptions, 'origin'> {
-  origin?:
-    | CorsOptions['origin']
-    | ((origin: string) => string | null | undefined | Promise<string | null | undefined>);
-  allowMethods?: string[];
-  allowHeaders?: string[];
-  exposeHeaders?: string[];
+  /** hono/cors: a string, a list, or `(origin, c) => allowed origin | null`. corsica adds patterns and RegExps. */
+  origin?: boolean | '*' | OriginRule | readonly OriginRule[] | HonoOriginFunction;
+  /** Default: hono/cors's `GET,HEAD,PUT,POST,DELETE,PATCH,QUERY`. */
+  allowMethods?: readonly string[] | HonoMethodsFunction;
+  /** Empty (hono/cors's default): reflect the preflight's requested headers. */
+  allowHeaders?: readonly string[];
+  exposeHeaders?: readonly string[];
 }
 
-/** Hono's names mapped to corsica's; corsica's win when both are given. */
+function invalid(path: string, message: string, fix: string): CorsConfigError {
+  return new CorsConfigError([{ severity: 'error', code: 'OPTION_INVALID_TYPE', path, message, fix }]);
+}
+
+/** hono/cors's origin function as a corsica origin function: same arguments, same outcome. */
+function fromHonoOrigin(fn: HonoOriginFunction): OriginFunction {
+  return withRequest<Context>(async (origin, c) => {
+    const answer: unknown = await fn(origin, c);
+    if (answer === null || answer === undefined || answer === '') return false;
+    if (typeof answer !== 'string') {
+      throw new TypeError(
+        `corsica/hono: the origin function answered ${describeValue(answer)}. As in hono/cors, it answers the origin to allow (or '*'), or null to refuse.`,
+      );
+    }
+    // hono/cors sends any other string as the header value, which browsers refuse unless it is the
+    // request's origin (Fetch #cors-check): corsica sends no header for it.
+    return answer === '*' ? '*' : answer === origin;
+  });
+}
+
+/** hono/cors's names mapped to corsica's; corsica's win when both are given. */
 export function fromHonoOptions(options: HonoCorsOptions): CorsOptions {
   const { allowMethods, allowHeaders, exposeHeaders, origin, ...rest } = options;
   const mapped: CorsOptions = { ...rest };
-  if (allowMethods !== undefined && mapped.methods === undefined) mapped.methods = allowMethods;
-  if (allowHeaders !== undefined && mapped.allowedHeaders === undefined) mapped.allowedHeaders = allowHeaders;
-  if (exposeHeaders !== undefined && mapped.exposedHeaders === undefined)
-    mapped.exposedHeaders = exposeHeaders;
-  if (typeof origin === 'function' && origin.length <= 1) {
-    // hono/cors: the function returns the origin to allow (or nothing); corsica's: true/false.
-    const fn = origin as (o: string) => unknown;
-    mapped.origin = async (o: string | undefined) => {
-      const answer = await fn(o ?? '');
-      return typeof answer === 'string' ? answer === o || answer === '*' : answer === true;
-    };
-  } else if (origin !== undefined) {
-    mapped.origin = origin as CorsOptions['origin'];
+  if (mapped.methods === undefined) {
+    if (allowMethods === undefined || typeof allowMethods === 'function')
+      mapped.methods = HONO_DEFAULT_METHODS;
+    else if (Array.isArray(allowMethods)) mapped.methods = allowMethods;
+    // hono/cors sends no Access-Control-Allow-Methods for a string: corsica will not read it as a list.
+    else
+      throw invalid(
+        'allowMethods',
+        `allowMethods must be an array of methods or a function, not ${describeValue(allowMethods)} (hono/cors ignores it).`,
+        "Write allowMethods: ['GET', 'POST'].",
+      );
   }
+  // hono/cors reflects the requested headers when allowHeaders is empty, its default.
+  if (allowHeaders !== undefined && allowHeaders.length > 0 && mapped.allowedHeaders === undefined)
+    mapped.allowedHeaders = allowHeaders;
+  if (exposeHeaders !== undefined && exposeHeaders.length > 0 && mapped.exposedHeaders === undefined)
+    mapped.exposedHeaders = exposeHeaders;
+  if (typeof origin === 'function') mapped.origin = fromHonoOrigin(origin as HonoOriginFunction);
+  else if (origin !== undefined) mapped.origin = origin;
   return mapped;
+}
+
+/** hono/cors compares origin strings whole: a pattern or RegExp it never matched allows more here. */
+function warnWider(options: HonoCorsOptions, policy: Policy): void {
+  const silence = policy.config.silence;
+  if (silence === true || silence.has('CORSICA_WIDER_THAN_PLUGIN')) return;
+  for (const rule of multiOriginRules(options.origin)) {
+    emitWarningOnce({
+      severity: 'warning',
+      code: 'CORSICA_WIDER_THAN_PLUGIN',
+      path: 'origin',
+      message: `${rule} allows more than one origin in corsica; hono/cors compares origins as plain strings and never matches it, so a configuration moved from hono/cors allows more here.`,
+      fix: 'Keep it if that is what you mean, and silence this code; otherwise remove it.',
+    });
+  }
 }
 
 function write(c: Context, d: Decision): void {
@@ -52,15 +120,50 @@ function write(c: Context, d: Decision): void {
 
 const readHeader = (c: Context, name: string) => c.req.header(name);
 
+/** Policies by the methods an `allowMethods` function answered, compiled once per distinct list. */
+const MAX_METHOD_POLICIES = 64;
+
 export function cors(options: HonoCorsOptions = {}): MiddlewareHandler {
-  const policy = createPolicy(fromHonoOptions(options));
+  const mapped = fromHonoOptions(options);
+  const policy = createPolicy(mapped);
+  warnWider(options, policy);
+  const methodsFn =
+    typeof options.allowMethods === 'function' && options.methods === undefined ? options.allowMethods : null;
+  const byMethods = new Map<string, Policy>();
+  const policyForMethods = (methods: unknown): Policy => {
+    if (!Array.isArray(methods)) {
+      throw new TypeError(
+        `corsica/hono: allowMethods(origin, c) answered ${describeValue(methods)}; it must answer an array of methods, as in hono/cors.`,
+      );
+    }
+    const key = methods.join(',');
+    let found = byMethods.get(key);
+    if (found === undefined) {
+      if (byMethods.size >= MAX_METHOD_POLICIES) byMethods.clear();
+      found = createPolicy({ ...mapped, methods: methods as string[] });
+      byMethods.set(key, found);
+    }
+    return found;
+  };
+
   return async function corsica(c, next) {
-    const decided = policy.decideFor(c.req.method, c.req.header('origin'), c, readHeader);
+    const method = c.req.method;
+    const origin = c.req.header('origin');
+    let chosen = policy;
+    // The methods function matters on preflights only (Fetch #http-requests: Origin and Access-Control-Request-Method).
+    if (
+      methodsFn !== null &&
+      method === 'OPTIONS' &&
+      origin &&
+      c.req.header('access-control-request-method') !== undefined
+    ) {
+      chosen = policyForMethods(await methodsFn(origin, c));
+    }
+    const decided = chosen.decideFor(method, origin, c, readHeader);
     const d = decided instanceof Promise ? await decided : decided;
     if (d.kind === 'preflight' && d.status !== 0) {
-      const list = d.headers;
-      for (let i = 0; i < list.length; i += 2) c.header(list[i]!, list[i + 1]!);
-      if (d.vary !== null) c.header('Vary', d.vary);
+      // Merged into what earlier middleware set, as on actual responses.
+      write(c, d);
       c.header('Content-Length', '0');
       return c.body(null, d.status as 204);
     }

@@ -1,9 +1,13 @@
-// corsica/koa: middleware for Koa 2 and 3. Takes @koa/cors's option names as aliases
-// (`allowMethods`, `allowHeaders`, `exposeHeaders`, `privateNetworkAccess`) and keeps CORS headers
-// on error responses (@koa/cors's keepHeadersOnError), so the browser shows the real error.
+// corsica/koa: middleware for Koa 2 and 3. Takes @koa/cors's option names with @koa/cors 5's
+// meanings (its defaults, `origin(ctx)` and `credentials(ctx)`, sync or async, `allowMethods: null`
+// sending none, keepHeadersOnError, secureContext, privateNetworkAccess), so that a @koa/cors config
+// moves over unchanged; corsica's own rules apply on top, at start-up or with a coded warning.
 
-import { createPolicy } from '../../policy/policy.js';
-import type { CorsOptions, Decision } from '../../policy/types.js';
+import { withRequest } from '../../policy/origin-function.js';
+import { describeValue, multiOriginRules } from '../../policy/origin-rules.js';
+import { createPolicy, type Policy } from '../../policy/policy.js';
+import { emitWarningOnce } from '../../policy/problems.js';
+import type { CorsOptions, OriginFunction, OriginRule } from '../../policy/types.js';
 import { mergeVary } from '../../policy/vary.js';
 
 export { CorsConfigError } from '../../policy/problems.js';
@@ -12,6 +16,8 @@ export type { CorsOptions };
 /** What the middleware needs of Koa's context (Koa 2 and 3 alike). */
 export interface KoaContext {
   method: string;
+  url: string;
+  path: string;
   status: number;
   body: unknown;
   get(field: string): string;
@@ -19,53 +25,156 @@ export interface KoaContext {
   response: { get(field: string): string | string[] | number | undefined };
 }
 
-export interface KoaCorsOptions extends CorsOptions {
-  /** @koa/cors names, mapped to corsica's. */
-  allowMethods?: string | string[];
-  allowHeaders?: string | string[];
-  exposeHeaders?: string | string[];
+/** @koa/cors 5's default `allowMethods`, in its order. */
+export const KOA_DEFAULT_METHODS = 'GET,HEAD,PUT,POST,DELETE,PATCH';
+
+type Awaitable<T> = T | PromiseLike<T>;
+
+/**
+ * @koa/cors's `origin(ctx)`: answers the Access-Control-Allow-Origin value (the request's origin or
+ * `'*'`), or a falsy value to leave the request alone. Any function given to corsica/koa is taken in
+ * this form. (Declared as a method so that a function typed `(ctx: Koa.Context) => …` fits.)
+ */
+export type KoaOriginFunction = {
+  origin(ctx: KoaContext): Awaitable<string | false | null | undefined>;
+}['origin'];
+
+/** @koa/cors's `credentials(ctx)`: true sends Access-Control-Allow-Credentials. */
+export type KoaCredentialsFunction = {
+  credentials(ctx: KoaContext): Awaitable<boolean>;
+}['credentials'];
+
+export interface KoaCorsOptions extends Omit<CorsOptions, 'origin' | 'credentials'> {
+  /** @koa/cors: a string or `(ctx) => string | false`. corsica adds lists, patterns and RegExps. Default `'*'`. */
+  origin?: boolean | '*' | OriginRule | readonly OriginRule[] | KoaOriginFunction;
+  credentials?: boolean | KoaCredentialsFunction;
+  /** Default `GET,HEAD,PUT,POST,DELETE,PATCH`; null or empty sends no Access-Control-Allow-Methods. */
+  allowMethods?: string | readonly string[] | null;
+  /** Unset or empty: reflect the preflight's requested headers. */
+  allowHeaders?: string | readonly string[] | null;
+  exposeHeaders?: string | readonly string[] | null;
   privateNetworkAccess?: boolean;
   /** Put the CORS headers on error responses too (default true). */
   keepHeadersOnError?: boolean;
+  /** Send `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`. */
+  secureContext?: boolean;
 }
 
+/** @koa/cors joins arrays, then treats an empty value as unset. */
+const isSet = (value: string | readonly string[] | null | undefined): boolean =>
+  Array.isArray(value) ? value.join(',') !== '' : Boolean(value);
+
+/** @koa/cors's origin function as a corsica origin function: same argument, same outcome. */
+function fromKoaOrigin(fn: KoaOriginFunction): OriginFunction {
+  return withRequest<KoaContext>(async (origin, ctx) => {
+    const answer: unknown = await fn(ctx);
+    if (!answer) return false;
+    if (typeof answer !== 'string') {
+      throw new TypeError(
+        `corsica/koa: the origin function answered ${describeValue(answer)}. As in @koa/cors, origin(ctx) answers the Access-Control-Allow-Origin value (ctx.get('Origin') or '*'), or false.`,
+      );
+    }
+    // @koa/cors sends any other string as the header value, which browsers refuse unless it is the
+    // request's origin (Fetch #cors-check): corsica sends no header for it.
+    return answer === '*' ? '*' : answer === origin;
+  });
+}
+
+/** @koa/cors's names mapped to corsica's; corsica's win when both are given. */
 export function fromKoaOptions(options: KoaCorsOptions): CorsOptions {
   const {
+    origin,
+    credentials,
+    maxAge,
     allowMethods,
     allowHeaders,
     exposeHeaders,
     privateNetworkAccess,
     keepHeadersOnError: _keep,
+    secureContext: _secure,
     ...rest
   } = options;
   const mapped: CorsOptions = { ...rest };
-  if (allowMethods !== undefined && mapped.methods === undefined) mapped.methods = allowMethods;
-  if (allowHeaders !== undefined && mapped.allowedHeaders === undefined) mapped.allowedHeaders = allowHeaders;
-  if (exposeHeaders !== undefined && mapped.exposedHeaders === undefined)
-    mapped.exposedHeaders = exposeHeaders;
+  if (typeof origin === 'function') mapped.origin = fromKoaOrigin(origin as KoaOriginFunction);
+  else if (origin !== undefined) mapped.origin = origin;
+  // A credentials function is asked per request: cors() compiles a policy with credentials for it.
+  if (credentials !== undefined && typeof credentials !== 'function') mapped.credentials = credentials;
+  // @koa/cors sends no Access-Control-Max-Age for 0.
+  if (maxAge !== undefined && maxAge !== 0 && maxAge !== '') mapped.maxAge = maxAge;
+  if (mapped.methods === undefined) {
+    // `allowMethods: null` (or empty, or given as undefined) sends none, as in @koa/cors.
+    if (!('allowMethods' in options)) mapped.methods = KOA_DEFAULT_METHODS;
+    else mapped.methods = isSet(allowMethods) ? (allowMethods as string | readonly string[]) : '';
+  }
+  if (isSet(allowHeaders) && mapped.allowedHeaders === undefined)
+    mapped.allowedHeaders = allowHeaders as string | readonly string[];
+  if (isSet(exposeHeaders) && mapped.exposedHeaders === undefined)
+    mapped.exposedHeaders = exposeHeaders as string | readonly string[];
   if (privateNetworkAccess !== undefined && mapped.privateNetwork === undefined)
     mapped.privateNetwork = privateNetworkAccess;
   return mapped;
 }
 
+/** @koa/cors sends the origin option as the header value: a pattern, RegExp or `true` matched nothing there. */
+function warnWider(options: KoaCorsOptions, policy: Policy): void {
+  const silence = policy.config.silence;
+  if (silence === true || silence.has('CORSICA_WIDER_THAN_PLUGIN')) return;
+  const rules = options.origin === true ? ['origin: true'] : multiOriginRules(options.origin);
+  for (const rule of rules) {
+    emitWarningOnce({
+      severity: 'warning',
+      code: 'CORSICA_WIDER_THAN_PLUGIN',
+      path: 'origin',
+      message: `${rule} allows more than one origin in corsica; @koa/cors sends it as the Access-Control-Allow-Origin value, which no browser accepts, so a configuration moved from @koa/cors allows more here.`,
+      fix: 'Keep it if that is what you mean, and silence this code; otherwise remove it.',
+    });
+  }
+}
+
 const readHeader = (ctx: KoaContext, name: string) => ctx.get(name) || undefined;
 
-function write(ctx: KoaContext, d: Decision): void {
-  const list = d.headers;
-  for (let i = 0; i < list.length; i += 2) ctx.set(list[i]!, list[i + 1]!);
-  if (d.vary !== null) {
-    const merged = mergeVary(ctx.response.get('Vary') as string | undefined, d.vary);
+const NO_HEADERS: readonly string[] = [];
+const SECURE_CONTEXT = [
+  'Cross-Origin-Opener-Policy',
+  'same-origin',
+  'Cross-Origin-Embedder-Policy',
+  'require-corp',
+] as const;
+
+function write(ctx: KoaContext, headers: readonly string[], vary: string | null): void {
+  for (let i = 0; i < headers.length; i += 2) ctx.set(headers[i]!, headers[i + 1]!);
+  if (vary !== null) {
+    const merged = mergeVary(ctx.response.get('Vary') as string | undefined, vary);
     if (merged !== null) ctx.set('Vary', merged);
   }
 }
 
 export function cors(options: KoaCorsOptions = {}) {
-  const keepHeadersOnError = options.keepHeadersOnError !== false;
-  const policy = createPolicy(fromKoaOptions(options));
+  const keepHeadersOnError = options.keepHeadersOnError === undefined || Boolean(options.keepHeadersOnError);
+  const secureContext = Boolean(options.secureContext);
+  const originFunction = typeof options.origin === 'function';
+  const mapped = fromKoaOptions(options);
+  const policy = createPolicy(mapped);
+  const credentialsFn = typeof options.credentials === 'function' ? options.credentials : null;
+  // Checked at start-up like a static `credentials: true` ('*' with credentials is refused).
+  const credentialed = credentialsFn === null ? null : createPolicy({ ...mapped, credentials: true });
+  warnWider(options, policy);
+
   return async function corsica(ctx: KoaContext, next: () => Promise<unknown>): Promise<void> {
-    const decided = policy.decideFor(ctx.method, ctx.get('Origin') || undefined, ctx, readHeader);
+    const origin = ctx.get('Origin') || undefined;
+    const chosen =
+      credentialed !== null && origin !== undefined && (await credentialsFn!(ctx)) === true
+        ? credentialed
+        : policy;
+    const decided = chosen.decideFor(ctx.method, origin, ctx, readHeader);
     const d = decided instanceof Promise ? await decided : decided;
-    write(ctx, d);
+    // @koa/cors gives an OPTIONS request without Access-Control-Request-Method no CORS header.
+    const plainOptions = ctx.method === 'OPTIONS' && ctx.get('Access-Control-Request-Method') === '';
+    let headers = plainOptions ? NO_HEADERS : d.headers;
+    // @koa/cors sets COOP/COEP wherever it answers CORS: not where its origin function said no.
+    if (secureContext && !plainOptions && !(originFunction && d.reason === 'origin-not-allowed'))
+      headers = [...headers, ...SECURE_CONTEXT];
+    write(ctx, headers, d.vary);
     if (d.kind === 'preflight' && d.status !== 0) {
       ctx.status = d.status;
       // An explicit null body: Koa answers with nothing rather than the status text.
@@ -85,13 +194,16 @@ export function cors(options: KoaCorsOptions = {}) {
       }
     } catch (err) {
       // Koa's error handler answers with err.headers and drops what was set before.
-      if (keepHeadersOnError && err !== null && typeof err === 'object') {
-        const headers: Record<string, string> = {
+      if (keepHeadersOnError && !plainOptions && err !== null && typeof err === 'object') {
+        const errHeaders: Record<string, string> = {
           ...((err as { headers?: Record<string, string> }).headers ?? {}),
         };
-        for (let i = 0; i < d.headers.length; i += 2) headers[d.headers[i]!] = d.headers[i + 1]!;
-        if (d.vary !== null) headers.Vary = mergeVary(headers.Vary, d.vary) ?? d.vary;
-        (err as { headers?: Record<string, string> }).headers = headers;
+        for (let i = 0; i < headers.length; i += 2) errHeaders[headers[i]!] = headers[i + 1]!;
+        if (d.vary !== null) {
+          const key = Object.keys(errHeaders).find((name) => name.toLowerCase() === 'vary') ?? 'Vary';
+          errHeaders[key] = mergeVary(errHeaders[key], d.vary) ?? errHeaders[key]!;
+        }
+        (err as { headers?: Record<string, string> }).headers = errHeaders;
       }
       throw err;
     }

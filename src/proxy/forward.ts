@@ -12,7 +12,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { SAFELISTED_RESPONSE_HEADERS } from '../spec/header-names.js';
 import { connectionNamed, droppedResponseHeader, forwardedHeaders } from './headers.js';
-import { type Refusal, sendRefusal, upstreamRefusal } from './refusals.js';
+import {
+  maxDuration,
+  type Refusal,
+  requestTimeout,
+  requestTooLarge,
+  responseTooLarge,
+  sendRefusal,
+  upstreamRefusal,
+} from './refusals.js';
 
 /** A redirect's body is not worth reading past this: past it the connection is dropped instead. */
 const REDIRECT_BODY_LIMIT = 64 * 1024;
@@ -137,12 +145,7 @@ class Exchange {
 
   private expire(): void {
     if (this.finished) return;
-    this.refuse({
-      status: 504,
-      rule: 'max-duration',
-      message: `the exchange took longer than this proxy allows (${this.ctx.maxDuration} ms)`,
-      fix: 'Fetch a smaller resource, or raise --max-duration.',
-    });
+    this.refuse(maxDuration(this.ctx.maxDuration));
     this.controller?.abort(new Error('max duration'));
   }
 }
@@ -199,12 +202,7 @@ class HopHandler implements Dispatcher.DispatchHandler {
     const declared = Number(headers['content-length']);
     if (declared > ex.ctx.maxResponseBytes) {
       // Refused first: aborting calls onResponseError at once, which must find the exchange over.
-      ex.refuse({
-        status: 502,
-        rule: 'response-too-large',
-        message: `the response is ${declared} bytes, more than this proxy forwards (${ex.ctx.maxResponseBytes})`,
-        fix: 'Raise --max-response-bytes, or fetch a smaller resource.',
-      });
+      ex.refuse(responseTooLarge(declared, ex.ctx.maxResponseBytes));
       controller.abort(new Error('response too large'));
       return;
     }
@@ -282,12 +280,7 @@ class HopHandler implements Dispatcher.DispatchHandler {
     if (this.detached || this.ex.finished) return;
     const code = codeOf(err);
     if (code === 'REQUEST_TOO_LARGE') {
-      this.ex.refuse({
-        status: 413,
-        rule: 'request-too-large',
-        message: `the request body is larger than this proxy forwards (${this.ex.ctx.maxRequestBytes} bytes)`,
-        fix: 'Send a smaller body, or raise --max-request-bytes.',
-      });
+      this.ex.refuse(requestTooLarge(this.ex.ctx.maxRequestBytes));
       return;
     }
     if (code === 'REQUEST_TIMEOUT') {
@@ -295,12 +288,7 @@ class HopHandler implements Dispatcher.DispatchHandler {
       const { req } = this.ex;
       this.ex.res.once('finish', () => req.socket.destroy());
       this.ex.res.setHeader('Connection', 'close');
-      this.ex.refuse({
-        status: 408,
-        rule: 'request-timeout',
-        message: `the request body stalled for ${this.ex.ctx.timeout} ms`,
-        fix: 'Send the body without pauses, or raise --timeout.',
-      });
+      this.ex.refuse(requestTimeout(this.ex.ctx.timeout));
       return;
     }
     this.ex.refuse(upstreamRefusal(err, this.target.host));

@@ -2,6 +2,8 @@
 // start-up, each with a fix). Flags, environment variables and config files all end up here.
 
 import type { CorsOptions } from '../policy/types.js';
+import { DEFAULT_METHODS } from '../policy/validate.js';
+import { isToken } from '../spec/tokens.js';
 import { type PrivateTargetRule, parsePrivateTarget, type Resolver } from './addresses.js';
 import { type HostPattern, parseHostPattern } from './target.js';
 
@@ -251,7 +253,7 @@ export function resolveProxyOptions(options: ProxyOptions): {
     .map((h) => String(h).trim().toLowerCase())
     .filter((h) => h !== '');
   for (const [i, h] of requireHeader.entries()) {
-    if (!/^[!#$%&'*+.^_`|~0-9a-z-]+$/.test(h))
+    if (!isToken(h))
       problems.push({
         path: `requireHeader[${i}]`,
         message: `'${h}' is not a header name.`,
@@ -273,7 +275,7 @@ export function resolveProxyOptions(options: ProxyOptions): {
     port: wholeNumber(problems, 'port', options.port, 8080, 0, 65535),
     cors: {
       origin: allowOrigin.length === 1 && allowOrigin[0] === '*' ? '*' : [...allowOrigin],
-      methods: 'GET,HEAD,PUT,PATCH,POST,DELETE',
+      methods: DEFAULT_METHODS,
       maxAge: wholeNumber(problems, 'corsMaxAge', options.corsMaxAge, 600, -1, 86400),
     },
     denyOrigin: new Set(options.denyOrigin ?? []),

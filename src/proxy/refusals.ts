@@ -53,6 +53,82 @@ export function sendRefusal(
   res.end(body);
 }
 
+// Named refusals: every rule the proxy applies, with its message and fix, written once.
+
+export const originDenied = (origin: string): Refusal => ({
+  status: 403,
+  rule: 'origin-denied',
+  message: `the origin ${origin} may not use this proxy`,
+  fix: 'Ask the operator.',
+});
+
+export const originNotAllowed = (origin: string): Refusal => ({
+  status: 403,
+  rule: 'origin-not-allowed',
+  message: `the origin ${origin} may not use this proxy`,
+  fix: `Start the proxy with --allow-origin ${origin}.`,
+});
+
+/** An origin allow-list is only worth something if a missing Origin is refused too. */
+export const originRequired = (): Refusal => ({
+  status: 403,
+  rule: 'origin-required',
+  message: 'this proxy serves only the pages of some origins, and the request names none',
+  fix: 'Call the proxy from an allowed page (browsers send Origin).',
+});
+
+export const requestTooLarge = (max: number, declared?: number): Refusal => ({
+  status: 413,
+  rule: 'request-too-large',
+  message:
+    declared === undefined
+      ? `the request body is larger than this proxy forwards (${max} bytes)`
+      : `the request body is ${declared} bytes, more than this proxy forwards (${max})`,
+  fix: 'Send a smaller body, or raise --max-request-bytes.',
+});
+
+export const responseTooLarge = (declared: number, max: number): Refusal => ({
+  status: 502,
+  rule: 'response-too-large',
+  message: `the response is ${declared} bytes, more than this proxy forwards (${max})`,
+  fix: 'Raise --max-response-bytes, or fetch a smaller resource.',
+});
+
+export const requestTimeout = (timeout: number): Refusal => ({
+  status: 408,
+  rule: 'request-timeout',
+  message: `the request body stalled for ${timeout} ms`,
+  fix: 'Send the body without pauses, or raise --timeout.',
+});
+
+export const maxDuration = (ms: number): Refusal => ({
+  status: 504,
+  rule: 'max-duration',
+  message: `the exchange took longer than this proxy allows (${ms} ms)`,
+  fix: 'Fetch a smaller resource, or raise --max-duration.',
+});
+
+export const rateLimited = (wait: number): Refusal => ({
+  status: 429,
+  rule: 'rate-limited',
+  message: 'too many requests from this client',
+  fix: `Wait ${wait} s and try again.`,
+});
+
+export const limiterUnavailable = (): Refusal => ({
+  status: 503,
+  rule: 'rate-limited',
+  message: 'the rate limiter is unavailable',
+  fix: 'Try again shortly.',
+});
+
+export const nonHttpRedirect = (): Refusal => ({
+  status: 502,
+  rule: 'upstream-error',
+  message: 'the target redirected to a non-http(s) URL',
+  fix: 'Use another target.',
+});
+
 /** A request that carries none of the headers the operator requires (any one of them will do). */
 export function missingHeader(names: readonly string[]): Refusal {
   const message =

@@ -44,6 +44,12 @@ async function tricklingUpload(
   return { socket, answer };
 }
 
+/** Waits until `done()` holds (checked every 10 ms, for at most 5 s). */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !done(); i++) await new Promise((r) => setTimeout(r, 10));
+  assert.ok(done(), 'the condition never held');
+}
+
 /** Milliseconds a GET through the proxy takes to be answered in full. */
 async function timed(url: string): Promise<{ ms: number; status: number }> {
   const start = performance.now();
@@ -98,15 +104,19 @@ describe('proxy under attack: stalls never hold the upstream pool (issue 10.3)',
     const { url } = await proxy.listen();
     const stalled: Socket[] = [];
     try {
+      const bigBefore = up.seen.filter((s) => s.path === '/big').length;
+      const started = performance.now();
       for (let i = 0; i < 2; i++)
         stalled.push(await nonReadingClient(url, `/http://127.0.0.1:${up.port}/big`));
-      // Let both fill the socket buffers and take the two upstream connections.
-      await new Promise((r) => setTimeout(r, 200));
+      // Both hold one of the two upstream connections before the third asks.
+      await until(() => up.seen.filter((s) => s.path === '/big').length === bigBefore + 2);
       const third = await timed(`${url}http://127.0.0.1:${up.port}/small`);
       assert.equal(third.status, 200);
       assert.ok(third.ms < TIMEOUT + 2000, `the third client waited ${Math.round(third.ms)} ms`);
+      // Past the timeout, the stalled clients start reading: they find their answers cut.
+      await new Promise((r) => setTimeout(r, Math.max(0, started + TIMEOUT + 1000 - performance.now())));
       for (const s of stalled) {
-        // Reading now, the client finds its answer cut: what the buffers held, then the end.
+        // What the buffers held, then the end.
         let bytes = 0;
         s.on('data', (chunk: Buffer) => {
           bytes += chunk.length;
@@ -136,9 +146,10 @@ describe('proxy under attack: stalls never hold the upstream pool (issue 10.3)',
     const { url } = await proxy.listen();
     const uploads: Awaited<ReturnType<typeof tricklingUpload>>[] = [];
     try {
+      const uploadsBefore = up.seen.filter((s) => s.path === '/upload').length;
       for (let i = 0; i < 2; i++)
         uploads.push(await tricklingUpload(url, `/http://127.0.0.1:${up.port}/upload`));
-      await new Promise((r) => setTimeout(r, 200));
+      await until(() => up.seen.filter((s) => s.path === '/upload').length === uploadsBefore + 2);
       const third = await timed(`${url}http://127.0.0.1:${up.port}/small`);
       assert.equal(third.status, 200);
       assert.ok(third.ms < TIMEOUT + 2000, `the third client waited ${Math.round(third.ms)} ms`);

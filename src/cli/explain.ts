@@ -1,114 +1,10 @@
-// `corsica explain "<pasted console message>"`: reads a CORS error from Chromium, Firefox or
-// Safari and says what the server sent that caused it, why the browser refused, how to fix it, and
-// the `corsica check` command that reproduces it.
+// `corsica explain "<pasted console message>"`: prints what src/check/explain.ts makes of a CORS
+// error from Chromium, Firefox or Safari.
 
 import pc from 'picocolors';
-import { baseCode, type CorsErrorCode } from '../browser/codes.js';
-import { explainFailure } from '../browser/errors.js';
-import { type ParsedMessage, parseCorsMessage } from '../browser/parse-message.js';
-import { UsageError } from './lint.js';
-
-/** What the server's answer held, for each failure, in one phrase. */
-function serverSent(code: CorsErrorCode, hint: string): string {
-  const where = code.startsWith('Preflight') ? 'the preflight (OPTIONS) answer' : 'the answer';
-  switch (baseCode(code)) {
-    case 'MissingAllowOriginHeader':
-      return `${where} had no Access-Control-Allow-Origin header`;
-    case 'MultipleAllowOriginValues':
-      return `${where} had Access-Control-Allow-Origin: ${hint} (several values, or the header twice)`;
-    case 'InvalidAllowOriginValue':
-    case 'AllowOriginMismatch':
-      return `${where} had Access-Control-Allow-Origin: ${hint}`;
-    case 'WildcardOriginNotAllowed':
-      return `${where} had Access-Control-Allow-Origin: * for a request with credentials`;
-    case 'InvalidAllowCredentials':
-      return `${where} had ${hint === '' ? 'no Access-Control-Allow-Credentials header' : `Access-Control-Allow-Credentials: ${hint}`} for a request with credentials`;
-    case 'PreflightInvalidStatus':
-      return 'the preflight (OPTIONS) got a status outside 200–299';
-    case 'PreflightDisallowedRedirect':
-      return 'the preflight (OPTIONS) got a redirect';
-    case 'InvalidAllowMethodsPreflightResponse':
-      return 'the preflight answer had an Access-Control-Allow-Methods that is not a comma-separated list of methods';
-    case 'InvalidAllowHeadersPreflightResponse':
-      return 'the preflight answer had an Access-Control-Allow-Headers that is not a comma-separated list of names';
-    case 'MethodDisallowedByPreflightResponse':
-      return `the preflight answer's Access-Control-Allow-Methods did not include ${hint || 'the method'}`;
-    case 'HeaderDisallowedByPreflightResponse':
-      return `the preflight answer's Access-Control-Allow-Headers did not include ${hint}`;
-    case 'RedirectContainsCredentials':
-      return `a redirect pointed to ${hint}, a URL with a user name and password`;
-    default:
-      return 'the request went to a URL that is not http(s), or came from a file: page';
-  }
-}
-
-const shellQuote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
-
-/** The `corsica check` command that sends the same request. */
-function reproduce(p: ParsedMessage): string | null {
-  if (p.url === null) return null;
-  const parts = [
-    'corsica check',
-    shellQuote(p.initialUrl ?? p.url),
-    '--origin',
-    shellQuote(p.origin ?? '<your page origin>'),
-  ];
-  const base = p.code === null ? '' : baseCode(p.code);
-  if (base === 'MethodDisallowedByPreflightResponse' && p.hint !== '') parts.push('--method', p.hint);
-  if (base === 'HeaderDisallowedByPreflightResponse') parts.push('--header', shellQuote(`${p.hint}: 1`));
-  if (base === 'WildcardOriginNotAllowed' || base === 'InvalidAllowCredentials') parts.push('--credentials');
-  return parts.join(' ');
-}
-
-export interface Explanation {
-  readonly browser: ParsedMessage['browser'];
-  readonly code: CorsErrorCode | null;
-  readonly firefox: string | null;
-  readonly serverSent: string | null;
-  readonly cause: string;
-  readonly fix: ReturnType<typeof explainFailure>['fix'] | null;
-  readonly reproduce: string | null;
-}
-
-export function explainMessage(pasted: string): Explanation | null {
-  const p = parseCorsMessage(pasted);
-  if (p === null) return null;
-  if (p.code === null) {
-    return {
-      browser: p.browser,
-      code: null,
-      firefox: null,
-      serverSent: null,
-      cause: p.note ?? '',
-      fix: null,
-      reproduce: reproduce(p),
-    };
-  }
-  const base = baseCode(p.code);
-  const f = explainFailure(
-    { code: p.code, hint: p.hint },
-    {
-      url: p.url ?? 'the URL',
-      initialUrl: p.initialUrl ?? p.url ?? 'the URL',
-      origin: p.origin ?? '<your page origin>',
-      method: base === 'MethodDisallowedByPreflightResponse' && p.hint !== '' ? p.hint : 'GET',
-      credentialed: base === 'WildcardOriginNotAllowed' || base === 'InvalidAllowCredentials',
-      initiator: p.initiator ?? 'fetch',
-      ...(p.status === null ? {} : { status: p.status }),
-      requestHeaders: base === 'HeaderDisallowedByPreflightResponse' ? [p.hint] : [],
-    },
-  );
-  const cause = p.note === null ? f.cause : `${p.note} ${f.cause}`;
-  return {
-    browser: p.browser,
-    code: p.code,
-    firefox: f.firefox,
-    serverSent: serverSent(p.code, p.hint),
-    cause,
-    fix: f.fix,
-    reproduce: reproduce(p),
-  };
-}
+import { explainMessage } from '../check/index.js';
+import { printFix } from './print.js';
+import { UsageError } from './usage.js';
 
 /** Prints the explanation; returns the exit code (0 explained, 2 not a CORS message). */
 export function explain(message: string | undefined, json: boolean): number {
@@ -132,11 +28,7 @@ export function explain(message: string | undefined, json: boolean): number {
   if (e.serverSent !== null) out.push(`  ${pc.bold('The server')}: ${e.serverSent}.`);
   out.push(`  ${pc.bold('Cause')}:      ${e.cause}`);
   if (e.fix !== null) {
-    out.push(`  ${pc.bold('Fix')}:        ${e.fix.summary}`);
-    out.push(`    corsica: ${e.fix.corsica}`);
-    out.push(`    cors:    ${e.fix.cors}`);
-    out.push(`    fastify: ${e.fix.fastify}`);
-    out.push(`    nginx:   ${e.fix.nginx}`);
+    printFix(e.fix, '        ', out);
   }
   if (e.reproduce !== null) out.push(`  ${pc.bold('Reproduce')}:  ${e.reproduce}`);
   process.stdout.write(`${out.join('\n')}\n`);

@@ -3,11 +3,13 @@
 
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
+import { CheckInputError } from '../check/index.js';
 import { startPlayground } from '../playground/server.js';
 import { check } from './check.js';
 import { explain } from './explain.js';
-import { lint, UsageError } from './lint.js';
+import { lint } from './lint.js';
 import { runProxy } from './proxy.js';
+import { UsageError } from './usage.js';
 
 const program = new Command();
 program
@@ -162,7 +164,7 @@ try {
   if (err instanceof CommanderError) {
     // --help and --version exit 0; usage mistakes exit 2.
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof UsageError) {
+  } else if (err instanceof UsageError || err instanceof CheckInputError) {
     process.stderr.write(`${pc.red('error:')} ${err.message}\n`);
     process.exitCode = 2;
   } else {

@@ -6,8 +6,7 @@ import { pathToFileURL } from 'node:url';
 import pc from 'picocolors';
 import { lintOptions } from '../policy/index.js';
 import type { CorsProblem } from '../policy/types.js';
-
-export class UsageError extends Error {}
+import { UsageError } from './usage.js';
 
 /** Loads the options from a .json file or from the default export of a .js/.mjs/.cjs module. */
 export async function loadOptions(file: string): Promise<unknown> {

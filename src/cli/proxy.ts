@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import pc from 'picocolors';
 import { createProxy, ProxyConfigError, type ProxyOptions } from '../proxy/index.js';
-import { UsageError } from './lint.js';
+import { UsageError } from './usage.js';
 
 /** Every option: its kind, as flags, environment variables and config files give it. */
 const OPTION_KINDS = {

@@ -9,7 +9,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Hono } from 'hono';
 import Koa from 'koa';
 import fastifyCors from '../../src/adapters/fastify/index.js';
-import { applyCors, preflight, withCors } from '../../src/adapters/fetch/index.js';
+import fetchDefault, {
+  applyCors,
+  cors as fetchCors,
+  preflight,
+  withCors,
+} from '../../src/adapters/fetch/index.js';
 import { cors as honoCors } from '../../src/adapters/hono/index.js';
 import { fromKoaOptions, cors as koaCors } from '../../src/adapters/koa/index.js';
 import { createPolicy } from '../../src/policy/index.js';
@@ -227,6 +232,19 @@ describe('corsica/fetch', () => {
     assert.equal(res.status, 500);
     assert.equal(res.headers.get('access-control-allow-origin'), APP);
     assert.match(String(errors[0]), /db down/);
+  });
+
+  it('cors(options) wraps handlers as withCors does, validates at once, and the default export is withCors', async () => {
+    const wrap = fetchCors({ origin: [APP] });
+    const handler = wrap(() => new Response('ok'));
+    const res = await handler(new Request('https://api.example/x', { headers: { origin: APP } }));
+    assert.equal(res.headers.get('access-control-allow-origin'), APP);
+    const stranger = await handler(
+      new Request('https://api.example/x', { headers: { origin: 'https://evil.example' } }),
+    );
+    assert.equal(stranger.headers.get('access-control-allow-origin'), null);
+    assert.throws(() => fetchCors({ origin: 'example.com' }), /without its scheme|scheme/);
+    assert.equal(fetchDefault, withCors);
   });
 
   it('bundles for a browser-like runtime with no Node built-ins', async () => {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { type BrowserRequest, PreflightCache, simulateFetch } from '../../src/browser/index.js';
-import { httpTransport } from '../../src/cli/http-transport.js';
+import { httpTransport } from '../../src/check/index.js';
 import { close, listen } from '../helpers/http.js';
 
 const PAGE = 'https://app.example.com';

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { cors } from '../../src/adapters/node/index.js';
 import { type BrowserRequest, simulateFetch } from '../../src/browser/index.js';
-import { httpTransport } from '../../src/cli/http-transport.js';
+import { httpTransport } from '../../src/check/index.js';
 import type { CorsOptions } from '../../src/policy/index.js';
 import { close, listen } from '../helpers/http.js';
 

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { parseCorsMessage } from '../../src/browser/index.js';
-import { explainMessage } from '../../src/cli/explain.js';
+import { explainMessage } from '../../src/check/index.js';
 
 const URL_ = 'https://api.example.com/items';
 const PAGE = 'https://app.example.com';

@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ProblemList } from '../../policy/problems.js';
 import type { CorsOptions, Decision, OriginOption, OriginResult } from '../../policy/types.js';
 import { mergeVary } from '../../policy/vary.js';
+import { nodeHeader, writeCors } from '../core/index.js';
 import { callDelegator } from './delegator.js';
 import {
   compileSettings,
@@ -65,10 +66,7 @@ const PREFLIGHT = Symbol('corsica.preflight');
 
 type Flagged = Record<symbol, unknown>;
 
-const readHeader = (request: FastifyRequest, name: string) => {
-  const value = request.headers[name];
-  return typeof value === 'string' ? value : undefined;
-};
+const readHeader = nodeHeader;
 /** `preflight: false`: every request is decided as an actual request. */
 const readNoPreflight = (request: FastifyRequest, name: string) =>
   name === 'access-control-request-method' ? undefined : readHeader(request, name);
@@ -87,13 +85,11 @@ function headerKeepingVary(this: FastifyReply, name: string, value: unknown): Fa
   return original.call(this, name, value);
 }
 
+const setHeader = (reply: FastifyReply, name: string, value: string) => void reply.header(name, value);
+const currentVary = (reply: FastifyReply) => reply.getHeader('vary') as string | undefined;
+
 function write(reply: FastifyReply, d: Decision, vary: string | null): void {
-  const list = d.headers;
-  for (let i = 0; i < list.length; i += 2) reply.header(list[i]!, list[i + 1]!);
-  if (vary !== null) {
-    const merged = mergeVary(reply.getHeader('vary') as string | undefined, vary);
-    if (merged !== null) reply.header('vary', merged);
-  }
+  writeCors(reply, setHeader, currentVary, d.headers, vary);
 }
 
 /** The Vary names of a decision; for options chosen per request, always Origin first (@fastify/cors). */

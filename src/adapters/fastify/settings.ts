@@ -8,8 +8,9 @@ import type { FastifyInstance } from 'fastify';
 import { describeValue as describe, patternStrings } from '../../policy/origin-rules.js';
 import type { Policy } from '../../policy/policy.js';
 import { policyForOptions } from '../../policy/policy-cache.js';
-import { CorsConfigError, emitWarningOnce, ProblemList } from '../../policy/problems.js';
+import { CorsConfigError, ProblemList } from '../../policy/problems.js';
 import type { CorsOptions, CorsProblem, OriginResult } from '../../policy/types.js';
+import { warnUnlessSilenced, warnWiderThanPlugin } from '../core/index.js';
 
 /** The hooks a CORS answer can be given in: before the handler runs. */
 export const HOOKS = ['onRequest', 'preParsing', 'preValidation', 'preHandler'] as const;
@@ -218,8 +219,13 @@ export function compileSettings(
       ...problems.all.filter((p) => p.severity === 'warning'),
     ]);
   }
-  if (options.strictPreflight === false && preflight) warn(policy, NOT_A_PREFLIGHT);
-  for (const pattern of patternStrings(cors.origin)) warn(policy, widerThanPlugin(pattern));
+  if (options.strictPreflight === false && preflight) warnUnlessSilenced(policy, NOT_A_PREFLIGHT);
+  warnWiderThanPlugin(
+    policy,
+    patternStrings(cors.origin).map((p) => `'${p}'`),
+    '@fastify/cors',
+    'sends it as the header value, which no browser accepts',
+  );
   return {
     policy,
     preflight,
@@ -243,22 +249,6 @@ const NOT_A_PREFLIGHT: CorsProblem = {
     'With strictPreflight: false, an OPTIONS request without Origin and Access-Control-Request-Method is not a preflight (Fetch #http-requests): corsica passes it to your routes (404 when none answers), where @fastify/cors answered it 204 with preflight headers.',
   fix: 'Nothing to do for browsers, which send both headers on every preflight; add an OPTIONS route if other clients need an answer, and silence this code.',
 };
-
-/** @fastify/cors sends a pattern string as the header value, which no browser accepts; corsica matches it. */
-function widerThanPlugin(pattern: string): CorsProblem {
-  return {
-    severity: 'warning',
-    code: 'CORSICA_WIDER_THAN_PLUGIN',
-    path: 'origin',
-    message: `'${pattern}' is a corsica pattern that allows more than one origin; @fastify/cors sends it as the header value, which no browser accepts, so a configuration moved from @fastify/cors allows more here.`,
-    fix: `Keep it if that is what you mean, and silence this code; otherwise remove '${pattern}'.`,
-  };
-}
-
-function warn(policy: Policy, problem: CorsProblem): void {
-  const silence = policy.config.silence;
-  if (silence !== true && !silence.has(problem.code)) emitWarningOnce(problem);
-}
 
 function readBoolean(options: Options, key: string, fallback: boolean, problems: ProblemList): boolean {
   const value = options[key];

@@ -4,7 +4,7 @@
 
 import { createPolicy, type Policy } from '../../policy/policy.js';
 import type { CorsOptions, Decision } from '../../policy/types.js';
-import { mergeVary } from '../../policy/vary.js';
+import { writeCors } from '../core/index.js';
 
 export { CorsConfigError } from '../../policy/problems.js';
 export type { CorsOptions, Decision, Policy };
@@ -22,14 +22,12 @@ function decide(request: Request, policy: Policy): Decision | Promise<Decision> 
   return policy.decideFor(request.method, request.headers.get('origin'), request, readHeader);
 }
 
+const setHeader = (headers: Headers, name: string, value: string) => headers.set(name, value);
+const currentVary = (headers: Headers) => headers.get('vary');
+
 /** Writes a decision into mutable headers, merging Vary with what is there. */
 function writeDecision(d: Decision, headers: Headers): void {
-  const list = d.headers;
-  for (let i = 0; i < list.length; i += 2) headers.set(list[i]!, list[i + 1]!);
-  if (d.vary !== null) {
-    const merged = mergeVary(headers.get('vary'), d.vary);
-    if (merged !== null) headers.set('vary', merged);
-  }
+  writeCors(headers, setHeader, currentVary, d.headers, d.vary);
 }
 
 function preflightResponse(d: Decision): Response | null {
@@ -105,3 +103,18 @@ export function withCors<A extends unknown[]>(
     return withHeaders(response, d);
   };
 }
+
+/**
+ * The same as `withCors`, options first, for code that configures CORS once and wraps several
+ * handlers: `const corsica = cors(options); export default { fetch: corsica(handler) }`.
+ */
+export function cors(
+  options: FetchCorsOptions = {},
+): <A extends unknown[]>(handler: Handler<A>) => Handler<A> {
+  // Validated now, not on the first wrap: invalid options throw CorsConfigError here.
+  const { onError: _, ...corsOptions } = options;
+  createPolicy(corsOptions);
+  return (handler) => withCors(handler, options);
+}
+
+export default withCors;

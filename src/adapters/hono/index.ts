@@ -7,9 +7,9 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { withRequest } from '../../policy/origin-function.js';
 import { describeValue, multiOriginRules } from '../../policy/origin-rules.js';
 import { createPolicy, type Policy } from '../../policy/policy.js';
-import { CorsConfigError, emitWarningOnce } from '../../policy/problems.js';
-import type { CorsOptions, Decision, OriginFunction, OriginRule } from '../../policy/types.js';
-import { mergeVary } from '../../policy/vary.js';
+import { CorsConfigError } from '../../policy/problems.js';
+import type { CorsOptions, OriginFunction, OriginRule } from '../../policy/types.js';
+import { warnWiderThanPlugin, writeCors } from '../core/index.js';
 
 export { CorsConfigError } from '../../policy/problems.js';
 export type { CorsOptions };
@@ -95,38 +95,28 @@ export function fromHonoOptions(options: HonoCorsOptions): CorsOptions {
 }
 
 /** hono/cors compares origin strings whole: a pattern or RegExp it never matched allows more here. */
-function warnWider(options: HonoCorsOptions, policy: Policy): void {
-  const silence = policy.config.silence;
-  if (silence === true || silence.has('CORSICA_WIDER_THAN_PLUGIN')) return;
-  for (const rule of multiOriginRules(options.origin)) {
-    emitWarningOnce({
-      severity: 'warning',
-      code: 'CORSICA_WIDER_THAN_PLUGIN',
-      path: 'origin',
-      message: `${rule} allows more than one origin in corsica; hono/cors compares origins as plain strings and never matches it, so a configuration moved from hono/cors allows more here.`,
-      fix: 'Keep it if that is what you mean, and silence this code; otherwise remove it.',
-    });
-  }
-}
-
-function write(c: Context, d: Decision): void {
-  const list = d.headers;
-  for (let i = 0; i < list.length; i += 2) c.header(list[i]!, list[i + 1]!);
-  if (d.vary !== null) {
-    const merged = mergeVary(c.res.headers.get('vary'), d.vary);
-    if (merged !== null) c.header('Vary', merged);
-  }
-}
+const setHeader = (c: Context, name: string, value: string) => c.header(name, value);
+const currentVary = (c: Context) => c.res.headers.get('vary');
 
 const readHeader = (c: Context, name: string) => c.req.header(name);
 
 /** Policies by the methods an `allowMethods` function answered, compiled once per distinct list. */
 const MAX_METHOD_POLICIES = 64;
 
+/**
+ * Hono middleware with hono/cors's option names and meanings (`origin(origin, c)`, `allowMethods`
+ * as a list or `(origin, c) => methods`, `allowHeaders: []` reflecting). Invalid options throw
+ * CorsConfigError.
+ */
 export function cors(options: HonoCorsOptions = {}): MiddlewareHandler {
   const mapped = fromHonoOptions(options);
   const policy = createPolicy(mapped);
-  warnWider(options, policy);
+  warnWiderThanPlugin(
+    policy,
+    multiOriginRules(options.origin),
+    'hono/cors',
+    'compares origins as plain strings and never matches it',
+  );
   const methodsFn =
     typeof options.allowMethods === 'function' && options.methods === undefined ? options.allowMethods : null;
   const byMethods = new Map<string, Policy>();
@@ -163,13 +153,13 @@ export function cors(options: HonoCorsOptions = {}): MiddlewareHandler {
     const d = decided instanceof Promise ? await decided : decided;
     if (d.kind === 'preflight' && d.status !== 0) {
       // Merged into what earlier middleware set, as on actual responses.
-      write(c, d);
+      writeCors(c, setHeader, currentVary, d.headers, d.vary);
       c.header('Content-Length', '0');
       return c.body(null, d.status as 204);
     }
     await next();
     // After the handler (or Hono's error handler) made the response: a 500 stays readable too.
-    write(c, d);
+    writeCors(c, setHeader, currentVary, d.headers, d.vary);
   };
 }
 

@@ -5,10 +5,10 @@
 
 import { withRequest } from '../../policy/origin-function.js';
 import { describeValue, multiOriginRules } from '../../policy/origin-rules.js';
-import { createPolicy, type Policy } from '../../policy/policy.js';
-import { emitWarningOnce } from '../../policy/problems.js';
+import { createPolicy } from '../../policy/policy.js';
 import type { CorsOptions, OriginFunction, OriginRule } from '../../policy/types.js';
 import { mergeVary } from '../../policy/vary.js';
+import { warnWiderThanPlugin, writeCors } from '../core/index.js';
 
 export { CorsConfigError } from '../../policy/problems.js';
 export type { CorsOptions };
@@ -116,21 +116,6 @@ export function fromKoaOptions(options: KoaCorsOptions): CorsOptions {
 }
 
 /** @koa/cors sends the origin option as the header value: a pattern, RegExp or `true` matched nothing there. */
-function warnWider(options: KoaCorsOptions, policy: Policy): void {
-  const silence = policy.config.silence;
-  if (silence === true || silence.has('CORSICA_WIDER_THAN_PLUGIN')) return;
-  const rules = options.origin === true ? ['origin: true'] : multiOriginRules(options.origin);
-  for (const rule of rules) {
-    emitWarningOnce({
-      severity: 'warning',
-      code: 'CORSICA_WIDER_THAN_PLUGIN',
-      path: 'origin',
-      message: `${rule} allows more than one origin in corsica; @koa/cors sends it as the Access-Control-Allow-Origin value, which no browser accepts, so a configuration moved from @koa/cors allows more here.`,
-      fix: 'Keep it if that is what you mean, and silence this code; otherwise remove it.',
-    });
-  }
-}
-
 const readHeader = (ctx: KoaContext, name: string) => ctx.get(name) || undefined;
 
 const NO_HEADERS: readonly string[] = [];
@@ -141,14 +126,13 @@ const SECURE_CONTEXT = [
   'require-corp',
 ] as const;
 
-function write(ctx: KoaContext, headers: readonly string[], vary: string | null): void {
-  for (let i = 0; i < headers.length; i += 2) ctx.set(headers[i]!, headers[i + 1]!);
-  if (vary !== null) {
-    const merged = mergeVary(ctx.response.get('Vary') as string | undefined, vary);
-    if (merged !== null) ctx.set('Vary', merged);
-  }
-}
+const setHeader = (ctx: KoaContext, name: string, value: string) => ctx.set(name, value);
+const currentVary = (ctx: KoaContext) => ctx.response.get('Vary') as string | undefined;
 
+/**
+ * Koa middleware with @koa/cors's option names and meanings (`origin(ctx)`, `credentials(ctx)`,
+ * `allowMethods`, `keepHeadersOnError`, `secureContext`...). Invalid options throw CorsConfigError.
+ */
 export function cors(options: KoaCorsOptions = {}) {
   const keepHeadersOnError = options.keepHeadersOnError === undefined || Boolean(options.keepHeadersOnError);
   const secureContext = Boolean(options.secureContext);
@@ -158,7 +142,12 @@ export function cors(options: KoaCorsOptions = {}) {
   const credentialsFn = typeof options.credentials === 'function' ? options.credentials : null;
   // Checked at start-up like a static `credentials: true` ('*' with credentials is refused).
   const credentialed = credentialsFn === null ? null : createPolicy({ ...mapped, credentials: true });
-  warnWider(options, policy);
+  warnWiderThanPlugin(
+    policy,
+    options.origin === true ? ['origin: true'] : multiOriginRules(options.origin),
+    '@koa/cors',
+    'sends it as the Access-Control-Allow-Origin value, which no browser accepts',
+  );
 
   return async function corsica(ctx: KoaContext, next: () => Promise<unknown>): Promise<void> {
     const origin = ctx.get('Origin') || undefined;
@@ -174,7 +163,7 @@ export function cors(options: KoaCorsOptions = {}) {
     // @koa/cors sets COOP/COEP wherever it answers CORS: not where its origin function said no.
     if (secureContext && !plainOptions && !(originFunction && d.reason === 'origin-not-allowed'))
       headers = [...headers, ...SECURE_CONTEXT];
-    write(ctx, headers, d.vary);
+    writeCors(ctx, setHeader, currentVary, headers, d.vary);
     if (d.kind === 'preflight' && d.status !== 0) {
       ctx.status = d.status;
       // An explicit null body: Koa answers with nothing rather than the status text.

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createPolicy, type Policy } from '../../policy/policy.js';
 import { policyForOptions } from '../../policy/policy-cache.js';
 import type { CorsOptions, Decision } from '../../policy/types.js';
-import { mergeVary } from '../../policy/vary.js';
+import { nodeHeader, writeCors } from '../core/index.js';
 
 export type NextFunction = (err?: unknown) => void;
 
@@ -21,21 +21,13 @@ export type OptionsDelegate = (
 export { CorsConfigError } from '../../policy/problems.js';
 export type { CorsOptions, Decision, DecisionReport } from '../../policy/types.js';
 
-function readHeader(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return typeof value === 'string' ? value : undefined;
-}
+const readHeader = nodeHeader;
+const setHeader = (res: ServerResponse, name: string, value: string) => void res.setHeader(name, value);
+const currentVary = (res: ServerResponse) => res.getHeader('Vary');
 
 /** Writes a decision to the response, then ends the preflight or calls `next`. */
 export function applyDecision(d: Decision, res: ServerResponse, next: NextFunction | undefined): void {
-  const headers = d.headers;
-  for (let i = 0; i < headers.length; i += 2) res.setHeader(headers[i]!, headers[i + 1]!);
-  const vary = d.vary;
-  if (vary !== null) {
-    const existing = res.getHeader('Vary');
-    const merged = existing === undefined ? vary : mergeVary(existing, vary);
-    if (merged !== null) res.setHeader('Vary', merged);
-  }
+  writeCors(res, setHeader, currentVary, d.headers, d.vary);
   if (d.status !== 0) {
     res.statusCode = d.status;
     // Safari waits for a body on a 204 without Content-Length.

@@ -1,0 +1,28 @@
+// The live probe behind `corsica check`, `corsica explain` and the playground: the browser model
+// run against a real server through a real HTTP transport, and the reports built from it. It does
+// I/O (undici), so it is not part of `browser/`, which stays pure.
+
+import { type FetchOutcome, simulateFetch } from '../browser/index.js';
+import { type CheckReport, report } from './report.js';
+import { type CheckOptions, requestFromOptions, timeoutOf } from './request.js';
+import { httpTransport } from './transport.js';
+
+export { CheckInputError } from './errors.js';
+export { type Explanation, explainMessage } from './explain.js';
+export { type CheckReport, type JsonExchange, reasonText, report } from './report.js';
+export { type CheckOptions, requestFromOptions, timeoutOf } from './request.js';
+export { httpTransport, NetworkError, type TransportOptions } from './transport.js';
+
+/** Sends what a browser would send for the request `options` describe, and reports the outcome. */
+export async function probe(
+  url: string,
+  options: CheckOptions,
+): Promise<{ outcome: FetchOutcome; report: CheckReport }> {
+  const request = requestFromOptions(url, options);
+  const transport = httpTransport({
+    timeout: timeoutOf(options),
+    ...(options.data === undefined ? {} : { body: options.data }),
+  });
+  const outcome = await simulateFetch(request, transport);
+  return { outcome, report: report(outcome, request) };
+}

@@ -1,0 +1,118 @@
+// The report of one check: the verdict, the exchanges (preflight included), the readable headers
+// and, when blocked, the browser's error with its cause and fix. `corsica check --json` prints it;
+// the playground and the differential tests read it.
+
+import type {
+  BrowserRequest,
+  CorsFailure,
+  Exchange,
+  FetchOutcome,
+  PreflightReason,
+} from '../browser/index.js';
+
+/** One request and its answer, as JSON. */
+export interface JsonExchange {
+  readonly request: {
+    readonly method: string;
+    readonly url: string;
+    readonly headers: Record<string, string>;
+  };
+  readonly response: { readonly status: number; readonly headers: [string, string][] } | null;
+}
+
+/** What `--json` prints. */
+export interface CheckReport {
+  readonly verdict: 'allowed' | 'blocked';
+  readonly url: string;
+  readonly origin: string;
+  readonly method: string;
+  readonly preflightNeeded: boolean;
+  readonly preflightReasons: readonly string[];
+  readonly preflight: JsonExchange | null;
+  readonly actual: JsonExchange | null;
+  readonly exchanges: readonly JsonExchange[];
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    readonly consoleMessage: string;
+    readonly firefox: string | null;
+    readonly cause: string;
+    readonly fix: CorsFailure['fix'];
+    /** For a refused request header: every refused name (Chromium's message names one of them). */
+    readonly refused?: readonly string[];
+  } | null;
+  readonly exposedHeaders: readonly string[];
+}
+
+/** Why a request needs a preflight, in words. */
+export function reasonText(r: PreflightReason): string {
+  switch (r.kind) {
+    case 'method':
+      return `method ${r.method} is not CORS-safelisted (only GET, HEAD and POST are)`;
+    case 'stream-body':
+      return 'the body is a stream';
+    default: {
+      const why: Record<string, string> = {
+        'name-not-safelisted': 'is not a CORS-safelisted header',
+        'value-too-long': 'has a value longer than 128 bytes',
+        'unsafe-byte': 'has a CORS-unsafe byte in its value',
+        'language-characters': 'has characters a language tag may not have',
+        'content-type-unparsable': 'is not a parsable MIME type',
+        'content-type-not-simple':
+          'is not text/plain, multipart/form-data or application/x-www-form-urlencoded',
+        'range-not-simple': 'is not a single bytes=start-[end] range',
+        'client-hint-value': 'has a value Chromium does not safelist',
+        'safelisted-values-too-long':
+          'counts as unsafe: the safelisted values add up to more than 1024 bytes',
+      };
+      return `header ${r.name} ${why[r.why] ?? r.why}`;
+    }
+  }
+}
+
+function jsonExchange(e: Exchange): JsonExchange {
+  return {
+    request: { method: e.request.method, url: e.request.url, headers: Object.fromEntries(e.request.headers) },
+    response:
+      e.response === null
+        ? null
+        : { status: e.response.status, headers: e.response.headers.map(([n, v]) => [n, v]) },
+  };
+}
+
+/** The report of a fetch the model simulated. */
+export function report(outcome: FetchOutcome, request: BrowserRequest): CheckReport {
+  const preflight = outcome.exchanges.find(
+    (e) =>
+      e.request.method === 'OPTIONS' &&
+      e.request.headers.some(([n]) => n === 'Access-Control-Request-Method'),
+  );
+  const actual = [...outcome.exchanges]
+    .reverse()
+    .find((e) => e !== preflight && !e.request.headers.some(([n]) => n === 'Access-Control-Request-Method'));
+  const f = outcome.failure;
+  return {
+    verdict: outcome.verdict,
+    url: outcome.classification?.url ?? request.url,
+    origin: request.origin,
+    method: outcome.classification?.method ?? request.method ?? 'GET',
+    preflightNeeded: outcome.preflightNeeded,
+    preflightReasons: (outcome.classification?.reasons ?? []).map(reasonText),
+    preflight: preflight === undefined ? null : jsonExchange(preflight),
+    actual: actual === undefined ? null : jsonExchange(actual),
+    exchanges: outcome.exchanges.map(jsonExchange),
+    error:
+      f === null
+        ? null
+        : {
+            code: f.code,
+            message: f.message,
+            consoleMessage: f.consoleMessage,
+            firefox: f.firefox,
+            cause: f.cause,
+            fix: f.fix,
+            ...(f.refused === undefined ? {} : { refused: f.refused }),
+          },
+    exposedHeaders: outcome.exposedHeaders,
+  };
+}

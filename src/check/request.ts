@@ -1,0 +1,57 @@
+// The request a page would make, from a check's options (what `corsica check` and the playground
+// take): validated here, so that a bad origin or URL is a clear error before anything is sent.
+
+import type { BodyKind, BrowserRequest } from '../browser/index.js';
+import { parseSerializedOrigin } from '../spec/origin-syntax.js';
+import { CheckInputError } from './errors.js';
+
+/** A check as the command line and the playground describe it. */
+export interface CheckOptions {
+  readonly origin?: string;
+  readonly method?: string;
+  readonly header?: readonly string[];
+  readonly credentials?: boolean;
+  readonly data?: string;
+  readonly json?: boolean;
+  readonly timeout?: string | number;
+}
+
+function parseHeader(line: string): [string, string] {
+  const colon = line.indexOf(':');
+  if (colon <= 0) throw new CheckInputError(`--header must look like 'Name: value', got '${line}'`);
+  return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+}
+
+/** The request a page would make, from the command's options. */
+export function requestFromOptions(url: string, options: CheckOptions): BrowserRequest {
+  if (options.origin === undefined)
+    throw new CheckInputError('--origin is required: the origin of the page that makes the request');
+  if (options.origin !== 'null' && parseSerializedOrigin(options.origin) === null) {
+    throw new CheckInputError(
+      `--origin '${options.origin}' is not an origin as browsers send it: scheme://host[:port], lower case, no path or trailing slash`,
+    );
+  }
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
+  } catch {
+    throw new CheckInputError(`'${url}' is not an http(s) URL`);
+  }
+  const body: BodyKind = options.data === undefined ? 'none' : 'text';
+  return {
+    url,
+    origin: options.origin,
+    method: options.method ?? 'GET',
+    headers: (options.header ?? []).map(parseHeader),
+    credentials: options.credentials === true ? 'include' : 'same-origin',
+    body,
+  };
+}
+
+/** The per-request timeout in milliseconds (default 10 s). */
+export function timeoutOf(options: CheckOptions): number {
+  const value = Number(options.timeout ?? 10_000);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new CheckInputError(`--timeout must be a positive number of milliseconds, got ${options.timeout}`);
+  return value;
+}

@@ -1,0 +1,93 @@
+// The import rules of the README's "Architecture" section, enforced on the real import graph of
+// src/: each folder imports only the folders below it, the server side (policy) and the client
+// side (browser) never import each other, adapters never import one another, and nothing but the
+// command line imports cli/.
+
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+
+/** The folders of src/ and what each may import (besides itself). */
+const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
+  spec: [],
+  policy: ['spec'],
+  browser: ['spec'],
+  'adapters/core': ['policy', 'spec'],
+  'adapters/node': ['adapters/core', 'policy', 'spec'],
+  'adapters/fastify': ['adapters/core', 'policy', 'spec'],
+  'adapters/koa': ['adapters/core', 'policy', 'spec'],
+  'adapters/hono': ['adapters/core', 'policy', 'spec'],
+  'adapters/fetch': ['adapters/core', 'policy', 'spec'],
+  proxy: ['policy', 'spec'],
+  check: ['browser', 'spec'],
+  playground: ['check', 'browser', 'adapters/node', 'policy', 'spec'],
+  demo: ['adapters/node', 'policy'],
+  cli: ['check', 'browser', 'playground', 'proxy', 'policy', 'spec'],
+  '.': ['policy'],
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** The folder (a key of MAY_IMPORT) a file of src/ belongs to. */
+function folderOf(file: string): string {
+  const parts = relative(SRC, file).split('/');
+  if (parts.length === 1) return '.';
+  return parts[0] === 'adapters' ? `adapters/${parts[1]}` : parts[0]!;
+}
+
+/** Every relative import of a file, resolved to the file it names. */
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const found: string[] = [];
+  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)[^'";]*?from\s+'(\.{1,2}\/[^']+)'/g))
+    found.push(resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts')));
+  for (const m of text.matchAll(/import\(\s*'(\.{1,2}\/[^']+)'\s*\)/g))
+    found.push(resolve(dirname(file), m[1]!.replace(/\.js$/, '.ts')));
+  return found;
+}
+
+describe('architecture: the import rules of the README hold on src/', () => {
+  const files = sourceFiles(SRC);
+
+  it('every folder of src/ has rules', () => {
+    for (const file of files) assert.ok(folderOf(file) in MAY_IMPORT, `no rule for ${relative(SRC, file)}`);
+  });
+
+  it('each file imports only its own folder and the folders its folder may use', () => {
+    const broken: string[] = [];
+    for (const file of files) {
+      const from = folderOf(file);
+      for (const target of importsOf(file)) {
+        const to = folderOf(target);
+        if (to !== from && !MAY_IMPORT[from]!.includes(to))
+          broken.push(`${relative(SRC, file)} imports ${relative(SRC, target)} (${from} may not use ${to})`);
+      }
+    }
+    assert.deepEqual(broken, []);
+  });
+
+  it('the rules themselves keep the two halves apart and cli/ on top', () => {
+    assert.ok(!MAY_IMPORT.policy!.includes('browser') && !MAY_IMPORT.browser!.includes('policy'));
+    for (const [folder, allowed] of Object.entries(MAY_IMPORT))
+      if (folder !== 'cli') assert.ok(!allowed.includes('cli'), `${folder} may not import cli/`);
+  });
+
+  it('the README describes every folder', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Architecture'));
+    for (const folder of Object.keys(MAY_IMPORT))
+      if (folder !== '.' && !folder.startsWith('adapters/'))
+        assert.match(section, new RegExp(`\`src/${folder}/\``), folder);
+    assert.match(section, /`src\/adapters\/`/);
+  });
+});

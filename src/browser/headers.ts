@@ -24,14 +24,6 @@ export function getHeader(headers: HeaderPairs, name: string): string | null {
   return value;
 }
 
-/** How many lines are named `name` (any case). */
-export function countHeader(headers: HeaderPairs, name: string): number {
-  const lower = name.toLowerCase();
-  let count = 0;
-  for (const [n] of headers) if (n.toLowerCase() === lower) count++;
-  return count;
-}
-
 /** Strips leading and trailing HTTP whitespace (tab, LF, CR, space), as Headers do with values. */
 export function normalizeValue(value: string): string {
   return value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');

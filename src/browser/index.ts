@@ -26,7 +26,6 @@ export {
   type Exchange,
   type FetchOptions,
   type FetchOutcome,
-  MAX_REDIRECTS,
   simulateFetch,
   type Transport,
   type WireRequest,
@@ -36,19 +35,10 @@ export { type ParsedMessage, parseCorsMessage } from './parse-message.js';
 export { PreflightCache } from './preflight-cache.js';
 export {
   type BrowserResponse,
-  CHROMIUM_MAX_AGE,
   checkPreflight,
   corsCheck,
-  FIREFOX_MAX_AGE,
   type PreflightGrant,
   parseMaxAge,
   readableHeaders,
-  refusedBy,
 } from './response-checks.js';
-export {
-  type Engine,
-  isSimpleRange,
-  mimeEssence,
-  type UnsafeHeaderReason,
-  unsafeReason,
-} from './safelist.js';
+export type { Engine, UnsafeHeaderReason } from './safelist.js';

@@ -8,7 +8,7 @@ import { type CheckOptions, requestFromOptions, timeoutOf } from './request.js';
 import { httpTransport } from './transport.js';
 
 export { CheckInputError } from './errors.js';
-export { type Explanation, explainMessage } from './explain.js';
+export { type Explanation, explainMessage } from './explain-message.js';
 export { type CheckReport, type JsonExchange, reasonText, report } from './report.js';
 export { type CheckOptions, requestFromOptions, timeoutOf } from './request.js';
 export { httpTransport, NetworkError, type TransportOptions } from './transport.js';

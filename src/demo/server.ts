@@ -1,4 +1,4 @@
-// `npm start`: a small demo of corsica on node:http. An API on http://localhost:8080 with three
+// `npm run demo`: a small demo of corsica on node:http. An API on http://localhost:8080 with three
 // CORS policies, and a page on another origin (http://localhost:8081) whose buttons call it, so
 // a browser shows what each policy allows and blocks. Ports: PORT and PAGE_PORT.
 

@@ -1,10 +1,8 @@
 // corsica's policy engine: options in, decisions out. Adapters translate frameworks to and from it.
-export { ACAC, ACAH, ACAM, ACAO, ACAPN, ACEH, ACMA } from './answers.js';
+// Only what the README documents is exported here: every export is a promise.
 export { createPolicy, type Policy } from './policy.js';
-export { CorsConfigError, formatProblem } from './problems.js';
+export { CorsConfigError } from './problems.js';
 export type * from './types.js';
-export { DEFAULT_METHODS, type ResolvedConfig, type TokenList, validateOptions } from './validate.js';
-export { mergeVary } from './vary.js';
 
 import type { CorsProblem } from './types.js';
 import { validateOptions } from './validate.js';

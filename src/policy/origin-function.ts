@@ -1,5 +1,6 @@
 // Calling a user's origin function, in either of its forms, and turning its answer into a matcher.
 
+import { remember } from './bounded.js';
 import { compileOriginMatcher, type OriginMatcher } from './origin-matcher.js';
 import { type OriginRuleSpec, parseOriginRule } from './origin-rules.js';
 import { CorsConfigError, ProblemList } from './problems.js';
@@ -95,8 +96,7 @@ export function matcherForResult(
   for (const problem of problems.all) if (problem.severity === 'warning') warn(problem);
   const matcher = compileOriginMatcher(rules);
   if (typeof result === 'string') {
-    if (stringMatchers.size >= MAX_CACHED_STRINGS) stringMatchers.clear();
-    stringMatchers.set(result, matcher);
+    remember(stringMatchers, result, matcher, MAX_CACHED_STRINGS);
   } else {
     objectMatchers.set(result, matcher);
   }

@@ -2,6 +2,7 @@
 // options object on every request, e.g. `callback(null, { origin: allowlist.includes(origin) })`, so
 // identity alone would compile a policy per request; equal options share one policy instead.
 
+import { remember } from './bounded.js';
 import { createPolicy, type Policy } from './policy.js';
 import type { CorsOptions } from './types.js';
 
@@ -78,10 +79,7 @@ export function policyForOptions(options: CorsOptions | null | undefined): Polic
   let policy = key === null ? undefined : byValue.get(key);
   if (policy === undefined) {
     policy = createPolicy(options);
-    if (key !== null) {
-      if (byValue.size >= MAX_POLICIES) byValue.clear();
-      byValue.set(key, policy);
-    }
+    if (key !== null) remember(byValue, key, policy, MAX_POLICIES);
   }
   byIdentity.set(options, policy);
   return policy;

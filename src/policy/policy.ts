@@ -5,8 +5,9 @@ import { parseTokenList, REQUEST_LIST_LIMITS } from '../spec/header-list.js';
 import { MAX_ORIGIN_LENGTH, parseSerializedOrigin } from '../spec/origin-syntax.js';
 import { isToken } from '../spec/tokens.js';
 import { ACAH, ACAPN, AnswerBuilder, decision, type OriginAnswers } from './answers.js';
-import { firstDisallowedHeader, methodAllowed } from './checks.js';
-import { explainDecision } from './explain.js';
+import { remember } from './bounded.js';
+import { explainDecision } from './decision-report.js';
+import { firstDisallowedHeader, methodAllowed } from './grants.js';
 import { callOriginFunction, matcherForResult } from './origin-function.js';
 import { compileOriginMatcher, type OriginMatcher } from './origin-matcher.js';
 import { CorsConfigError, emitWarningOnce } from './problems.js';
@@ -224,8 +225,7 @@ class CompiledPolicy implements Policy {
     }
     if (listed && reason === null && !config.privateNetwork && raw.length <= MAX_CACHED_HEADER_LIST_LENGTH) {
       answers.granted ??= new Map();
-      if (answers.granted.size >= MAX_GRANTED_PER_ORIGIN) answers.granted.clear();
-      answers.granted.set(raw, result);
+      remember(answers.granted, raw, result, MAX_GRANTED_PER_ORIGIN);
     }
     return result;
   }
@@ -246,10 +246,7 @@ class CompiledPolicy implements Policy {
           ? NO_HEADERS
           : Object.freeze({ names, disallowed: firstDisallowedHeader(this.config, names) });
     }
-    if (cacheable) {
-      if (this.headerLists.size >= MAX_CACHED_HEADER_LISTS) this.headerLists.clear();
-      this.headerLists.set(raw, result);
-    }
+    if (cacheable) remember(this.headerLists, raw, result, MAX_CACHED_HEADER_LISTS);
     return result;
   }
 
@@ -308,11 +305,8 @@ class CompiledPolicy implements Policy {
 
   private allowedByFunction(origin: string): OriginAnswers {
     let answers = this.functionAllowed.get(origin);
-    if (answers === undefined) {
-      if (this.functionAllowed.size >= MAX_CACHED_ORIGINS) this.functionAllowed.clear();
-      answers = this.build.forOrigin(origin);
-      this.functionAllowed.set(origin, answers);
-    }
+    if (answers === undefined)
+      answers = remember(this.functionAllowed, origin, this.build.forOrigin(origin), MAX_CACHED_ORIGINS);
     return answers;
   }
 

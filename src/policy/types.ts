@@ -24,7 +24,7 @@ export type OriginOption =
   | OriginCallback
   | OriginFunction;
 
-/** Codes of the dangerous-but-working configurations that warn once (see docs/warnings). */
+/** Codes of the dangerous-but-working configurations that warn once (the README lists each). */
 export type WarningCode =
   | 'CORSICA_REFLECT_ANY_WITH_CREDENTIALS'
   | 'CORSICA_NULL_ORIGIN'

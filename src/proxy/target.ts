@@ -1,11 +1,6 @@
 // Where a proxied request goes: `/<absolute-url>` (cors-anywhere's form, the scheme optional) or
 // `/?url=<encoded url>`, and whether the operator lets it go there (host patterns).
 
-/** A target the proxy may try (address checks come later, when connecting). */
-export interface Target {
-  readonly url: URL;
-}
-
 /** Why a request names no usable target: the refusal's rule and message. */
 export interface TargetProblem {
   readonly rule: 'bad-target' | 'target-denied' | 'target-not-allowed';

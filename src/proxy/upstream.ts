@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
+import { remember } from '../policy/bounded.js';
 import { DEFAULT_PORTS } from '../spec/origin-syntax.js';
 import { AddressGuard, bareHost, PrivateAddressError } from './addresses.js';
 import type { ResolvedProxyConfig } from './options.js';
@@ -66,8 +67,7 @@ export function createUpstream(config: ResolvedProxyConfig): Upstream {
         if (!(err instanceof PrivateAddressError)) throw err;
         allowed = false;
       }
-      if (literalVerdicts.size >= LITERAL_VERDICTS) literalVerdicts.clear();
-      literalVerdicts.set(key, allowed);
+      remember(literalVerdicts, key, allowed, LITERAL_VERDICTS);
     }
     return allowed;
   }

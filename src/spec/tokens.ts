@@ -9,11 +9,6 @@ for (let c = 0x30; c <= 0x39; c++) TCHAR[c] = 1; // DIGIT
 for (let c = 0x41; c <= 0x5a; c++) TCHAR[c] = UPPER_TCHAR; // upper ALPHA
 for (let c = 0x61; c <= 0x7a; c++) TCHAR[c] = 1; // lower ALPHA
 
-/** True when `code` is a tchar. */
-export function isTokenChar(code: number): boolean {
-  return code < 128 && TCHAR[code] !== 0;
-}
-
 /** True when `s` is a non-empty HTTP token. */
 export function isToken(s: string): boolean {
   if (s.length === 0) return false;

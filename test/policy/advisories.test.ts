@@ -1,8 +1,9 @@
-// Lessons from the peers' advisories and bug reports (shared/reference/middleware.md), one test each.
+// Lessons from the peers' advisories and bug reports (each test names its advisory or issue), one test each.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createPolicy, type Decision, lintOptions, mergeVary } from '../../src/policy/index.js';
+import { createPolicy, type Decision, lintOptions } from '../../src/policy/index.js';
+import { mergeVary } from '../../src/policy/vary.js';
 import { parseTokenList, REQUEST_LIST_LIMITS } from '../../src/spec/header-list.js';
 
 function allowed(options: object, origin: string): boolean {

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { type CorsOptions, createPolicy, type Decision, mergeVary } from '../../src/policy/index.js';
+import { type CorsOptions, createPolicy, type Decision } from '../../src/policy/index.js';
+import { mergeVary } from '../../src/policy/vary.js';
 import { parseTokenList, REQUEST_LIST_LIMITS } from '../../src/spec/header-list.js';
 
 function decideSync(

@@ -277,7 +277,7 @@ describe('Vary (pitfall 5)', () => {
   });
 });
 
-describe('Private Network Access (legacy preflights, reference/browser.md §2)', () => {
+describe('Private Network Access (legacy preflights; WICG private-network-access, now replaced in Chromium by Local Network Access)', () => {
   const pna = { ...preflight(APP, 'GET'), requestPrivateNetwork: 'true' };
 
   it('answers Access-Control-Request-Private-Network: true with Access-Control-Allow-Private-Network: true', () => {

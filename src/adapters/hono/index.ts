@@ -4,6 +4,7 @@
 // over unchanged; corsica's own rules apply on top, at start-up or with a coded warning.
 
 import type { Context, MiddlewareHandler } from 'hono';
+import { remember } from '../../policy/bounded.js';
 import { withRequest } from '../../policy/origin-function.js';
 import { describeValue, multiOriginRules } from '../../policy/origin-rules.js';
 import { createPolicy, type Policy } from '../../policy/policy.js';
@@ -69,7 +70,7 @@ function fromHonoOrigin(fn: HonoOriginFunction): OriginFunction {
 }
 
 /** hono/cors's names mapped to corsica's; corsica's win when both are given. */
-export function fromHonoOptions(options: HonoCorsOptions): CorsOptions {
+function fromHonoOptions(options: HonoCorsOptions): CorsOptions {
   const { allowMethods, allowHeaders, exposeHeaders, origin, ...rest } = options;
   const mapped: CorsOptions = { ...rest };
   if (mapped.methods === undefined) {
@@ -128,11 +129,13 @@ export function cors(options: HonoCorsOptions = {}): MiddlewareHandler {
     }
     const key = methods.join(',');
     let found = byMethods.get(key);
-    if (found === undefined) {
-      if (byMethods.size >= MAX_METHOD_POLICIES) byMethods.clear();
-      found = createPolicy({ ...mapped, methods: methods as string[] });
-      byMethods.set(key, found);
-    }
+    if (found === undefined)
+      found = remember(
+        byMethods,
+        key,
+        createPolicy({ ...mapped, methods: methods as string[] }),
+        MAX_METHOD_POLICIES,
+      );
     return found;
   };
 

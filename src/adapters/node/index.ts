@@ -26,7 +26,7 @@ const setHeader = (res: ServerResponse, name: string, value: string) => void res
 const currentVary = (res: ServerResponse) => res.getHeader('Vary');
 
 /** Writes a decision to the response, then ends the preflight or calls `next`. */
-export function applyDecision(d: Decision, res: ServerResponse, next: NextFunction | undefined): void {
+function applyDecision(d: Decision, res: ServerResponse, next: NextFunction | undefined): void {
   writeCors(res, setHeader, currentVary, d.headers, d.vary);
   if (d.status !== 0) {
     res.statusCode = d.status;

@@ -3,7 +3,7 @@
 
 import { describeListError, parseTokenList, REQUEST_LIST_LIMITS } from '../spec/header-list.js';
 import { parseSerializedOrigin } from '../spec/origin-syntax.js';
-import { firstDisallowedHeader } from './checks.js';
+import { firstDisallowedHeader } from './grants.js';
 import type { Decision } from './types.js';
 import type { ResolvedConfig } from './validate.js';
 

@@ -88,10 +88,9 @@ function publicSuffixPattern(
       path,
       `${message} With credentials, any of them could read your users' data.`,
       fix,
-      1,
     );
   } else {
-    problems.warn('CORSICA_PATTERN_TOO_BROAD', path, message, fix, 1);
+    problems.warn('CORSICA_PATTERN_TOO_BROAD', path, message, fix);
   }
 }
 
@@ -105,7 +104,6 @@ function parseOriginString(rule: string, path: string, problems: ProblemList): S
       path,
       `'${rule}' holds several origins in one string, but Access-Control-Allow-Origin carries exactly one origin.`,
       `Give a list and corsica echoes the one that matches: origin: [${severalParts.map((p) => `'${p}'`).join(', ')}].`,
-      2,
     );
     return null;
   }
@@ -124,7 +122,6 @@ function parseOriginString(rule: string, path: string, problems: ProblemList): S
       path,
       "'*' inside a list of origins means nothing: the header carries '*' or one origin.",
       "Use origin: '*' alone to allow every origin, or list only real origins.",
-      1,
     );
     return null;
   }
@@ -187,7 +184,6 @@ function missingScheme(rule: string, path: string, problems: ProblemList): null 
       path,
       `'${rule}' is a wildcard without a scheme; no browser sends such an origin and Access-Control-Allow-Origin cannot hold a pattern.`,
       `Write the pattern 'https://*.${base}': corsica matches the subdomains and echoes the one that asked.`,
-      3,
     );
     return null;
   }
@@ -199,7 +195,6 @@ function missingScheme(rule: string, path: string, problems: ProblemList): null 
     local
       ? `Write 'http://${rule}'${rule.includes(':') ? '' : " with the dev server's port, e.g. 'http://localhost:3000', or the pattern 'http://localhost:*'"}.`
       : `Write 'https://${rule}'.`,
-    4,
   );
   return null;
 }
@@ -227,7 +222,6 @@ function parsePattern(
       hostPart === '*'
         ? "Use origin: '*' to allow every origin, or a subdomain pattern such as 'https://*.example.com'."
         : `Write a pattern such as '${scheme}://*.example.com' or '${scheme}://localhost:*', or a RegExp anchored with ^ and $.`,
-      3,
     );
     return null;
   }
@@ -242,7 +236,6 @@ function parsePattern(
       path,
       `'${rule}' puts a subdomain wildcard in front of an IP address, which has no subdomains.`,
       `Allow the exact origin '${concrete}'.`,
-      3,
     );
     return null;
   }
@@ -285,11 +278,10 @@ function checkCanonical(
     ? `names the default port ${port}; browsers leave it out of Origin, so this never matches.`
     : whyNotCanonical(concrete, canonical);
   problems.error(
-    'ORIGIN_NOT_CANONICAL',
+    defaultPort ? 'ORIGIN_DEFAULT_PORT' : 'ORIGIN_NOT_CANONICAL',
     path,
     `'${written}' ${why}`,
     `Write '${rebuild(canonical)}'.`,
-    defaultPort ? 4 : undefined,
   );
   return false;
 }

@@ -1,6 +1,14 @@
 // Collecting configuration problems, the error that lists them, and once-only warnings.
 
-import type { CorsProblem, Severity, WarningCode } from './types.js';
+import {
+  type ErrorCode,
+  type HintCode,
+  PROBLEM_CODES,
+  type ProblemCode,
+  pitfallOf,
+  type WarningCode,
+} from './codes.js';
+import type { CorsProblem } from './types.js';
 
 const PITFALL_NAMES: Readonly<Record<number, string>> = {
   1: 'wildcard overuse',
@@ -15,23 +23,31 @@ const PITFALL_NAMES: Readonly<Record<number, string>> = {
 export class ProblemList {
   readonly all: CorsProblem[] = [];
 
-  add(severity: Severity, code: string, path: string, message: string, fix: string, pitfall?: number): void {
-    const named =
-      pitfall === undefined ? message : `${message} (pitfall ${pitfall}: ${PITFALL_NAMES[pitfall]})`;
+  /** Adds a problem; its severity and pitfall come from the code's row in PROBLEM_CODES. */
+  add(code: ProblemCode, path: string, message: string, fix: string): void {
+    const { severity } = PROBLEM_CODES[code];
+    const pitfall = pitfallOf(code);
     const problem: CorsProblem =
       pitfall === undefined
-        ? { severity, code, path, message: named, fix }
-        : { severity, code, path, message: named, fix, pitfall };
+        ? { severity, code, path, message, fix }
+        : {
+            severity,
+            code,
+            path,
+            message: `${message} (pitfall ${pitfall}: ${PITFALL_NAMES[pitfall]})`,
+            fix,
+            pitfall,
+          };
     this.all.push(problem);
   }
-  error(code: string, path: string, message: string, fix: string, pitfall?: number): void {
-    this.add('error', code, path, message, fix, pitfall);
+  error(code: ErrorCode, path: string, message: string, fix: string): void {
+    this.add(code, path, message, fix);
   }
-  warn(code: WarningCode, path: string, message: string, fix: string, pitfall?: number): void {
-    this.add('warning', code, path, message, fix, pitfall);
+  warn(code: WarningCode, path: string, message: string, fix: string): void {
+    this.add(code, path, message, fix);
   }
-  hint(code: string, path: string, message: string, fix: string, pitfall?: number): void {
-    this.add('hint', code, path, message, fix, pitfall);
+  hint(code: HintCode, path: string, message: string, fix: string): void {
+    this.add(code, path, message, fix);
   }
   get errors(): CorsProblem[] {
     return this.all.filter((p) => p.severity === 'error');

@@ -24,17 +24,9 @@ export type OriginOption =
   | OriginCallback
   | OriginFunction;
 
-/** Codes of the dangerous-but-working configurations that warn once (the README lists each). */
-export type WarningCode =
-  | 'CORSICA_REFLECT_ANY_WITH_CREDENTIALS'
-  | 'CORSICA_NULL_ORIGIN'
-  | 'CORSICA_REGEXP_UNANCHORED'
-  | 'CORSICA_REGEXP_UNESCAPED_DOT'
-  | 'CORSICA_PATTERN_TOO_BROAD'
-  | 'CORSICA_INSECURE_ORIGIN_WITH_CREDENTIALS'
-  | 'CORSICA_UNKNOWN_OPTION'
-  | 'CORSICA_WIDER_THAN_PLUGIN'
-  | 'CORSICA_NOT_A_PREFLIGHT';
+export type { ErrorCode, HintCode, ProblemCode, WarningCode } from './codes.js';
+
+import type { ProblemCode, WarningCode } from './codes.js';
 
 export interface CorsOptions {
   /** Which origins may read responses. Default `'*'`. */
@@ -125,8 +117,8 @@ export type Severity = 'error' | 'warning' | 'hint';
 /** One problem found in a configuration. */
 export interface CorsProblem {
   readonly severity: Severity;
-  /** Stable identifier, e.g. `ORIGIN_WILDCARD_WITH_CREDENTIALS`; for warnings, the WarningCode. */
-  readonly code: string;
+  /** Stable identifier from a closed set (docs/problem-codes.md), e.g. `ORIGIN_WILDCARD_WITH_CREDENTIALS`. */
+  readonly code: ProblemCode;
   /** Where: `origin`, `origin[2]`, `allowedHeaders[0]`... */
   readonly path: string;
   /** What is wrong, naming the pitfall. */

@@ -5,16 +5,10 @@
 import { isForbiddenRequestHeader, SAFELISTED_RESPONSE_HEADERS } from '../spec/header-names.js';
 import { isForbiddenMethod, normalizeMethod } from '../spec/methods.js';
 import { asciiLower, isToken } from '../spec/tokens.js';
+import { WARNING_CODES } from './codes.js';
 import { describeValue, type OriginRuleSpec, parseOriginRule } from './origin-rules.js';
 import { ProblemList } from './problems.js';
-import type {
-  CorsOptions,
-  CorsProblem,
-  DecisionReport,
-  OriginCallback,
-  OriginFunction,
-  WarningCode,
-} from './types.js';
+import type { CorsOptions, CorsProblem, DecisionReport, OriginCallback, OriginFunction } from './types.js';
 
 export const DEFAULT_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
 
@@ -66,18 +60,6 @@ const KNOWN_OPTIONS = [
   'debug',
   'silence',
 ] as const;
-
-const WARNING_CODES: ReadonlySet<string> = new Set<WarningCode>([
-  'CORSICA_REFLECT_ANY_WITH_CREDENTIALS',
-  'CORSICA_NULL_ORIGIN',
-  'CORSICA_REGEXP_UNANCHORED',
-  'CORSICA_REGEXP_UNESCAPED_DOT',
-  'CORSICA_PATTERN_TOO_BROAD',
-  'CORSICA_INSECURE_ORIGIN_WITH_CREDENTIALS',
-  'CORSICA_UNKNOWN_OPTION',
-  'CORSICA_WIDER_THAN_PLUGIN',
-  'CORSICA_NOT_A_PREFLIGHT',
-]);
 
 export interface Validation {
   readonly problems: readonly CorsProblem[];
@@ -189,7 +171,6 @@ function resolveOrigin(value: unknown, credentials: boolean, problems: ProblemLi
           ? "credentials: true needs an explicit origin: the default origin '*' is refused by browsers on credentialed requests."
           : "origin '*' cannot be used with credentials: browsers refuse Access-Control-Allow-Origin: * on credentialed requests.",
         "List the origins that may send credentials, e.g. origin: ['https://app.example.com'], or drop credentials.",
-        7,
       );
       return null;
     }
@@ -198,7 +179,6 @@ function resolveOrigin(value: unknown, credentials: boolean, problems: ProblemLi
       'origin',
       'Every website may read these responses (Access-Control-Allow-Origin: *): right for a public API, wrong for one that serves your own pages only.',
       "For a private API, list its pages' origins, e.g. origin: ['https://app.example.com'].",
-      1,
     );
     return { type: 'any' };
   }
@@ -210,7 +190,6 @@ function resolveOrigin(value: unknown, credentials: boolean, problems: ProblemLi
         'origin',
         "origin: true with credentials: true lets every website read your users' credentialed responses (cors GHSA-8gfh-8qhq-hv6f).",
         "List the origins you trust, e.g. origin: ['https://app.example.com'] or 'https://*.example.com'.",
-        1,
       );
     }
     return { type: 'reflect' };
@@ -252,9 +231,17 @@ function splitListOption(value: unknown, path: string, problems: ProblemList): s
     .filter((item) => item.length > 0);
 }
 
+/** The code for `'*'` with credentials, by option: one literal per code, so a search finds each. */
+const WILDCARD_WITH_CREDENTIALS = {
+  methods: 'METHODS_WILDCARD_WITH_CREDENTIALS',
+  allowedHeaders: 'ALLOWED_HEADERS_WILDCARD_WITH_CREDENTIALS',
+  headers: 'ALLOWED_HEADERS_WILDCARD_WITH_CREDENTIALS',
+  exposedHeaders: 'EXPOSED_HEADERS_WILDCARD_WITH_CREDENTIALS',
+} as const;
+
 function resolveTokenList(
   value: unknown,
-  path: string,
+  path: keyof typeof WILDCARD_WITH_CREDENTIALS,
   headerNames: boolean,
   credentials: boolean,
   problems: ProblemList,
@@ -282,11 +269,10 @@ function resolveTokenList(
   }
   if (wildcard && credentials) {
     problems.error(
-      `${path === 'methods' ? 'METHODS' : path === 'exposedHeaders' ? 'EXPOSED_HEADERS' : 'ALLOWED_HEADERS'}_WILDCARD_WITH_CREDENTIALS`,
+      WILDCARD_WITH_CREDENTIALS[path],
       path,
       `'*' in ${path} is taken literally on credentialed requests, so it allows nothing there.`,
       `List the ${headerNames ? 'header names' : 'methods'} you need, e.g. ${path}: ['${headerNames ? 'Content-Type' : 'PUT'}'].`,
-      7,
     );
   }
   return { value: written.join(','), wildcard, members };
@@ -358,7 +344,6 @@ function resolveExposedHeaders(
         'exposedHeaders',
         `'${name}' can never be exposed: browsers hide it from every page.`,
         `Remove '${name}'; cookies reach the page through document.cookie or a response body.`,
-        6,
       );
     } else if (SAFELISTED_RESPONSE_HEADERS.has(name)) {
       problems.hint(
@@ -366,7 +351,6 @@ function resolveExposedHeaders(
         'exposedHeaders',
         `'${name}' is always readable; exposing it changes nothing.`,
         `Remove '${name}'.`,
-        6,
       );
     }
   }

@@ -109,6 +109,8 @@ export function parsePrivateTarget(text: string): PrivateTargetRule | string {
     return `'${text}' has a port outside 1-65535`;
   let host = match[1]!.toLowerCase().replace(/\.$/, '');
   if (ipaddr.isValid(host)) host = ipaddr.parse(host).toString();
+  else if (!/^[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*$/.test(host))
+    return `'${text}' is not host[:port], [ipv6][:port] or a CIDR range`;
   return { kind: 'host', host, port, text: value };
 }
 

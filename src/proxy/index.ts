@@ -73,7 +73,7 @@ function configure(options: ProxyOptions): { config: ResolvedProxyConfig; cors: 
   } catch (err) {
     if (!(err instanceof CorsConfigError)) throw err;
     for (const p of err.problems)
-      problems.push({ path: `allowOrigin (${p.path})`, message: p.message, fix: p.fix });
+      problems.push({ code: p.code, path: `allowOrigin (${p.path})`, message: p.message, fix: p.fix });
   }
   if (config === null || cors === null || problems.length > 0) throw new ProxyConfigError(problems);
   return { config, cors };

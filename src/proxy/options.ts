@@ -1,10 +1,11 @@
 // The proxy's options: defaults, and validation in the policy's style (every problem reported at
 // start-up, each with a fix). Flags, environment variables and config files all end up here.
 
-import type { CorsOptions } from '../policy/types.js';
+import type { CorsOptions, ProblemCode } from '../policy/types.js';
 import { DEFAULT_METHODS } from '../policy/validate.js';
 import { isToken } from '../spec/tokens.js';
 import { type PrivateTargetRule, parsePrivateTarget, type Resolver } from './addresses.js';
+import type { ProxyProblemCode } from './codes.js';
 import { type HostPattern, parseHostPattern } from './target.js';
 
 export interface ProxyOptions {
@@ -69,6 +70,8 @@ export interface ProxyOptions {
 }
 
 export interface ProxyProblem {
+  /** From a closed set: the proxy's own codes (src/proxy/codes.ts), or a policy code for allowOrigin. */
+  readonly code: ProxyProblemCode | ProblemCode;
   readonly path: string;
   readonly message: string;
   readonly fix: string;
@@ -141,6 +144,7 @@ function wholeNumber(
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     problems.push({
+      code: 'PROXY_NUMBER_INVALID',
       path,
       message: `must be a whole number from ${min} to ${max}, not ${JSON.stringify(value)}.`,
       fix: `Write e.g. ${path}: ${fallback}.`,
@@ -160,6 +164,7 @@ function patterns(
     const p = parseHostPattern(String(v));
     if (typeof p === 'string')
       problems.push({
+        code: 'PROXY_HOST_PATTERN_INVALID',
         path: `${path}[${i}]`,
         message: `${p}.`,
         fix: 'Use a host name, optionally starting with *.',
@@ -180,6 +185,7 @@ function publicBase(problems: ProxyProblem[], text: string | undefined): string 
   }
   if (url === null || !/^https?:$/.test(url.protocol) || url.search !== '' || url.hash !== '') {
     problems.push({
+      code: 'PROXY_PUBLIC_URL_INVALID',
       path: 'publicUrl',
       message: `'${text}' is not an http(s) URL without query or fragment.`,
       fix: 'Write the address clients use, e.g. https://cors.example.com/.',
@@ -200,6 +206,7 @@ export function resolveProxyOptions(options: ProxyOptions): {
     const rule = parsePrivateTarget(String(v));
     if (typeof rule === 'string')
       problems.push({
+        code: 'PROXY_PRIVATE_TARGET_INVALID',
         path: `allowPrivateTarget[${i}]`,
         message: `${rule}.`,
         fix: 'Write e.g. localhost:3000, 10.0.0.0/8 or [::1]:8080.',
@@ -212,6 +219,7 @@ export function resolveProxyOptions(options: ProxyOptions): {
     rateLimit = parseRateLimit(rate);
     if (rateLimit === null)
       problems.push({
+        code: 'PROXY_RATE_LIMIT_INVALID',
         path: 'rateLimit',
         message: `'${rate}' is not <requests>/<window>.`,
         fix: "Write e.g. '600/1m', '100/30s', or 'off'.",
@@ -223,12 +231,14 @@ export function resolveProxyOptions(options: ProxyOptions): {
     rateLimitByOrigin = typeof byOrigin === 'string' ? parseRateLimit(byOrigin) : null;
     if (rateLimitByOrigin === null)
       problems.push({
+        code: 'PROXY_RATE_LIMIT_BY_ORIGIN_INVALID',
         path: 'rateLimitByOrigin',
         message: `is now a rate per address and Origin, applied on top of rateLimit (not ${JSON.stringify(byOrigin)}): keyed by Origin alone, invented Origins got fresh buckets.`,
         fix: "Write e.g. '100/1m' (a narrower share for each origin of one client), or drop it.",
       });
     else if (rate === 'off')
       problems.push({
+        code: 'PROXY_RATE_LIMIT_OFF',
         path: 'rateLimitByOrigin',
         message: 'narrows the per-address limit, and rateLimit is off.',
         fix: "Set rateLimit (e.g. '600/1m') or drop rateLimitByOrigin.",
@@ -237,6 +247,7 @@ export function resolveProxyOptions(options: ProxyOptions): {
   const publicUrl = publicBase(problems, options.publicUrl);
   if (options.redis !== undefined && !/^rediss?:\/\//.test(options.redis)) {
     problems.push({
+      code: 'PROXY_REDIS_URL_INVALID',
       path: 'redis',
       message: `'${options.redis}' is not a redis:// or rediss:// URL.`,
       fix: 'Write e.g. redis://127.0.0.1:6379.',
@@ -244,6 +255,7 @@ export function resolveProxyOptions(options: ProxyOptions): {
   }
   if (options.redis !== undefined && rate === 'off') {
     problems.push({
+      code: 'PROXY_RATE_LIMIT_OFF',
       path: 'redis',
       message: 'Redis is only used for rate limits, and rateLimit is off.',
       fix: "Set rateLimit (e.g. '600/1m') or drop redis.",
@@ -255,6 +267,7 @@ export function resolveProxyOptions(options: ProxyOptions): {
   for (const [i, h] of requireHeader.entries()) {
     if (!isToken(h))
       problems.push({
+        code: 'PROXY_HEADER_NAME_INVALID',
         path: `requireHeader[${i}]`,
         message: `'${h}' is not a header name.`,
         fix: 'Write e.g. origin or x-requested-with.',
@@ -263,6 +276,7 @@ export function resolveProxyOptions(options: ProxyOptions): {
   for (const [i, pem] of (options.upstreamCa ?? []).entries()) {
     if (!String(pem).includes('-----BEGIN CERTIFICATE-----')) {
       problems.push({
+        code: 'PROXY_CA_INVALID',
         path: `upstreamCa[${i}]`,
         message: 'is not a PEM certificate.',
         fix: 'Give the contents of a .pem file (-----BEGIN CERTIFICATE----- ...).',

@@ -143,7 +143,8 @@ function checkUnknownOptions(options: Record<string, unknown>, problems: Problem
   }
 }
 
-function readBoolean(
+/** A boolean option, or `fallback` (and an OPTION_INVALID_TYPE error) for anything else. */
+export function readBoolean(
   options: Record<string, unknown>,
   key: string,
   fallback: boolean,

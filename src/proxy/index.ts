@@ -10,6 +10,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { nodeHeader } from '../policy/node-header.js';
 import { createPolicy, type Policy } from '../policy/policy.js';
 import { CorsConfigError } from '../policy/problems.js';
 import type { Decision, DenialReason } from '../policy/types.js';
@@ -37,7 +38,7 @@ import {
   sendRefusal,
 } from './refusals.js';
 import { notATarget, targetOf } from './target.js';
-import { createUpstream } from './upstream.js';
+import { createUpstream, type Upstream } from './upstream.js';
 
 export { ProxyConfigError, type ProxyOptions, type ProxyProblem } from './options.js';
 export type { Refusal, RefusalRule } from './refusals.js';
@@ -59,11 +60,6 @@ const ORIGIN_REFUSALS: ReadonlySet<DenialReason> = new Set<DenialReason>([
   'origin-not-allowed',
 ]);
 
-function readHeader(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return typeof value === 'string' ? value : undefined;
-}
-
 /** The options, validated, and the CORS policy of the proxy's own answers: every problem at once. */
 function configure(options: ProxyOptions): { config: ResolvedProxyConfig; cors: Policy } {
   const { config, problems } = resolveProxyOptions(options);
@@ -79,81 +75,95 @@ function configure(options: ProxyOptions): { config: ResolvedProxyConfig; cors: 
   return { config, cors };
 }
 
-/** Creates the proxy; throws ProxyConfigError listing every problem in `options`. */
-export function createProxy(options: ProxyOptions = {}): Proxy {
-  const { config, cors } = configure(options);
-  const upstream = createUpstream(config);
-  const limiter: Limiter | null =
-    config.rateLimit === null
-      ? null
-      : createLimiter(config.rateLimit, config.rateLimitByOrigin, config.redis);
-  const metrics = createMetrics();
-  let server: Server | null = null;
-  let listenBase = `http://${config.host}:${config.port}/`;
-  /** The proxy's base URL as this request's client reached it (see publicBaseOf). */
-  const publicBase = (req: IncomingMessage) =>
-    config.publicUrl ?? publicBaseOf(req, config.trustProxy) ?? listenBase;
-  const localEndpoint = localEndpoints(config, metrics, publicBase);
-  const cookiesFor = (url: URL) =>
-    config.cookies.length > 0 &&
-    config.cookies.some((p) => {
-      const host = bareHost(url.hostname);
-      return 'any' in p || ('host' in p ? p.host === host : host.endsWith(p.suffix));
-    });
+/** The running parts of one proxy: its config, policy, upstream, limiter and metrics. */
+class CorsProxy implements Proxy {
+  readonly config: ResolvedProxyConfig;
+  private readonly cors: Policy;
+  private readonly upstream: Upstream;
+  private readonly limiter: Limiter | null;
+  private readonly metrics = createMetrics();
+  private readonly localEndpoint: ReturnType<typeof localEndpoints>;
+  private server: Server | null = null;
+  private listenBase: string;
 
-  function refuse(
+  constructor(options: ProxyOptions) {
+    ({ config: this.config, cors: this.cors } = configure(options));
+    const config = this.config;
+    this.upstream = createUpstream(config);
+    this.limiter =
+      config.rateLimit === null
+        ? null
+        : createLimiter(config.rateLimit, config.rateLimitByOrigin, config.redis);
+    this.listenBase = `http://${config.host}:${config.port}/`;
+    this.localEndpoint = localEndpoints(config, this.metrics, (req) => this.publicBase(req));
+  }
+
+  /** The proxy's base URL as this request's client reached it (see publicBaseOf). */
+  private publicBase(req: IncomingMessage): string {
+    return this.config.publicUrl ?? publicBaseOf(req, this.config.trustProxy) ?? this.listenBase;
+  }
+
+  private readonly cookiesFor = (url: URL): boolean => {
+    const cookies = this.config.cookies;
+    if (cookies.length === 0) return false;
+    const host = bareHost(url.hostname);
+    return cookies.some((p) => 'any' in p || ('host' in p ? p.host === host : host.endsWith(p.suffix)));
+  };
+
+  private refuse(
     res: ServerResponse,
     refusal: Refusal,
     cors: readonly string[],
     extra?: Record<string, string>,
   ) {
-    metrics.outcome(refusal.rule);
+    this.metrics.outcome(refusal.rule);
     sendRefusal(res, refusal, cors, extra);
   }
 
-  /** Refusals that depend on who asks: denied or unlisted origins, a missing Origin or header. */
-  function whoRefusal(req: IncomingMessage, decision: Decision): Refusal | null {
+  /** Refusals that depend on who asks: denied or unlisted origins, a missing Origin. */
+  private whoRefusal(req: IncomingMessage, decision: Decision): Refusal | null {
     const origin = req.headers.origin;
-    if (origin === undefined) return config.cors.origin === '*' ? null : originRequired();
-    if (config.denyOrigin.has(origin)) return originDenied(origin);
+    if (origin === undefined) return this.config.cors.origin === '*' ? null : originRequired();
+    if (this.config.denyOrigin.has(origin)) return originDenied(origin);
     if (!decision.allowed && decision.reason !== null && ORIGIN_REFUSALS.has(decision.reason))
       return originNotAllowed(origin);
     return null;
   }
 
   /** Preflights are answered here and never forwarded. */
-  function answerPreflight(res: ServerResponse, corsHeaders: readonly string[]): void {
-    metrics.outcome('preflight');
+  private answerPreflight(res: ServerResponse, corsHeaders: readonly string[]): void {
+    this.metrics.outcome('preflight');
     for (let i = 0; i < corsHeaders.length; i += 2) res.setHeader(corsHeaders[i]!, corsHeaders[i + 1]!);
     res.statusCode = 204;
     res.setHeader('Content-Length', '0');
     res.end();
   }
 
-  /** The checks on the request itself: a required header, the target, a declared body size. */
-  function requestProblem(req: IncomingMessage, path: string): URL | Refusal {
-    const required = config.requireHeader;
+  /** The checks on the request itself: a required header (any one of them), the target, a declared body size. */
+  private requestProblem(req: IncomingMessage, path: string): URL | Refusal {
+    const { requireHeader: required, maxRequestBytes } = this.config;
     if (required.length > 0 && !required.some((name) => name in req.headers)) return missingHeader(required);
     const target = targetOf(path);
     if (!(target instanceof URL)) return { status: 400, ...target };
-    const refusal = upstream.targetRefusal(target);
+    const refusal = this.upstream.targetRefusal(target);
     if (refusal !== null) return refusal;
     const declared = Number(req.headers['content-length'] ?? 0);
-    return declared > config.maxRequestBytes ? requestTooLarge(config.maxRequestBytes, declared) : target;
+    return declared > maxRequestBytes ? requestTooLarge(maxRequestBytes, declared) : target;
   }
 
-  function forwardTo(req: IncomingMessage, res: ServerResponse, target: URL, corsHeaders: readonly string[]) {
+  private forwardTo(req: IncomingMessage, res: ServerResponse, target: URL, corsHeaders: readonly string[]) {
+    const { config, metrics } = this;
     const stop = metrics.upstream();
     const ctx: ForwardContext = {
-      dispatcher: upstream.agent,
+      dispatcher: this.upstream.agent,
       maxRequestBytes: config.maxRequestBytes,
       maxResponseBytes: config.maxResponseBytes,
       timeout: config.timeout,
       maxDuration: config.maxDuration,
-      cookiesFor,
-      base: () => publicBase(req),
+      cookiesFor: this.cookiesFor,
+      base: () => this.publicBase(req),
       maxRedirects: config.maxRedirects,
-      checkRedirect: upstream.redirectRefusal,
+      checkRedirect: this.upstream.redirectRefusal,
       done: (outcome) => {
         stop();
         metrics.outcome(outcome);
@@ -166,80 +176,86 @@ export function createProxy(options: ProxyOptions = {}): Proxy {
    * The address is the bucket; an Origin can only narrow it (a second limit per address and Origin),
    * never open a new one: Origins are whatever the client says.
    */
-  function rateLimitThenForward(
+  private rateLimitThenForward(
     req: IncomingMessage,
     res: ServerResponse,
     target: URL,
-    corsHeaders: readonly string[],
+    cors: readonly string[],
   ) {
+    const limiter = this.limiter;
     if (limiter === null) {
-      forwardTo(req, res, target, corsHeaders);
+      this.forwardTo(req, res, target, cors);
       return;
     }
-    limiter.consume(clientAddress(req, config.trustProxy), req.headers.origin).then(
+    limiter.consume(clientAddress(req, this.config.trustProxy), req.headers.origin).then(
       (wait) => {
-        if (wait === null) forwardTo(req, res, target, corsHeaders);
-        else refuse(res, rateLimited(wait), corsHeaders, { 'Retry-After': String(wait) });
+        if (wait === null) this.forwardTo(req, res, target, cors);
+        else this.refuse(res, rateLimited(wait), cors, { 'Retry-After': String(wait) });
       },
-      () => refuse(res, limiterUnavailable(), corsHeaders),
+      () => this.refuse(res, limiterUnavailable(), cors),
     );
   }
 
-  const handler: RequestListener = (req, res) => {
+  /** `(req, res)`: local endpoints, then who asks, preflights, the request's checks, the rate limit. */
+  readonly handler: RequestListener = (req, res) => {
     const path = req.url ?? '/';
     const pathOnly = path.split('?')[0]!;
-    const local = localEndpoint(path, pathOnly);
+    const local = this.localEndpoint(path, pathOnly);
     if (local !== null) {
       local(req, res);
       return;
     }
-    const decision = cors.decideFor(req.method ?? 'GET', req.headers.origin, req, readHeader) as Decision;
+    const decision = this.cors.decideFor(
+      req.method ?? 'GET',
+      req.headers.origin,
+      req,
+      nodeHeader,
+    ) as Decision;
     // The CORS headers this request earned, Vary included, written with whatever answer it gets.
     const corsHeaders =
       decision.vary === null ? decision.headers : [...decision.headers, 'Vary', decision.vary];
     if (pathOnly === '/favicon.ico' || pathOnly === '/robots.txt') {
       // What browsers and crawlers ask a host for; `favicon.ico` is no target (cors-anywhere: 404).
-      refuse(res, { status: 404, ...notATarget(pathOnly) }, corsHeaders);
+      this.refuse(res, { status: 404, ...notATarget(pathOnly) }, corsHeaders);
       return;
     }
-    const who = whoRefusal(req, decision);
-    if (who !== null) {
-      refuse(res, who, []);
-      return;
+    const who = this.whoRefusal(req, decision);
+    if (who !== null) this.refuse(res, who, []);
+    else if (decision.kind === 'preflight') this.answerPreflight(res, corsHeaders);
+    else {
+      const target = this.requestProblem(req, path);
+      if (target instanceof URL) this.rateLimitThenForward(req, res, target, corsHeaders);
+      else this.refuse(res, target, corsHeaders);
     }
-    if (decision.kind === 'preflight') {
-      answerPreflight(res, corsHeaders);
-      return;
-    }
-    const target = requestProblem(req, path);
-    if (target instanceof URL) rateLimitThenForward(req, res, target, corsHeaders);
-    else refuse(res, target, corsHeaders);
   };
 
-  return {
-    handler,
-    config,
-    async listen(port = config.port, host = config.host) {
-      // With Redis, serve once the shared counts are reachable (or after 2 s, on local counts).
-      await limiter?.ready(2000);
-      server = createServer(handler);
-      server.listen(port, host);
-      await once(server, 'listening');
-      const address = server.address();
-      const actual = typeof address === 'object' && address !== null ? address.port : port;
-      const shownHost = host.includes(':') ? `[${host}]` : host;
-      listenBase = `http://${shownHost}:${actual}/`;
-      return { url: listenBase, server };
-    },
-    async close() {
-      if (server !== null) {
-        const s = server;
-        server = null;
-        s.closeAllConnections();
-        await new Promise<void>((resolve) => s.close(() => resolve()));
-      }
-      await upstream.agent.close();
-      await limiter?.close();
-    },
-  };
+  async listen(port = this.config.port, host = this.config.host): Promise<{ url: string; server: Server }> {
+    // With Redis, serve once the shared counts are reachable (or after 2 s, on local counts).
+    await this.limiter?.ready(2000);
+    const server = createServer(this.handler);
+    this.server = server;
+    server.listen(port, host);
+    await once(server, 'listening');
+    const address = server.address();
+    const actual = typeof address === 'object' && address !== null ? address.port : port;
+    const shownHost = host.includes(':') ? `[${host}]` : host;
+    this.listenBase = `http://${shownHost}:${actual}/`;
+    return { url: this.listenBase, server };
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (server !== null) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    await this.upstream.agent.close();
+    await this.limiter?.close();
+  }
+}
+
+/** Creates the proxy; throws ProxyConfigError listing every problem in `options`. */
+export function createProxy(options: ProxyOptions = {}): Proxy {
+  return new CorsProxy(options);
 }

@@ -1,7 +1,9 @@
 // What every adapter shares, so that each adapter is its framework's glue and nothing else: writing
 // a decision's headers with `Vary` merged into what the app set (never replaced: the Hono copy of
-// this loop once dropped an earlier `Vary` on preflights), reading a request header from node's
-// header object, and the warning for options a framework's own plugin read more narrowly.
+// this loop once dropped an earlier `Vary` on preflights), the reader of node's header objects,
+// and the warnings for options a framework's own plugin read more narrowly.
+
+export { nodeHeader } from '../../policy/node-header.js';
 
 import type { Policy } from '../../policy/policy.js';
 import { emitWarningOnce } from '../../policy/problems.js';
@@ -28,15 +30,6 @@ export function writeCors<T>(
     const merged = mergeVary(currentVary(target), vary);
     if (merged !== null) set(target, 'Vary', merged);
   }
-}
-
-/** One request header from node's header object (node:http, Express, Fastify), when sent once. */
-export function nodeHeader(
-  req: { readonly headers: Readonly<Record<string, string | string[] | undefined>> },
-  name: string,
-): string | undefined {
-  const value = req.headers[name];
-  return typeof value === 'string' ? value : undefined;
 }
 
 /** Emits a warning once per process, unless the policy's `silence` option names its code. */

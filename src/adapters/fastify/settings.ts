@@ -10,6 +10,7 @@ import type { Policy } from '../../policy/policy.js';
 import { policyForOptions } from '../../policy/policy-cache.js';
 import { CorsConfigError, ProblemList } from '../../policy/problems.js';
 import type { CorsOptions, CorsProblem, OriginResult } from '../../policy/types.js';
+import { readBoolean } from '../../policy/validate.js';
 import { warnUnlessSilenced, warnWiderThanPlugin } from '../core/index.js';
 
 /** The hooks a CORS answer can be given in: before the handler runs. */
@@ -249,19 +250,6 @@ const NOT_A_PREFLIGHT: CorsProblem = {
     'With strictPreflight: false, an OPTIONS request without Origin and Access-Control-Request-Method is not a preflight (Fetch #http-requests): corsica passes it to your routes (404 when none answers), where @fastify/cors answered it 204 with preflight headers.',
   fix: 'Nothing to do for browsers, which send both headers on every preflight; add an OPTIONS route if other clients need an answer, and silence this code.',
 };
-
-function readBoolean(options: Options, key: string, fallback: boolean, problems: ProblemList): boolean {
-  const value = options[key];
-  if (value === undefined) return fallback;
-  if (typeof value === 'boolean') return value;
-  problems.error(
-    'OPTION_INVALID_TYPE',
-    key,
-    `${key} must be true or false, not ${describe(value)}.`,
-    `Write ${key}: ${fallback}.`,
-  );
-  return fallback;
-}
 
 /** A header field value (RFC 9110 §5.5): visible characters, spaces and tabs, nothing else. */
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;

@@ -77,6 +77,10 @@ export const PROBLEM_CODES = {
   EXPOSED_FORBIDDEN: { severity: 'error', pitfall: 6, when: 'exposing `Set-Cookie` or `Set-Cookie2`' },
   MAX_AGE_INVALID: { severity: 'error', when: 'a maxAge that is not a whole number from -1 to 86400' },
   STATUS_INVALID: { severity: 'error', when: 'an optionsSuccessStatus that is not 2xx' },
+  OPTION_UNSET: {
+    severity: 'error',
+    when: 'an adapter option given as `undefined` or `null` where the plugin it replaces does not fall back to its default (`methods` in cors, `origin` in @fastify/cors and hono/cors)',
+  },
   SILENCE_UNKNOWN_CODE: { severity: 'error', when: '`silence` names a code that is not a warning' },
   // Errors of one adapter's own options (corsica/fastify).
   CACHE_CONTROL_INVALID: {

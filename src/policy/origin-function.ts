@@ -22,10 +22,24 @@ export function withRequest<R>(
   return fn as unknown as OriginFunction;
 }
 
+/** What a function threw or rejected with, as an Error: Koa ignores a thrown `null` and hangs. */
+function asError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(`the origin function failed with ${String(thrown)}`);
+}
+
+/** A value a callback-style function returned that is an answer, not an incidental result (a timer, a request). */
+function isAnswer(value: unknown): value is OriginResult {
+  return (
+    typeof value === 'boolean' || typeof value === 'string' || value instanceof RegExp || Array.isArray(value)
+  );
+}
+
 /**
  * A function marked `withRequest` gets the request and settles with its return value. Otherwise a
  * function that declares a second parameter is `cors`'s callback form and settles through the
- * callback; any other function settles with its return value (a value or a promise).
+ * callback, or through what it returns when that is an answer (`(origin, cb) => allowed.has(origin)`
+ * and `async (origin, cb) => true` would otherwise leave the request waiting forever); any other
+ * function settles with its return value (a value or a promise). Whatever it throws is an Error.
  */
 export function callOriginFunction(
   fn: OriginCallback | OriginFunction,
@@ -35,30 +49,37 @@ export function callOriginFunction(
   const marked = requestForm.has(fn);
   if (marked || fn.length < 2) {
     try {
-      return Promise.resolve(
-        marked
-          ? (fn as (o: string, r: unknown) => OriginResult)(origin, request)
-          : (fn as OriginFunction)(origin),
-      );
+      const result = marked
+        ? (fn as (o: string, r: unknown) => OriginResult | Promise<OriginResult>)(origin, request)
+        : (fn as OriginFunction)(origin);
+      return result instanceof Promise
+        ? result.catch((err: unknown) => Promise.reject(asError(err)))
+        : Promise.resolve(result);
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(asError(err));
     }
   }
   return new Promise((resolve, reject) => {
     let settled = false;
-    const callback = (err: Error | null, result?: OriginResult): void => {
+    const callback = (err: unknown, result?: OriginResult): void => {
       if (settled) return;
       settled = true;
-      if (err) reject(err);
+      // `cors` reads any falsy first argument as no error.
+      if (err) reject(asError(err));
       else resolve(result);
     };
     try {
       const returned = (fn as OriginCallback)(origin, callback) as unknown;
-      // An async callback-style function that throws must not leave the request hanging.
       if (returned instanceof Promise)
-        returned.catch((err: unknown) => callback(err instanceof Error ? err : new Error(String(err))));
+        returned.then(
+          (value: unknown) => {
+            if (isAnswer(value)) callback(null, value);
+          },
+          (err: unknown) => callback(asError(err)),
+        );
+      else if (isAnswer(returned)) callback(null, returned);
     } catch (err) {
-      callback(err instanceof Error ? err : new Error(String(err)));
+      callback(asError(err));
     }
   });
 }

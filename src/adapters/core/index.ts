@@ -6,7 +6,7 @@
 export { nodeHeader } from '../../policy/node-header.js';
 
 import type { Policy } from '../../policy/policy.js';
-import { emitWarningOnce } from '../../policy/problems.js';
+import { CorsConfigError, emitWarningOnce } from '../../policy/problems.js';
 import type { CorsProblem } from '../../policy/types.js';
 import { mergeVary } from '../../policy/vary.js';
 
@@ -58,4 +58,28 @@ export function warnWiderThanPlugin(
       fix: `Keep it if that is what you mean, and silence this code; otherwise remove ${rule}.`,
     });
   }
+}
+
+/**
+ * Options a framework's plugin reads with a key present but unset (`{ methods: undefined }`, often an
+ * unset environment variable): corsica would take its default, which may allow more than the plugin
+ * did (it crashed, or sent an empty list). Such keys are refused, naming the plugin's behaviour.
+ */
+export function refuseUnset(
+  options: Readonly<Record<string, unknown>>,
+  keys: readonly string[],
+  plugin: string,
+  what: string,
+): void {
+  const unset = keys.filter((key) => key in options && (options[key] === undefined || options[key] === null));
+  if (unset.length === 0) return;
+  throw new CorsConfigError(
+    unset.map((key) => ({
+      severity: 'error',
+      code: 'OPTION_UNSET',
+      path: key,
+      message: `${key} is ${String(options[key])}: ${plugin} ${what}, where corsica would use its default and allow more.`,
+      fix: `Remove ${key} to use the default, or give its value.`,
+    })),
+  );
 }

@@ -188,6 +188,30 @@ export function readPluginOptions(input: unknown, problems: ProblemList): Plugin
 }
 
 /**
+ * Keys given but unset, read as @fastify/cors reads them (corsica alone would take its defaults and
+ * allow more): an unset `methods` or `allowedHeaders` is an empty header there, so it allows none;
+ * an unset, empty or zero `origin` answers 500 there, so it is refused here.
+ */
+function unsetAsPlugin(cors: Options, problems: ProblemList): void {
+  for (const key of ['methods', 'allowedHeaders'])
+    if (key in cors && (cors[key] === undefined || cors[key] === null)) cors[key] = [];
+  const origin = cors.origin;
+  if (
+    'origin' in cors &&
+    origin !== false &&
+    (origin === undefined || origin === null || origin === '' || origin === 0)
+  ) {
+    problems.error(
+      'OPTION_UNSET',
+      'origin',
+      `origin is ${JSON.stringify(origin) ?? 'undefined'}: @fastify/cors answers every request 500 (Invalid CORS origin option), where corsica would use its default, '*'.`,
+      "Remove origin to allow every origin ('*'), write false to turn CORS off, or give the origins.",
+    );
+    delete cors.origin;
+  }
+}
+
+/**
  * Compiles options (the plugin's, a route's `config.cors` merged over them, or a delegator's) into
  * settings. Throws CorsConfigError listing every problem, the CORS options' ones included.
  */
@@ -201,6 +225,7 @@ export function compileSettings(
   for (const [key, value] of Object.entries(options)) {
     if (!PLUGIN_KEYS.has(key) && !ANSWER_KEYS.has(key)) cors[key] = value;
   }
+  unsetAsPlugin(cors, problems);
   const origin = cors.origin;
   if (Array.isArray(origin) && origin.includes('*')) cors.origin = '*';
   else if (typeof origin === 'function') cors.origin = binder.bind(origin as (...args: unknown[]) => unknown);

@@ -10,7 +10,7 @@ import { describeValue, multiOriginRules } from '../../policy/origin-rules.js';
 import { createPolicy, type Policy } from '../../policy/policy.js';
 import { CorsConfigError } from '../../policy/problems.js';
 import type { CorsOptions, OriginFunction, OriginRule } from '../../policy/types.js';
-import { warnWiderThanPlugin, writeCors } from '../core/index.js';
+import { refuseUnset, warnWiderThanPlugin, writeCors } from '../core/index.js';
 
 export { CorsConfigError } from '../../policy/problems.js';
 export type { CorsOptions };
@@ -73,7 +73,12 @@ function fromHonoOrigin(fn: HonoOriginFunction): OriginFunction {
 function fromHonoOptions(options: HonoCorsOptions): CorsOptions {
   const { allowMethods, allowHeaders, exposeHeaders, origin, ...rest } = options;
   const mapped: CorsOptions = { ...rest };
-  if (mapped.methods === undefined) {
+  // Keys given but unset, as hono/cors reads them: an unset origin answers 500 there (refused
+  // here); an unset allowMethods sends no Access-Control-Allow-Methods there (none allowed here).
+  refuseUnset(options as Record<string, unknown>, ['origin'], 'hono/cors', 'answers every request 500');
+  if (mapped.methods === undefined && 'allowMethods' in options && (allowMethods ?? null) === null)
+    mapped.methods = [];
+  else if (mapped.methods === undefined) {
     if (allowMethods === undefined || typeof allowMethods === 'function')
       mapped.methods = HONO_DEFAULT_METHODS;
     else if (Array.isArray(allowMethods)) mapped.methods = allowMethods;
@@ -114,7 +119,7 @@ export function cors(options: HonoCorsOptions = {}): MiddlewareHandler {
   const policy = createPolicy(mapped);
   warnWiderThanPlugin(
     policy,
-    multiOriginRules(options.origin),
+    options.origin === true ? ['origin: true'] : multiOriginRules(options.origin),
     'hono/cors',
     'compares origins as plain strings and never matches it',
   );

@@ -126,6 +126,22 @@ const SECURE_CONTEXT = [
   'require-corp',
 ] as const;
 
+/** A list of several exact origins: @koa/cors sends them all in one header, which browsers refuse. */
+function originList(origin: unknown): string[] {
+  return Array.isArray(origin) && origin.length > 1
+    ? [`[${origin.map((o) => `'${String(o)}'`).join(', ')}]`]
+    : [];
+}
+
+/** `credentials(ctx)`; what it throws becomes an Error (Koa ignores a thrown `null`, and the request would hang). */
+async function askCredentials(fn: KoaCredentialsFunction, ctx: KoaContext): Promise<unknown> {
+  try {
+    return await fn(ctx);
+  } catch (err) {
+    throw err instanceof Error ? err : new Error(`the credentials function failed with ${String(err)}`);
+  }
+}
+
 const setHeader = (ctx: KoaContext, name: string, value: string) => ctx.set(name, value);
 const currentVary = (ctx: KoaContext) => ctx.response.get('Vary') as string | undefined;
 
@@ -144,7 +160,9 @@ export function cors(options: KoaCorsOptions = {}) {
   const credentialed = credentialsFn === null ? null : createPolicy({ ...mapped, credentials: true });
   warnWiderThanPlugin(
     policy,
-    options.origin === true ? ['origin: true'] : multiOriginRules(options.origin),
+    options.origin === true
+      ? ['origin: true']
+      : [...multiOriginRules(options.origin), ...originList(options.origin)],
     '@koa/cors',
     'sends it as the Access-Control-Allow-Origin value, which no browser accepts',
   );
@@ -152,7 +170,7 @@ export function cors(options: KoaCorsOptions = {}) {
   return async function corsica(ctx: KoaContext, next: () => Promise<unknown>): Promise<void> {
     const origin = ctx.get('Origin') || undefined;
     const chosen =
-      credentialed !== null && origin !== undefined && (await credentialsFn!(ctx)) === true
+      credentialed !== null && origin !== undefined && (await askCredentials(credentialsFn!, ctx)) === true
         ? credentialed
         : policy;
     const decided = chosen.decideFor(ctx.method, origin, ctx, readHeader);

@@ -2,10 +2,11 @@
 // so that `require('cors')` can be swapped for `require('corsica/node')`.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { patternStrings } from '../../policy/origin-rules.js';
 import { createPolicy, type Policy } from '../../policy/policy.js';
 import { policyForOptions } from '../../policy/policy-cache.js';
 import type { CorsOptions, Decision } from '../../policy/types.js';
-import { nodeHeader, writeCors } from '../core/index.js';
+import { nodeHeader, refuseUnset, warnWiderThanPlugin, writeCors } from '../core/index.js';
 
 export type NextFunction = (err?: unknown) => void;
 
@@ -72,12 +73,38 @@ function run(
 }
 
 /**
+ * `cors`'s meanings for what corsica reads differently: a falsy `origin` given as a key turns CORS
+ * off (cors calls `next()` and sends nothing; corsica alone would use its default, `'*'`), `methods`
+ * given as undefined or null crashes cors on every preflight (refused here), and a pattern string
+ * is a literal to cors (which never matches it) but a pattern to corsica (warned).
+ */
+function fromCorsOptions(options: CorsOptions | null | undefined): CorsOptions | null | undefined {
+  if (options === null || typeof options !== 'object') return options;
+  refuseUnset(options as Record<string, unknown>, ['methods'], 'cors', 'crashes on every preflight');
+  if ('origin' in options && !options.origin && options.origin !== false)
+    return { ...options, origin: false };
+  return options;
+}
+
+/** Options returned by a delegate: a plain object, not whatever a callback-style call happens to return. */
+const isPlainObject = (value: unknown): boolean =>
+  value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype;
+
+function warnPatterns(policy: Policy, options: CorsOptions | null | undefined): void {
+  if (options === null || typeof options !== 'object') return;
+  const patterns = patternStrings(options.origin).map((p) => `'${p}'`);
+  if (patterns.length > 0)
+    warnWiderThanPlugin(policy, patterns, 'cors', 'compares origins as plain strings and never matches it');
+}
+
+/**
  * Creates the middleware. Static options are validated here and throw CorsConfigError at once;
  * options from a delegate are compiled once per distinct value and their errors go to `next(err)`.
  */
 export function cors(options?: CorsOptions | OptionsDelegate): CorsMiddleware {
   if (typeof options !== 'function') {
-    const policy = createPolicy(options);
+    const policy = createPolicy(fromCorsOptions(options) ?? undefined);
+    warnPatterns(policy, options);
     if (policy.async) {
       return function corsicaAsync(req, res, next) {
         run(policy, req, res, next);
@@ -97,29 +124,40 @@ export function cors(options?: CorsOptions | OptionsDelegate): CorsMiddleware {
   const delegate = options;
   return function corsicaDelegated(req, res, next) {
     let called = false;
+    const settle = (err: unknown, delegated?: CorsOptions): void => {
+      if (called) return;
+      called = true;
+      if (err) {
+        fail(err, res, next);
+        return;
+      }
+      let policy: Policy;
+      try {
+        policy = policyForOptions(fromCorsOptions(delegated));
+        warnPatterns(policy, delegated);
+      } catch (configError) {
+        fail(configError, res, next);
+        return;
+      }
+      run(policy, req, res, next);
+    };
     try {
-      delegate(req, (err, delegated) => {
-        if (called) return;
-        called = true;
-        if (err) {
-          fail(err, res, next);
-          return;
-        }
-        let policy: Policy;
-        try {
-          policy = policyForOptions(delegated);
-        } catch (configError) {
-          fail(configError, res, next);
-          return;
-        }
-        run(policy, req, res, next);
-      });
+      const returned = (delegate as (req: IncomingMessage, cb: typeof settle) => unknown)(req, settle);
+      // cors waits for the callback alone; a delegate that returns its options (or a promise of
+      // them, or rejects) would leave the request hanging, or the process with an unhandled rejection.
+      if (returned instanceof Promise)
+        returned.then(
+          (value: unknown) => {
+            if (value !== undefined) settle(null, value as CorsOptions);
+          },
+          (err: unknown) => settle(err ?? new Error('the options delegate rejected')),
+        );
+      else if (isPlainObject(returned)) settle(null, returned as CorsOptions);
     } catch (err) {
       // Thrown after the callback ran: it came from `next()` (the application), not the delegate,
       // and must reach the caller as it would without CORS; swallowing it left the request hanging.
       if (called) throw err;
-      called = true;
-      fail(err, res, next);
+      settle(err ?? new Error('the options delegate threw'));
     }
   };
 }

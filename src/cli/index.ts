@@ -129,6 +129,7 @@ program
     [],
   )
   .option('--max-connections <n>', 'upstream connections per target origin (default 128)')
+  .option('--max-client-connections <n>', 'open connections per client address (default 64; 0: no cap)')
   .option('--cors-max-age <seconds>', 'how long browsers may cache preflight answers (default 600)')
   .option(
     '--upstream-ca <file>',

@@ -28,6 +28,7 @@ const OPTION_KINDS = {
   maxRedirects: 'number',
   cookies: 'list',
   maxConnections: 'number',
+  maxClientConnections: 'number',
   corsMaxAge: 'number',
   upstreamCa: 'files',
 } as const;

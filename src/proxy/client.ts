@@ -9,20 +9,29 @@ import type { TLSSocket } from 'node:tls';
 export function clientAddress(req: IncomingMessage, trustProxy: number): string {
   const socket = req.socket.remoteAddress ?? 'unknown';
   if (trustProxy === 0) return socket;
-  const header = req.headers['x-forwarded-for'];
-  const list = (Array.isArray(header) ? header.join(',') : (header ?? ''))
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  // The last `trustProxy` entries were added by proxies we trust; the one before them is the client.
-  return list[list.length - trustProxy] ?? socket;
+  // Each proxy appends who connected to it: the front-most trusted one wrote the client's address.
+  return trusted(req.headers['x-forwarded-for'], trustProxy) ?? socket;
 }
 
 /** host, host:port, [v6] or [v6]:port: what a Host header may hold. */
 const HOST = /^(?:\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(?::\d{1,5})?$/i;
 
-const first = (value: string | string[] | undefined) =>
-  (Array.isArray(value) ? value[0] : value)?.split(',')[0]?.trim();
+/** The comma-separated entries of a header, over every line of it. */
+function entries(value: string | string[] | undefined): string[] {
+  return (Array.isArray(value) ? value.join(',') : (value ?? ''))
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/**
+ * The entry the proxies we trust wrote: the last `trustProxy` entries were added by them, and the
+ * one the front-most of them wrote is the client's view. Entries before it are the client's own.
+ */
+function trusted(value: string | string[] | undefined, trustProxy: number): string | undefined {
+  const list = entries(value);
+  return list[list.length - trustProxy];
+}
 
 /**
  * The proxy's base URL as the client reached it (`https://cors.example.com/`), from Host, or from
@@ -32,9 +41,9 @@ export function publicBaseOf(req: IncomingMessage, trustProxy: number): string |
   let scheme = (req.socket as TLSSocket).encrypted === true ? 'https' : 'http';
   let host = req.headers.host;
   if (trustProxy > 0) {
-    const proto = first(req.headers['x-forwarded-proto'])?.toLowerCase();
+    const proto = trusted(req.headers['x-forwarded-proto'], trustProxy)?.toLowerCase();
     if (proto === 'http' || proto === 'https') scheme = proto;
-    host = first(req.headers['x-forwarded-host']) ?? host;
+    host = trusted(req.headers['x-forwarded-host'], trustProxy) ?? host;
   }
   return host !== undefined && HOST.test(host) ? `${scheme}://${host.toLowerCase()}/` : null;
 }

@@ -13,6 +13,7 @@ export const PROXY_PROBLEM_CODES = {
   PROXY_REDIS_URL_INVALID: 'redis is not a redis:// or rediss:// URL',
   PROXY_HEADER_NAME_INVALID: 'a requireHeader entry that is not a header name',
   PROXY_CA_INVALID: 'an upstreamCa entry that is not a PEM certificate',
+  PROXY_ORIGIN_INVALID: 'a denyOrigin entry that is not an origin as browsers send it',
 } as const;
 
 export type ProxyProblemCode = keyof typeof PROXY_PROBLEM_CODES;

@@ -19,6 +19,7 @@ import {
   requestTooLarge,
   responseTooLarge,
   sendRefusal,
+  upstreamBusy,
   upstreamRefusal,
 } from './refusals.js';
 
@@ -168,8 +169,23 @@ class HopHandler implements Dispatcher.DispatchHandler {
     this.cookies = ex.ctx.cookiesFor(target);
   }
 
+  /** Set while the request waits for a free upstream connection; `timeout` bounds that wait too. */
+  private queued: NodeJS.Timeout | null = null;
+
+  /** Starts the wait for a connection (undici calls onRequestStart once it has one). */
+  waitForConnection(): void {
+    // A little past `timeout`, so that a connect timeout (which undici reports itself) wins the race.
+    this.queued = setTimeout(() => {
+      this.queued = null;
+      if (!this.ex.finished) this.ex.refuse(upstreamBusy(this.target.host, this.ex.ctx.timeout));
+    }, this.ex.ctx.timeout + 100);
+  }
+
   onRequestStart(controller: Dispatcher.DispatchController): void {
+    if (this.queued !== null) clearTimeout(this.queued);
+    this.queued = null;
     this.ex.controller = controller;
+    // An exchange that ended while this request waited in the queue: it goes no further.
     if (this.ex.finished) controller.abort(new Error('exchange over'));
   }
 
@@ -179,7 +195,10 @@ class HopHandler implements Dispatcher.DispatchHandler {
     headers: Record<string, string | string[] | undefined>,
   ): void {
     const ex = this.ex;
-    if (this.detached || ex.finished) return;
+    // 1xx (103 Early Hints) are the upstream's business: the final answer follows.
+    if (this.detached || ex.finished || statusCode < 200) return;
+    // Several Location lines: the first counts, and only it goes on (rewritten).
+    if (Array.isArray(headers.location)) headers.location = headers.location[0];
     const location = headers.location;
     if (REDIRECTS.has(statusCode) && typeof location === 'string') {
       let next: URL | null = null;
@@ -277,6 +296,7 @@ class HopHandler implements Dispatcher.DispatchHandler {
   }
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
+    if (this.queued !== null) clearTimeout(this.queued);
     if (this.detached || this.ex.finished) return;
     const code = codeOf(err);
     if (code === 'REQUEST_TOO_LARGE') {
@@ -307,6 +327,8 @@ class HopHandler implements Dispatcher.DispatchHandler {
 
 function hop(ex: Exchange, target: URL, method: string, withBody: boolean): void {
   const { req, ctx } = ex;
+  const handler = new HopHandler(ex, target, method, withBody);
+  handler.waitForConnection();
   ex.ctx.dispatcher.dispatch(
     {
       origin: target.origin,
@@ -318,7 +340,7 @@ function hop(ex: Exchange, target: URL, method: string, withBody: boolean): void
         ? (requestBody(req, ctx.maxRequestBytes, ctx.timeout) as unknown as IncomingMessage)
         : null,
     },
-    new HopHandler(ex, target, method, withBody),
+    handler,
   );
 }
 

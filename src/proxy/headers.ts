@@ -24,6 +24,17 @@ const DROPPED_REQUEST = new Set([
   'x-forwarded-host',
   'x-forwarded-proto',
   'x-real-ip',
+  'x-forwarded-port',
+  'x-forwarded-server',
+  'x-forwarded-prefix',
+  'x-original-url',
+  'x-original-forwarded-for',
+  'x-rewrite-url',
+  'x-client-ip',
+  'x-cluster-client-ip',
+  'true-client-ip',
+  'cf-connecting-ip',
+  'fastly-client-ip',
   'via',
   'expect',
   'dnt',
@@ -42,7 +53,12 @@ const BODY_HEADERS = new Set([
   'transfer-encoding',
 ]);
 
-/** Response headers never passed back: hop-by-hop and cookies. */
+/**
+ * Response headers never passed back: hop-by-hop, cookies, headers that set browser state for the
+ * proxy's whole origin (every target shares it: one target could clear another's site data, pin
+ * HSTS, or collect reports of every later request through NEL), and the ones the proxy writes
+ * itself (an upstream must not add to `x-final-url` or weaken `nosniff`).
+ */
 const DROPPED_RESPONSE = new Set([
   'connection',
   'keep-alive',
@@ -54,6 +70,19 @@ const DROPPED_RESPONSE = new Set([
   'upgrade',
   'set-cookie',
   'set-cookie2',
+  'clear-site-data',
+  'strict-transport-security',
+  'alt-svc',
+  'nel',
+  'report-to',
+  'reporting-endpoints',
+  'accept-ch',
+  'critical-ch',
+  'origin-agent-cluster',
+  'service-worker-allowed',
+  'x-content-type-options',
+  'x-request-url',
+  'x-final-url',
 ]);
 
 /** The header names a `Connection` value lists (lower case), or null when it lists none of note. */
@@ -90,7 +119,7 @@ export function forwardedHeaders(req: IncomingMessage, cookies: boolean, withBod
 
 /** True when an upstream response header stays on this side of the proxy. */
 export function droppedResponseHeader(name: string, cookies: boolean, named: Set<string> | null): boolean {
-  if (name.startsWith('access-control-')) return true;
+  if (name.startsWith('access-control-') || name.startsWith('x-cors-redirect-')) return true;
   if (DROPPED_RESPONSE.has(name)) return !(cookies && name === 'set-cookie');
   return named?.has(name) === true;
 }

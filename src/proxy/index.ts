@@ -100,7 +100,9 @@ class CorsProxy implements Proxy {
 
   /** The proxy's base URL as this request's client reached it (see publicBaseOf). */
   private publicBase(req: IncomingMessage): string {
-    return this.config.publicUrl ?? publicBaseOf(req, this.config.trustProxy) ?? this.listenBase;
+    // Without a usable Host, a path-absolute Location: the browser resolves it against the URL it
+    // asked, which names the proxy as the client reached it (the listen address may be 0.0.0.0).
+    return this.config.publicUrl ?? publicBaseOf(req, this.config.trustProxy) ?? '/';
   }
 
   private readonly cookiesFor = (url: URL): boolean => {
@@ -123,7 +125,9 @@ class CorsProxy implements Proxy {
   /** Refusals that depend on who asks: denied or unlisted origins, a missing Origin. */
   private whoRefusal(req: IncomingMessage, decision: Decision): Refusal | null {
     const origin = req.headers.origin;
-    if (origin === undefined) return this.config.cors.origin === '*' ? null : originRequired();
+    // An empty Origin is no origin: an allow-list refuses it as it refuses a missing one.
+    if (origin === undefined || origin === '')
+      return this.config.cors.origin === '*' ? null : originRequired();
     if (this.config.denyOrigin.has(origin)) return originDenied(origin);
     if (!decision.allowed && decision.reason !== null && ORIGIN_REFUSALS.has(decision.reason))
       return originNotAllowed(origin);
@@ -229,10 +233,46 @@ class CorsProxy implements Proxy {
     }
   };
 
+  /**
+   * The proxy's own listener, with its waits bounded like the upstream's (slowloris): request
+   * headers within --timeout, the whole request within --max-duration, checked every second, and
+   * at most --max-client-connections open connections per client address.
+   */
+  private createServer(): Server {
+    const { timeout, maxDuration, maxClientConnections, trustProxy } = this.config;
+    const server = createServer(
+      {
+        headersTimeout: Math.min(timeout, maxDuration),
+        requestTimeout: maxDuration,
+        connectionsCheckingInterval: Math.min(1000, timeout),
+      },
+      this.handler,
+    );
+    // Behind trusted proxies every connection comes from them: the cap is theirs to apply.
+    if (maxClientConnections > 0 && trustProxy === 0) {
+      const open = new Map<string, number>();
+      server.on('connection', (socket) => {
+        const address = socket.remoteAddress ?? '';
+        const count = (open.get(address) ?? 0) + 1;
+        if (count > maxClientConnections) {
+          socket.destroy();
+          return;
+        }
+        open.set(address, count);
+        socket.once('close', () => {
+          const left = (open.get(address) ?? 1) - 1;
+          if (left === 0) open.delete(address);
+          else open.set(address, left);
+        });
+      });
+    }
+    return server;
+  }
+
   async listen(port = this.config.port, host = this.config.host): Promise<{ url: string; server: Server }> {
     // With Redis, serve once the shared counts are reachable (or after 2 s, on local counts).
     await this.limiter?.ready(2000);
-    const server = createServer(this.handler);
+    const server = this.createServer();
     this.server = server;
     server.listen(port, host);
     await once(server, 'listening');

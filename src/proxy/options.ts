@@ -3,6 +3,7 @@
 
 import type { CorsOptions, ProblemCode } from '../policy/types.js';
 import { DEFAULT_METHODS } from '../policy/validate.js';
+import { parseSerializedOrigin } from '../spec/origin-syntax.js';
 import { isToken } from '../spec/tokens.js';
 import { type PrivateTargetRule, parsePrivateTarget, type Resolver } from './addresses.js';
 import type { ProxyProblemCode } from './codes.js';
@@ -61,6 +62,8 @@ export interface ProxyOptions {
   readonly cookies?: readonly string[];
   /** Upstream connections per target origin (default 128). */
   readonly maxConnections?: number;
+  /** Open connections to the proxy per client address, on the proxy's own listener (default 64; 0: no cap). */
+  readonly maxClientConnections?: number;
   /** Seconds browsers may cache the proxy's preflight answers (default 600). */
   readonly corsMaxAge?: number;
   /** Extra certificate authorities (PEM) trusted for HTTPS targets, besides the system's. */
@@ -115,6 +118,7 @@ export interface ResolvedProxyConfig {
   readonly maxRedirects: number;
   readonly cookies: readonly HostPattern[];
   readonly maxConnections: number;
+  readonly maxClientConnections: number;
   readonly upstreamCa: readonly string[];
   readonly resolver: Resolver | undefined;
 }
@@ -170,6 +174,23 @@ function patterns(
         fix: 'Use a host name, optionally starting with *.',
       });
     else out.push(p);
+  }
+  return out;
+}
+
+/** `--deny-origin` values: origins as browsers send them, or they would never match (and never deny). */
+function deniedOrigins(problems: ProxyProblem[], values: readonly string[] | undefined): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const [i, value] of (values ?? []).entries()) {
+    const text = String(value);
+    if (text === 'null' || parseSerializedOrigin(text) !== null) out.add(text);
+    else
+      problems.push({
+        code: 'PROXY_ORIGIN_INVALID',
+        path: `denyOrigin[${i}]`,
+        message: `'${text}' is not an origin as browsers send it (scheme://host[:port], lower case, no path or trailing slash), so it would never be denied.`,
+        fix: 'Write e.g. https://evil.example.',
+      });
   }
   return out;
 }
@@ -292,7 +313,7 @@ export function resolveProxyOptions(options: ProxyOptions): {
       methods: DEFAULT_METHODS,
       maxAge: wholeNumber(problems, 'corsMaxAge', options.corsMaxAge, 600, -1, 86400),
     },
-    denyOrigin: new Set(options.denyOrigin ?? []),
+    denyOrigin: deniedOrigins(problems, options.denyOrigin),
     allowTarget: patterns(problems, 'allowTarget', options.allowTarget),
     denyTarget: patterns(problems, 'denyTarget', options.denyTarget),
     privateTargets,
@@ -323,6 +344,14 @@ export function resolveProxyOptions(options: ProxyOptions): {
     maxRedirects: wholeNumber(problems, 'maxRedirects', options.maxRedirects, 0, 0, 20),
     cookies: patterns(problems, 'cookies', options.cookies),
     maxConnections: wholeNumber(problems, 'maxConnections', options.maxConnections, 128, 1, 65536),
+    maxClientConnections: wholeNumber(
+      problems,
+      'maxClientConnections',
+      options.maxClientConnections,
+      64,
+      0,
+      65536,
+    ),
     upstreamCa: options.upstreamCa ?? [],
     resolver: options.resolver,
   };

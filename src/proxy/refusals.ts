@@ -23,7 +23,8 @@ export type RefusalRule =
   | 'upstream-timeout'
   | 'upstream-error'
   | 'upstream-tls'
-  | 'too-many-redirects';
+  | 'too-many-redirects'
+  | 'upstream-busy';
 
 export interface Refusal {
   readonly status: number;
@@ -50,6 +51,13 @@ export function sendRefusal(
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(body));
   res.setHeader('X-Content-Type-Options', 'nosniff');
+  // A refused request whose body was never read: the connection ends with the answer, so that a
+  // client trickling the rest of its body cannot hold it (slowloris after the refusal).
+  const req = res.req;
+  if (req !== undefined && !req.complete) {
+    res.setHeader('Connection', 'close');
+    res.once('finish', () => req.socket.destroy());
+  }
   res.end(body);
 }
 
@@ -120,6 +128,13 @@ export const limiterUnavailable = (): Refusal => ({
   rule: 'rate-limited',
   message: 'the rate limiter is unavailable',
   fix: 'Try again shortly.',
+});
+
+export const upstreamBusy = (host: string, ms: number): Refusal => ({
+  status: 503,
+  rule: 'upstream-busy',
+  message: `no connection to ${host} could be had in ${ms} ms: every one is busy, or the host is slow to accept`,
+  fix: 'Try again shortly; the operator may raise --max-connections or --timeout.',
 });
 
 export const nonHttpRedirect = (): Refusal => ({

@@ -70,8 +70,10 @@ export function targetOf(path: string): URL | TargetProblem {
       fix: 'Remove user:password@ from the target URL; send credentials in a header the API accepts.',
     };
   }
-  if (url.hostname === '' || !/[.:]|^localhost$/.test(url.hostname.replace(/\.$/, '')))
+  // `name..` is `name.` to a resolver but not to the deny list: a host with an empty label is no host.
+  if (url.hostname === '' || url.hostname.includes('..') || url.hostname.startsWith('.'))
     return notATarget(path);
+  if (!/[.:]|^localhost$/.test(url.hostname.replace(/\.$/, ''))) return notATarget(path);
   return url;
 }
 

@@ -37,6 +37,10 @@ export function createUpstream(config: ResolvedProxyConfig): Upstream {
     connections: config.maxConnections,
     headersTimeout: config.timeout,
     bodyTimeout: config.timeout,
+    // An upstream's `Keep-Alive: timeout=600` must not keep idle sockets (and file descriptors)
+    // open for ten minutes per invented host name: idle upstream sockets close within --timeout.
+    keepAliveTimeout: Math.min(4000, config.timeout),
+    keepAliveMaxTimeout: Math.min(10_000, config.timeout),
     connect: (opts, callback) => {
       const port = opts.port || (DEFAULT_PORTS[opts.protocol.slice(0, -1)] ?? '80');
       let connector = connectors.get(port);

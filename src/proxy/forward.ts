@@ -34,16 +34,18 @@ export interface ForwardContext {
   readonly timeout: number;
   /** Milliseconds the whole exchange may take, redirects included. */
   readonly maxDuration: number;
+  /** Where exchanges wait for --max-duration (one per proxy). */
+  readonly deadlines: Deadlines;
   /** Pass Cookie and Set-Cookie for this target. */
   readonly cookiesFor: (url: URL) => boolean;
-  /** Base of the proxy's own URLs as the client reached it, for rewriting redirects: `http://host/`. */
-  readonly base: () => string;
+  /** Base of the proxy's own URLs as this client reached it, for rewriting redirects: `http://host/`. */
+  readonly base: (req: IncomingMessage) => string;
   /** Redirects followed on the server; 0 hands them back rewritten. */
   readonly maxRedirects: number;
   /** Checks a redirect target; returns a refusal, or null when it may be followed. */
   readonly checkRedirect: (url: URL) => Refusal | null;
-  /** Called once per request with its outcome, for metrics. */
-  readonly done: (outcome: string) => void;
+  /** Metrics: `begin` when an exchange starts, `end` once with its outcome and duration. */
+  readonly metrics: { begin(): void; end(outcome: string, seconds: number): void };
 }
 
 const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
@@ -85,6 +87,38 @@ function redirectedMethod(status: number, method: string): string {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
+/**
+ * The --max-duration deadlines of every open exchange, swept a few times per duration by one timer
+ * per proxy: a timer per request cost more than the rest of the bookkeeping together.
+ */
+export class Deadlines {
+  private readonly open = new Set<Exchange>();
+  private sweeper: NodeJS.Timeout | null = null;
+
+  constructor(private readonly ms: number) {}
+
+  add(ex: Exchange): void {
+    this.open.add(ex);
+    if (this.sweeper === null) {
+      this.sweeper = setInterval(() => this.sweep(), Math.max(25, Math.min(1000, this.ms / 4)));
+      this.sweeper.unref();
+    }
+  }
+
+  delete(ex: Exchange): void {
+    this.open.delete(ex);
+  }
+
+  private sweep(): void {
+    const now = performance.now();
+    for (const ex of this.open) if (now - ex.started >= this.ms) ex.expire();
+    if (this.open.size === 0 && this.sweeper !== null) {
+      clearInterval(this.sweeper);
+      this.sweeper = null;
+    }
+  }
+}
+
 /** One client request and its answer, across every upstream hop. */
 class Exchange {
   finished = false;
@@ -92,7 +126,7 @@ class Exchange {
   /** `x-cors-redirect-N: <status> <url>` pairs for redirects followed, as cors-anywhere sends them. */
   readonly redirectHeaders: string[] = [];
   controller: Dispatcher.DispatchController | null = null;
-  private readonly deadline: NodeJS.Timeout;
+  readonly started = performance.now();
   private stall: NodeJS.Timeout | null = null;
 
   constructor(
@@ -102,7 +136,8 @@ class Exchange {
     readonly cors: readonly string[],
     readonly ctx: ForwardContext,
   ) {
-    this.deadline = setTimeout(() => this.expire(), ctx.maxDuration);
+    ctx.deadlines.add(this);
+    ctx.metrics.begin();
     res.once('close', () => {
       if (!this.finished) {
         this.finish('client-gone');
@@ -114,9 +149,9 @@ class Exchange {
   finish(outcome: string): void {
     if (this.finished) return;
     this.finished = true;
-    clearTimeout(this.deadline);
+    this.ctx.deadlines.delete(this);
     if (this.stall !== null) clearTimeout(this.stall);
-    this.ctx.done(outcome);
+    this.ctx.metrics.end(outcome, (performance.now() - this.started) / 1000);
   }
 
   /** Ends the exchange with a refusal (or a cut, when the answer has started). */
@@ -144,7 +179,7 @@ class Exchange {
     this.res.destroy();
   }
 
-  private expire(): void {
+  expire(): void {
     if (this.finished) return;
     this.refuse(maxDuration(this.ctx.maxDuration));
     this.controller?.abort(new Error('max duration'));
@@ -158,22 +193,23 @@ class HopHandler implements Dispatcher.DispatchHandler {
   private next: { url: URL; method: string } | null = null;
   /** Set once the exchange has moved on from this hop: later callbacks are ignored. */
   private detached = false;
-  private readonly cookies: boolean;
 
   constructor(
     private readonly ex: Exchange,
     private readonly target: URL,
     private readonly method: string,
     private readonly withBody: boolean,
-  ) {
-    this.cookies = ex.ctx.cookiesFor(target);
-  }
+    private readonly cookies: boolean,
+  ) {}
 
   /** Set while the request waits for a free upstream connection; `timeout` bounds that wait too. */
   private queued: NodeJS.Timeout | null = null;
+  /** Set once undici gives the request a connection. */
+  private started = false;
 
-  /** Starts the wait for a connection (undici calls onRequestStart once it has one). */
+  /** Bounds the wait for a connection (undici calls onRequestStart once it has one). */
   waitForConnection(): void {
+    if (this.started) return;
     // A little past `timeout`, so that a connect timeout (which undici reports itself) wins the race.
     this.queued = setTimeout(() => {
       this.queued = null;
@@ -182,6 +218,7 @@ class HopHandler implements Dispatcher.DispatchHandler {
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.started = true;
     if (this.queued !== null) clearTimeout(this.queued);
     this.queued = null;
     this.ex.controller = controller;
@@ -216,7 +253,7 @@ class HopHandler implements Dispatcher.DispatchHandler {
         this.next = { url: next, method };
         return;
       }
-      if (next !== null) headers.location = `${ex.ctx.base()}${next.href}`;
+      if (next !== null) headers.location = `${ex.ctx.base(ex.req)}${next.href}`;
     }
     const declared = Number(headers['content-length']);
     if (declared > ex.ctx.maxResponseBytes) {
@@ -327,14 +364,14 @@ class HopHandler implements Dispatcher.DispatchHandler {
 
 function hop(ex: Exchange, target: URL, method: string, withBody: boolean): void {
   const { req, ctx } = ex;
-  const handler = new HopHandler(ex, target, method, withBody);
-  handler.waitForConnection();
-  ex.ctx.dispatcher.dispatch(
+  const cookies = ctx.cookiesFor(target);
+  const handler = new HopHandler(ex, target, method, withBody, cookies);
+  const free = ex.ctx.dispatcher.dispatch(
     {
       origin: target.origin,
       path: `${target.pathname}${target.search}`,
       method: method as Dispatcher.HttpMethod,
-      headers: forwardedHeaders(req, ctx.cookiesFor(target), withBody),
+      headers: forwardedHeaders(req, cookies, withBody),
       // undici reads async iterables too; its types list only streams.
       body: withBody
         ? (requestBody(req, ctx.maxRequestBytes, ctx.timeout) as unknown as IncomingMessage)
@@ -342,6 +379,8 @@ function hop(ex: Exchange, target: URL, method: string, withBody: boolean): void
     },
     handler,
   );
+  // `false`: every connection to this origin is busy, and the request may wait in undici's queue.
+  if (!free) handler.waitForConnection();
 }
 
 /** Forwards `req` to `target` and streams the answer into `res`. */

@@ -87,7 +87,9 @@ const DROPPED_RESPONSE = new Set([
 
 /** The header names a `Connection` value lists (lower case), or null when it lists none of note. */
 export function connectionNamed(value: string | string[] | undefined): Set<string> | null {
-  if (value === undefined) return null;
+  // The values nearly every request and answer carry: nothing to split.
+  if (value === undefined || value === 'keep-alive' || value === 'close' || value === 'Keep-Alive')
+    return null;
   let named: Set<string> | null = null;
   for (const item of (Array.isArray(value) ? value.join(',') : value).split(',')) {
     const name = item.trim().toLowerCase();

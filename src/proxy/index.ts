@@ -17,7 +17,7 @@ import type { Decision, DenialReason } from '../policy/types.js';
 import { bareHost } from './addresses.js';
 import { clientAddress, publicBaseOf } from './client.js';
 import { localEndpoints } from './endpoints.js';
-import { type ForwardContext, forward } from './forward.js';
+import { Deadlines, type ForwardContext, forward } from './forward.js';
 import { createLimiter, type Limiter } from './limits.js';
 import { createMetrics } from './metrics.js';
 import {
@@ -82,6 +82,8 @@ class CorsProxy implements Proxy {
   private readonly upstream: Upstream;
   private readonly limiter: Limiter | null;
   private readonly metrics = createMetrics();
+  private readonly deadlines: Deadlines;
+  private readonly forwardContext: ForwardContext;
   private readonly localEndpoint: ReturnType<typeof localEndpoints>;
   private server: Server | null = null;
   private listenBase: string;
@@ -90,12 +92,27 @@ class CorsProxy implements Proxy {
     ({ config: this.config, cors: this.cors } = configure(options));
     const config = this.config;
     this.upstream = createUpstream(config);
+    this.deadlines = new Deadlines(config.maxDuration);
     this.limiter =
       config.rateLimit === null
         ? null
         : createLimiter(config.rateLimit, config.rateLimitByOrigin, config.redis);
     this.listenBase = `http://${config.host}:${config.port}/`;
     this.localEndpoint = localEndpoints(config, this.metrics, (req) => this.publicBase(req));
+    // One context for every exchange: nothing in it is per request.
+    this.forwardContext = {
+      dispatcher: this.upstream.agent,
+      maxRequestBytes: config.maxRequestBytes,
+      maxResponseBytes: config.maxResponseBytes,
+      timeout: config.timeout,
+      maxDuration: config.maxDuration,
+      deadlines: this.deadlines,
+      cookiesFor: this.cookiesFor,
+      base: (req) => this.publicBase(req),
+      maxRedirects: config.maxRedirects,
+      checkRedirect: this.upstream.redirectRefusal,
+      metrics: this.metrics,
+    };
   }
 
   /** The proxy's base URL as this request's client reached it (see publicBaseOf). */
@@ -156,24 +173,7 @@ class CorsProxy implements Proxy {
   }
 
   private forwardTo(req: IncomingMessage, res: ServerResponse, target: URL, corsHeaders: readonly string[]) {
-    const { config, metrics } = this;
-    const stop = metrics.upstream();
-    const ctx: ForwardContext = {
-      dispatcher: this.upstream.agent,
-      maxRequestBytes: config.maxRequestBytes,
-      maxResponseBytes: config.maxResponseBytes,
-      timeout: config.timeout,
-      maxDuration: config.maxDuration,
-      cookiesFor: this.cookiesFor,
-      base: () => this.publicBase(req),
-      maxRedirects: config.maxRedirects,
-      checkRedirect: this.upstream.redirectRefusal,
-      done: (outcome) => {
-        stop();
-        metrics.outcome(outcome);
-      },
-    };
-    forward(req, res, target, corsHeaders, ctx);
+    forward(req, res, target, corsHeaders, this.forwardContext);
   }
 
   /**

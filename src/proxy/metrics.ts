@@ -6,8 +6,10 @@ export interface ProxyMetrics {
   readonly registry: Registry;
   /** Counts a finished request by outcome: proxied, preflight, or the refusal rule. */
   outcome(outcome: string): void;
-  /** Starts timing an upstream exchange; the returned function stops it. */
-  upstream(): () => void;
+  /** An upstream exchange begins. */
+  begin(): void;
+  /** It ended after `seconds`, with this outcome (no closure per request: the caller keeps the time). */
+  end(outcome: string, seconds: number): void;
 }
 
 export function createMetrics(): ProxyMetrics {
@@ -41,13 +43,13 @@ export function createMetrics(): ProxyMetrics {
       }
       child.inc();
     },
-    upstream() {
+    begin() {
       inFlight.inc();
-      const stop = duration.startTimer();
-      return () => {
-        inFlight.dec();
-        stop();
-      };
+    },
+    end(outcome, seconds) {
+      inFlight.dec();
+      duration.observe(seconds);
+      this.outcome(outcome);
     },
   };
 }

@@ -84,6 +84,76 @@ function mismatchHint(value: string, origin: string): string {
   return '';
 }
 
+/**
+ * No Access-Control-Allow-Origin on an answer whose status says why: the most common causes of
+ * "No 'Access-Control-Allow-Origin' header" are not a missing origin in a list but an answer that
+ * never reached the CORS middleware. Null when the status is 2xx or unknown.
+ */
+function missingAllowOriginByStatus(
+  f: CorsFailureCore,
+  ctx: FailureContext,
+  allowOrigin: string,
+  preflightNginx: string,
+): { cause: string; fix: Fix } | null {
+  const status = ctx.status;
+  if (status === undefined || (status >= 200 && status < 300)) return null;
+  const preflight = f.code.startsWith('Preflight');
+  const what = preflight ? 'The preflight (OPTIONS)' : 'The request';
+  const before = (summary: string, note: string, nginx: string): Fix => ({
+    summary,
+    corsica: `app.use(cors({ ${allowOrigin} }))  // import cors from 'corsica/node'; ${note}`,
+    cors: `app.use(cors({ ${allowOrigin} }))  // import cors from 'cors'; ${note}`,
+    fastify: `await fastify.register(cors, { ${allowOrigin} })  // import cors from '@fastify/cors'; its onRequest hook runs before your auth hooks and answers preflights`,
+    nginx,
+  });
+  if (status === 401 || status === 403 || status === 407) {
+    return {
+      cause: preflight
+        ? `The preflight (OPTIONS) was answered ${status} by authentication that runs before CORS. A preflight never carries cookies or Authorization, so it can never pass authentication: the CORS middleware must answer it first.`
+        : `The request was answered ${status} without CORS headers: authentication refused it before the CORS middleware ran (or an error handler dropped the CORS headers), so the browser hides the ${status} from the page.`,
+      fix: before(
+        'Run the CORS middleware before authentication: it answers preflights itself, and its headers stay on every answer, refusals included.',
+        'first, before app.use(auth)',
+        `${preflight ? 'if ($request_method = OPTIONS) { add_header Access-Control-Allow-Origin $http_origin; ... return 204; }  # before auth_request; ' : ''}add_header Access-Control-Allow-Origin ... always;  # "always" keeps it on 4xx answers`,
+      ),
+    };
+  }
+  if (status >= 300 && status < 400) {
+    return {
+      cause: preflight
+        ? `The preflight (OPTIONS) was answered with a ${status} redirect, without CORS headers. Browsers never follow redirects on preflights (a trailing-slash, http-to-https or login redirect breaks every preflighted request).`
+        : `The request was answered with a ${status} redirect without CORS headers: the browser checks CORS on the redirect itself before following it.`,
+      fix: before(
+        'Request the final URL directly, and let the CORS middleware answer before anything that redirects.',
+        'first, before redirecting middleware',
+        preflight
+          ? preflightNginx
+          : 'add_header Access-Control-Allow-Origin ... always;  # on the redirect too',
+      ),
+    };
+  }
+  if (status >= 500) {
+    return {
+      cause: `${what} failed with ${status}, and the error answer has no CORS headers, so the browser shows a CORS error instead of the ${status}. The real problem is the server error (see the server's log); CORS only hides it.`,
+      fix: before(
+        `Fix the ${status} on the server, and keep CORS headers on error answers: set them before the handlers run (corsica does, from the middleware), never only on success.`,
+        'first: headers set before the handler stay on its error answers',
+        'add_header Access-Control-Allow-Origin ... always;  # "always" keeps it on 5xx answers',
+      ),
+    };
+  }
+  return {
+    cause: preflight
+      ? `The preflight (OPTIONS) was answered ${status}: no route answers OPTIONS for this URL, and no CORS middleware answered the preflight first.`
+      : `The request was answered ${status} without CORS headers: that answer (a missing route, a refusal) came from code that runs without the CORS middleware.`,
+    fix: before(
+      'Mount the CORS middleware for every route (app-wide), so that it answers preflights itself and its headers are on every answer.',
+      'app-wide, before the routes',
+      preflight ? preflightNginx : 'add_header Access-Control-Allow-Origin ... always;',
+    ),
+  };
+}
+
 /** Cause and fix for a failure in context. */
 export function fixFor(f: CorsFailureCore, ctx: FailureContext): { cause: string; fix: Fix } {
   if (
@@ -110,14 +180,16 @@ export function fixFor(f: CorsFailureCore, ctx: FailureContext): { cause: string
   const preflightNginx = nginxPreflight(origin, ctx.credentialed, ctx.method, ctx.requestHeaders ?? []);
   switch (code) {
     case 'MissingAllowOriginHeader':
-      return {
-        cause: `${onPreflight} has no Access-Control-Allow-Origin header: the server did not grant ${q(origin)} access. Either CORS is not set up for this route, the origin is not in the server's allowed list, or an error response skipped the CORS middleware.`,
-        fix: optionsFix(
-          `Allow the origin ${origin}${ctx.credentialed ? ' with credentials' : ''}.`,
-          allowOrigin,
-          f.code.startsWith('Preflight') ? preflightNginx : nginxOrigin(origin, ctx.credentialed),
-        ),
-      };
+      return (
+        missingAllowOriginByStatus(f, ctx, allowOrigin, preflightNginx) ?? {
+          cause: `${onPreflight} has no Access-Control-Allow-Origin header: the server did not grant ${q(origin)} access. Either CORS is not set up for this route, the origin is not in the server's allowed list, or an answer that skipped the CORS middleware (authentication refusing ${f.code.startsWith('Preflight') ? 'the preflight, which never carries credentials' : 'the request'}, an error, a missing route) came back instead.`,
+          fix: optionsFix(
+            `Allow the origin ${origin}${ctx.credentialed ? ' with credentials' : ''}, and make sure the CORS middleware answers before authentication and error handlers.`,
+            allowOrigin,
+            f.code.startsWith('Preflight') ? preflightNginx : nginxOrigin(origin, ctx.credentialed),
+          ),
+        }
+      );
     case 'MultipleAllowOriginValues':
       return {
         cause: `${onPreflight} names several origins (${q(f.hint)}). The header takes exactly one origin or '*': a list, or two header lines (often the application and a proxy both adding CORS headers), is refused.`,

@@ -63,8 +63,18 @@ function nginxPreflight(
   return lines.join(' ');
 }
 
+/** The origin option with this origin added: the server's other origins are not known here, so they are kept by a comment, never dropped. */
 function originOptions(ctx: FailureContext): string {
-  return `origin: [${q(ctx.origin)}]${ctx.credentialed ? ', credentials: true' : ''}`;
+  return `origin: [/* the origins you allow now, */ ${q(ctx.origin)}]${ctx.credentialed ? ', credentials: true' : ''}`;
+}
+
+/** A list option with `add` appended to what the server sent, or to a placeholder for what it has. */
+function extended(known: readonly string[] | undefined, add: readonly string[], methods = false): string {
+  if (known === undefined || known.length === 0)
+    return `[/* what you allow now, */ ${add.map(q).join(', ')}]`;
+  // Methods compare case-sensitively (PATCH is not patch); header names do not.
+  const merged = methods ? [...new Set([...known, ...add])] : union(known, add);
+  return `[${merged.map(q).join(', ')}]`;
 }
 
 /** Why a wrong allow-origin value does not match: the near misses people make. */
@@ -270,7 +280,7 @@ export function fixFor(f: CorsFailureCore, ctx: FailureContext): { cause: string
         cause: `The preflight's Access-Control-Allow-Methods does not include ${f.hint}.${lower}`,
         fix: optionsFix(
           `Add ${f.hint} to the allowed methods.`,
-          `methods: [${[...new Set([...(ctx.allowedMethods ?? []), f.hint])].map(q).join(', ')}]`,
+          `methods: ${extended(ctx.allowedMethods, [f.hint], true)}`,
           preflightNginx,
         ),
       };
@@ -284,7 +294,7 @@ export function fixFor(f: CorsFailureCore, ctx: FailureContext): { cause: string
         }${f.hint === 'authorization' ? " A '*' never covers Authorization under the standard (Firefox enforces this; Chromium 156 does not yet)." : ''}`,
         fix: optionsFix(
           `Add ${(f.refused ?? [f.hint]).join(', ')} to the allowed headers.`,
-          `allowedHeaders: [${union(ctx.allowedHeaders, ctx.requestHeaders, [f.hint]).map(q).join(', ')}]`,
+          `allowedHeaders: ${extended(ctx.allowedHeaders, union(ctx.requestHeaders, [f.hint]))}`,
           preflightNginx,
         ),
       };

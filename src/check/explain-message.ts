@@ -42,8 +42,23 @@ function serverSent(code: CorsErrorCode, hint: string): string {
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
-/** The `corsica check` command that sends the same request. */
-function reproduce(p: ParsedMessage): string | null {
+/** Failures only a preflight can show: the command must make one. */
+const PREFLIGHT_ONLY = new Set([
+  'MethodDisallowedByPreflightResponse',
+  'HeaderDisallowedByPreflightResponse',
+  'InvalidAllowMethodsPreflightResponse',
+  'InvalidAllowHeadersPreflightResponse',
+  'PreflightInvalidStatus',
+  'PreflightDisallowedRedirect',
+]);
+
+/**
+ * The `corsica check` command that sends the same request, and what the user must fill in. A
+ * preflight failure needs a request that is preflighted: the method or header the message names,
+ * or placeholders (`<METHOD>`) when it names none, said plainly, never a plain GET that would show
+ * another error.
+ */
+function reproduce(p: ParsedMessage): { command: string; note: string | null } | null {
   if (p.url === null) return null;
   const parts = [
     'corsica check',
@@ -52,10 +67,22 @@ function reproduce(p: ParsedMessage): string | null {
     shellQuote(p.origin ?? '<your page origin>'),
   ];
   const base = p.code === null ? '' : baseCode(p.code);
+  const preflight = p.code !== null && (p.code.startsWith('Preflight') || PREFLIGHT_ONLY.has(base));
+  let note: string | null =
+    p.origin === null ? 'Replace <your page origin> with the origin of your page.' : null;
   if (base === 'MethodDisallowedByPreflightResponse' && p.hint !== '') parts.push('--method', p.hint);
-  if (base === 'HeaderDisallowedByPreflightResponse') parts.push('--header', shellQuote(`${p.hint}: 1`));
+  else if (base === 'HeaderDisallowedByPreflightResponse') parts.push('--header', shellQuote(`${p.hint}: 1`));
+  else if (preflight) {
+    parts.push('--method', "'<METHOD>'", '--header', "'<Name: value>'");
+    note = `${note === null ? '' : `${note} `}The message is about a preflight but does not say what triggered it: replace <METHOD> with your request's method (PUT, DELETE...) and <Name: value> with the header your page sends (Content-Type: application/json, Authorization: ...), or drop --header if the method alone needs a preflight.`;
+  }
   if (base === 'WildcardOriginNotAllowed' || base === 'InvalidAllowCredentials') parts.push('--credentials');
-  return parts.join(' ');
+  return { command: parts.join(' '), note };
+}
+
+function reproduceFields(p: ParsedMessage): { reproduce: string | null; reproduceNote: string | null } {
+  const r = reproduce(p);
+  return { reproduce: r?.command ?? null, reproduceNote: r?.note ?? null };
 }
 
 export interface Explanation {
@@ -66,6 +93,8 @@ export interface Explanation {
   readonly cause: string;
   readonly fix: ReturnType<typeof explainFailure>['fix'] | null;
   readonly reproduce: string | null;
+  /** What to fill in before running `reproduce` (placeholders), or null when it runs as it is. */
+  readonly reproduceNote: string | null;
 }
 
 /** The explanation of a pasted console message, or null when it is not a CORS message. */
@@ -80,7 +109,7 @@ export function explainMessage(pasted: string): Explanation | null {
       serverSent: null,
       cause: p.note ?? '',
       fix: null,
-      reproduce: reproduce(p),
+      ...reproduceFields(p),
     };
   }
   const base = baseCode(p.code);
@@ -105,6 +134,6 @@ export function explainMessage(pasted: string): Explanation | null {
     serverSent: serverSent(p.code, p.hint),
     cause,
     fix: f.fix,
-    reproduce: reproduce(p),
+    ...reproduceFields(p),
   };
 }

@@ -6,12 +6,14 @@ import { type FetchOutcome, simulateFetch } from '../browser/index.js';
 import { type CheckReport, report } from './report.js';
 import { type CheckOptions, requestFromOptions, timeoutOf } from './request.js';
 import { httpTransport } from './transport.js';
+import { warningsFor } from './warnings.js';
 
 export { CheckInputError } from './errors.js';
 export { type Explanation, explainMessage } from './explain-message.js';
 export { type CheckReport, type JsonExchange, reasonText, report } from './report.js';
 export { type CheckOptions, requestFromOptions, timeoutOf } from './request.js';
 export { httpTransport, NetworkError, type TransportOptions } from './transport.js';
+export { type CheckWarning, type CheckWarningCode, PROBE_ORIGIN, warningsFor } from './warnings.js';
 
 /** Sends what a browser would send for the request `options` describe, and reports the outcome. */
 export async function probe(
@@ -24,5 +26,6 @@ export async function probe(
     ...(options.data === undefined ? {} : { body: options.data }),
   });
   const outcome = await simulateFetch(request, transport);
-  return { outcome, report: report(outcome, request) };
+  const warnings = await warningsFor(outcome, request, transport);
+  return { outcome, report: report(outcome, request, warnings) };
 }

@@ -9,6 +9,7 @@ import type {
   FetchOutcome,
   PreflightReason,
 } from '../browser/index.js';
+import type { CheckWarning } from './warnings.js';
 
 /** One request and its answer, as JSON. */
 export interface JsonExchange {
@@ -22,7 +23,8 @@ export interface JsonExchange {
 
 /** What `--json` prints. */
 export interface CheckReport {
-  readonly verdict: 'allowed' | 'blocked';
+  /** `network-error`: no answer at all (refused, unreachable, timed out): not a CORS block. */
+  readonly verdict: 'allowed' | 'blocked' | 'network-error';
   readonly url: string;
   readonly origin: string;
   readonly method: string;
@@ -42,6 +44,8 @@ export interface CheckReport {
     readonly refused?: readonly string[];
   } | null;
   readonly exposedHeaders: readonly string[];
+  /** What an allowed answer still gets wrong (reflected origins, a missing Vary, `null` allowed). */
+  readonly warnings: readonly CheckWarning[];
 }
 
 /** Why a request needs a preflight, in words. */
@@ -81,7 +85,11 @@ function jsonExchange(e: Exchange): JsonExchange {
 }
 
 /** The report of a fetch the model simulated. */
-export function report(outcome: FetchOutcome, request: BrowserRequest): CheckReport {
+export function report(
+  outcome: FetchOutcome,
+  request: BrowserRequest,
+  warnings: readonly CheckWarning[] = [],
+): CheckReport {
   const preflight = outcome.exchanges.find(
     (e) =>
       e.request.method === 'OPTIONS' &&
@@ -92,7 +100,7 @@ export function report(outcome: FetchOutcome, request: BrowserRequest): CheckRep
     .find((e) => e !== preflight && !e.request.headers.some(([n]) => n === 'Access-Control-Request-Method'));
   const f = outcome.failure;
   return {
-    verdict: outcome.verdict,
+    verdict: outcome.verdict === 'blocked' && outcome.failure === null ? 'network-error' : outcome.verdict,
     url: outcome.classification?.url ?? request.url,
     origin: request.origin,
     method: outcome.classification?.method ?? request.method ?? 'GET',
@@ -114,5 +122,6 @@ export function report(outcome: FetchOutcome, request: BrowserRequest): CheckRep
             ...(f.refused === undefined ? {} : { refused: f.refused }),
           },
     exposedHeaders: outcome.exposedHeaders,
+    warnings,
   };
 }

@@ -37,11 +37,16 @@ export function humanReport(outcome: FetchOutcome, r: CheckReport): string {
   if (r.verdict === 'allowed') {
     out.push(`${pc.green('✔ allowed')}: the page can read the response.`);
     out.push(`  readable headers: ${r.exposedHeaders.length === 0 ? '(none)' : r.exposedHeaders.join(', ')}`);
+    for (const w of r.warnings) {
+      const label = w.severity === 'hole' ? pc.red(`⚠ security hole (${w.code})`) : pc.yellow(`⚠ ${w.code}`);
+      out.push(`${label}${w.pitfall === undefined ? '' : ` (pitfall ${w.pitfall})`}: ${w.message}`);
+      out.push(`    ${pc.green('fix:')} ${w.fix}`);
+    }
     return out.join('\n');
   }
   const f = outcome.failure;
   if (f === null) {
-    out.push(`${pc.red('✖ failed')}: ${outcome.typeError ?? 'unknown error'}`);
+    out.push(`${pc.red('✖ network error')} (not a CORS block): ${outcome.typeError ?? 'unknown error'}`);
     return out.join('\n');
   }
   out.push(`${pc.red('✖ blocked by CORS policy')}`);

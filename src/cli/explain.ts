@@ -31,6 +31,7 @@ export function explain(message: string | undefined, json: boolean): number {
     printFix(e.fix, '        ', out);
   }
   if (e.reproduce !== null) out.push(`  ${pc.bold('Reproduce')}:  ${e.reproduce}`);
+  if (e.reproduceNote !== null) out.push(`              ${e.reproduceNote}`);
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;
 }

@@ -144,7 +144,8 @@ describe('explanations', () => {
       e?.serverSent,
       "the preflight answer's Access-Control-Allow-Headers did not include x-api-key",
     );
-    assert.match(e?.fix?.corsica ?? '', /allowedHeaders: \['x-api-key'\]/);
+    // The message does not say what the server allows now: the fix adds to it, never replaces it (issue 13.6).
+    assert.match(e?.fix?.corsica ?? '', /allowedHeaders: \[\/\* what you allow now, \*\/ 'x-api-key'\]/);
     assert.equal(e?.reproduce, `corsica check '${URL_}' --origin '${PAGE}' --header 'x-api-key: 1'`);
   });
 
@@ -191,5 +192,25 @@ describe('corsica explain (the command)', () => {
     const r = await run('my app is broken');
     assert.equal(r.code, 2);
     assert.match(r.stderr, /^Not a CORS message I know\./);
+  });
+
+  it('a preflight failure that names no method or header reproduces with placeholders, said plainly (issue 13.2)', () => {
+    const e = explainMessage(
+      `Access to fetch at '${URL_}' from origin '${PAGE}' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.`,
+    );
+    assert.equal(
+      e?.reproduce,
+      `corsica check '${URL_}' --origin '${PAGE}' --method '<METHOD>' --header '<Name: value>'`,
+    );
+    assert.match(e?.reproduceNote ?? '', /replace <METHOD> with your request's method/);
+  });
+
+  it('a refused method adds to the methods instead of replacing them (issue 13.6)', () => {
+    const e = explainMessage(
+      `Access to fetch at '${URL_}' from origin '${PAGE}' has been blocked by CORS policy: Method PATCH is not allowed by Access-Control-Allow-Methods in preflight response.`,
+    );
+    assert.match(e?.fix?.corsica ?? '', /methods: \[\/\* what you allow now, \*\/ 'PATCH'\]/);
+    assert.equal(e?.reproduce, `corsica check '${URL_}' --origin '${PAGE}' --method PATCH`);
+    assert.equal(e?.reproduceNote, null);
   });
 });

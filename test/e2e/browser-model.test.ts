@@ -167,7 +167,7 @@ describe('Chromium and the browser model agree', { skip }, () => {
       refusedByModel.set(s.id, r.error?.refused ?? []);
       codeByModel.set(s.id, r.error?.code ?? null);
       verdicts.set(s.id, {
-        verdict: r.verdict,
+        verdict: r.verdict === 'allowed' ? 'allowed' : 'blocked',
         message: r.error?.message ?? null,
         reached: describeSeen(seen.get(`m/${s.id}`)),
         readable: r.verdict === 'allowed' ? readableList(r.exposedHeaders) : null,

@@ -9,7 +9,7 @@ import { check } from './check.js';
 import { explain } from './explain.js';
 import { lint } from './lint.js';
 import { runProxy } from './proxy.js';
-import { UsageError } from './usage.js';
+import { listenFailure, portOption, UsageError } from './usage.js';
 
 const program = new Command();
 program
@@ -150,7 +150,11 @@ program
   .option('--port <port>', 'port of the page (default 8080)', '8080')
   .option('--api-port <port>', 'port of the test API (default: the next free one)', '0')
   .action(async (opts: { port: string; apiPort: string }) => {
-    const playground = await startPlayground({ port: Number(opts.port), apiPort: Number(opts.apiPort) });
+    const port = portOption('--port', opts.port);
+    const apiPort = portOption('--api-port', opts.apiPort);
+    const playground = await startPlayground({ port, apiPort }).catch((err: unknown) => {
+      throw listenFailure(err, 'corsica playground');
+    });
     process.stdout.write(
       `corsica playground on ${playground.pageUrl} (the test API is ${playground.apiUrl}, another origin)\n`,
     );

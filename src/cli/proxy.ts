@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import pc from 'picocolors';
 import { createProxy, ProxyConfigError, type ProxyOptions } from '../proxy/index.js';
-import { UsageError } from './usage.js';
+import { listenFailure, UsageError } from './usage.js';
 
 /** Every option: its kind, as flags, environment variables and config files give it. */
 const OPTION_KINDS = {
@@ -123,7 +123,10 @@ export async function runProxy(flags: Record<string, unknown>): Promise<number |
       process.stderr.write(`  ${pc.bold(p.path)}: ${p.message}\n    ${pc.green('fix:')} ${p.fix}\n`);
     return 2;
   }
-  const { url } = await proxy.listen();
+  const { url } = await proxy.listen().catch(async (err: unknown) => {
+    await proxy.close();
+    throw listenFailure(err, 'corsica proxy');
+  });
   const shown = url.replace('//127.0.0.1:', '//localhost:');
   process.stdout.write(
     `corsica proxy on ${shown} (help page at ${shown}; try ${shown}https://example.com/)\n`,

@@ -191,7 +191,13 @@ export async function startPlayground(
 
   api.listen(options.apiPort ?? 0, host);
   page.listen(options.port ?? 0, host);
-  await Promise.all([once(api, 'listening'), once(page, 'listening')]);
+  try {
+    await Promise.all([once(api, 'listening'), once(page, 'listening')]);
+  } catch (err) {
+    // One of the two could not listen (a port in use): the other must not keep the process alive.
+    for (const server of [api, page]) if (server.listening) server.close();
+    throw err;
+  }
   // Two origins on one machine: the page on 127.0.0.1, the test API on localhost.
   apiUrl = `http://localhost:${(api.address() as AddressInfo).port}`;
   pageUrl = `http://${host}:${(page.address() as AddressInfo).port}/`;

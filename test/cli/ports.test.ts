@@ -1,0 +1,50 @@
+// Bad ports are usage errors (issue 13.7): `--port abc` and a port already in use give one line
+// and exit 2 for `corsica proxy` and `corsica playground`, never a stack trace, and the command
+// does not stay running.
+
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+
+async function corsica(...args: string[]): Promise<{ code: number; stderr: string }> {
+  try {
+    await promisify(execFile)(process.execPath, ['dist/cli.js', ...args], { timeout: 15_000 });
+    return { code: 0, stderr: '' };
+  } catch (err) {
+    const e = err as { code: number; stderr: string };
+    return { code: e.code, stderr: e.stderr };
+  }
+}
+
+describe('corsica proxy and playground: bad ports', () => {
+  it('--port abc: a usage error, exit 2', async () => {
+    for (const command of ['proxy', 'playground']) {
+      const r = await corsica(command, '--port', 'abc');
+      assert.equal(r.code, 2, command);
+      assert.match(r.stderr, /port/i, command);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, `${command}: no stack trace`);
+    }
+  });
+
+  it('a port in use: says so, exit 2, and the command ends', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = String((busy.address() as { port: number }).port);
+    try {
+      for (const command of ['proxy', 'playground']) {
+        const r = await corsica(command, '--port', port);
+        assert.equal(r.code, 2, command);
+        assert.match(
+          r.stderr,
+          new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use`),
+          command,
+        );
+        assert.doesNotMatch(r.stderr, /\n\s+at /, `${command}: no stack trace`);
+      }
+    } finally {
+      busy.close();
+    }
+  });
+});

@@ -37,6 +37,21 @@ function isIpv6Char(c: number): boolean {
 }
 
 /**
+ * A host as the URL standard writes it: a name whose last label is a number (`0`, `127.1`,
+ * `0x7f.1`) is an IPv4 address, which the standard writes as four decimal parts (`0.0.0.0`); a
+ * browser never sends the other spellings, nor a name with an empty label (but one trailing dot).
+ */
+function canonicalHost(host: string): boolean {
+  if (host.charCodeAt(0) === 0x5b) return true;
+  // `a.com.` is a real origin (the page at https://a.com./ sends it); one trailing dot, no more.
+  const labels = (host.endsWith('.') ? host.slice(0, -1) : host).split('.');
+  if (labels.some((l) => l === '')) return false;
+  const last = labels[labels.length - 1]!;
+  if (!/^(\d+|0x[0-9a-f]*)$/.test(last)) return true;
+  return labels.length === 4 && labels.every((l) => /^(0|[1-9]\d{0,2})$/.test(l) && Number(l) <= 255);
+}
+
+/**
  * Parses a serialized tuple origin. Returns null for `null`, for anything a browser would not
  * serialize that way (upper case, default or zero-padded port, path, userinfo...), and for values
  * longer than MAX_ORIGIN_LENGTH. Runs in one pass over at most MAX_ORIGIN_LENGTH code units.
@@ -71,6 +86,7 @@ export function parseSerializedOrigin(origin: string): ParsedOrigin | null {
     if (i === hostStart) return null;
   }
   const host = origin.slice(hostStart, i);
+  if (!canonicalHost(host)) return null;
   let port = '';
   if (i < n) {
     if (origin.charCodeAt(i) !== 0x3a) return null;

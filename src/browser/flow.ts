@@ -104,155 +104,138 @@ function actualRequest(
   return { method: c.method, url, headers, credentials: c.credentialed || !crossOrigin };
 }
 
-export async function simulateFetch(
-  request: BrowserRequest,
-  transport: Transport,
-  options: FetchOptions = {},
-): Promise<FetchOutcome> {
-  const initiator = options.initiator ?? 'fetch';
-  const classified = classifyRequest(request);
-  const exchanges: Exchange[] = [];
-  const blank = {
-    preflightNeeded: false,
-    preflightCached: false,
-    failure: null,
-    typeError: null,
-    exposedHeaders: [] as string[],
-    grant: null,
-  };
-  if (!classified.ok) {
-    return { ...blank, verdict: 'blocked', classification: null, exchanges, typeError: classified.message };
-  }
-  let c = classified.value;
-  const initialUrl = c.url;
-  let url = c.url;
-  let tainted = false;
-  let preflightNeeded = false;
-  let preflightCached = false;
-  let grant: PreflightGrant | null = null;
-
-  const listed = (response: BrowserResponse | undefined, name: string): string[] =>
+/** Lists in a response header, for fixes that extend them (`*` is not a name to keep). */
+function listed(response: BrowserResponse | undefined, name: string): string[] {
+  return (
     (response === undefined ? null : getHeader(response.headers, name))
       ?.split(',')
       .map((v) => v.trim())
-      .filter((v) => v !== '' && v !== '*') ?? [];
-  const fail = (failure: Parameters<typeof explainFailure>[0], response?: BrowserResponse): FetchOutcome => {
-    options.cache?.forget(tainted ? 'null' : c.origin, url);
+      .filter((v) => v !== '' && v !== '*') ?? []
+  );
+}
+
+/** One fetch in progress: what was sent, what came back, and the state a redirect carries on. */
+class FetchRun {
+  readonly exchanges: Exchange[] = [];
+  readonly initialUrl: string;
+  url: string;
+  tainted = false;
+  preflightNeeded = false;
+  preflightCached = false;
+  grant: PreflightGrant | null = null;
+  private sendError = '';
+
+  constructor(
+    public c: Classification,
+    private readonly first: Classification,
+    private readonly transport: Transport,
+    private readonly options: FetchOptions,
+  ) {
+    this.initialUrl = c.url;
+    this.url = c.url;
+  }
+
+  /** Sends one request and records the exchange; null (see networkError) on a network error. */
+  async send(wire: WireRequest): Promise<BrowserResponse | null> {
+    try {
+      const response = await this.transport(wire);
+      this.exchanges.push({ request: wire, response });
+      return response;
+    } catch (err) {
+      this.exchanges.push({ request: wire, response: null });
+      this.sendError = `Failed to fetch (${err instanceof Error ? err.message : String(err)})`;
+      return null;
+    }
+  }
+
+  private outcome(verdict: FetchOutcome['verdict']): FetchOutcome {
+    return {
+      verdict,
+      classification: this.first,
+      preflightNeeded: this.preflightNeeded,
+      preflightCached: this.preflightCached,
+      exchanges: this.exchanges,
+      failure: null,
+      typeError: null,
+      exposedHeaders: [],
+      grant: this.grant,
+    };
+  }
+
+  allowed(exposedHeaders: string[]): FetchOutcome {
+    return { ...this.outcome('allowed'), exposedHeaders };
+  }
+
+  networkError(message = this.sendError): FetchOutcome {
+    return { ...this.outcome('blocked'), typeError: message };
+  }
+
+  /** A CORS failure, explained in the browser's words with its cause and fix. */
+  fail(failure: Parameters<typeof explainFailure>[0], response?: BrowserResponse): FetchOutcome {
+    const c = this.c;
+    this.options.cache?.forget(this.tainted ? 'null' : c.origin, this.url);
     const ctx = {
-      url,
-      initialUrl,
+      url: this.url,
+      initialUrl: this.initialUrl,
       origin: c.origin,
-      tainted,
+      tainted: this.tainted,
       method: c.method,
       credentialed: c.credentialed,
-      initiator,
+      initiator: this.options.initiator ?? 'fetch',
       requestHeaders: c.unsafeHeaderNames,
       allowedMethods: listed(response, 'access-control-allow-methods'),
       allowedHeaders: listed(response, 'access-control-allow-headers'),
       ...(response === undefined ? {} : { status: response.status }),
     };
-    return { ...blocked(), failure: explainFailure(failure, ctx) };
-  };
-  /** A blocked outcome with what is known so far. */
-  const blocked = (): FetchOutcome => ({
-    ...blank,
-    verdict: 'blocked',
-    classification: classified.value,
-    preflightNeeded,
-    preflightCached,
-    exchanges,
-    grant,
-  });
-  const networkError = (message: string): FetchOutcome => ({ ...blocked(), typeError: message });
+    return { ...this.outcome('blocked'), failure: explainFailure(failure, ctx) };
+  }
 
-  let sendError = '';
-  /** Sends one request and records the exchange; null (and sendError) on a network error. */
-  const send = async (wire: WireRequest): Promise<BrowserResponse | null> => {
-    try {
-      const response = await transport(wire);
-      exchanges.push({ request: wire, response });
-      return response;
-    } catch (err) {
-      exchanges.push({ request: wire, response: null });
-      sendError = `Failed to fetch (${err instanceof Error ? err.message : String(err)})`;
+  /** The preflight, from the cache or the network; null when it grants the request. */
+  async preflight(origin: string): Promise<FetchOutcome | null> {
+    const { c, url, options } = this;
+    if (options.cache?.covers(c, origin, url)) {
+      this.preflightCached = true;
       return null;
     }
-  };
-
-  for (let hop = 0; ; hop++) {
-    const target = new URL(url);
-    const crossOrigin = tainted || originOf(target) !== c.origin;
-    const origin = tainted ? 'null' : c.origin;
-    const needsPreflight = crossOrigin && c.reasons.length > 0;
-    if (hop === 0) preflightNeeded = needsPreflight;
-    if (needsPreflight) {
-      if (options.cache?.covers(c, origin, url)) {
-        preflightCached = true;
-      } else {
-        const response = await send(buildPreflight(c, url, origin));
-        if (response === null) return networkError(sendError);
-        if (
-          response.status >= 300 &&
-          response.status < 400 &&
-          getHeader(response.headers, 'location') !== null
-        ) {
-          // Chromium refuses a redirected preflight before looking at its CORS headers.
-          return fail({ code: 'PreflightDisallowedRedirect', hint: '' }, response);
-        }
-        const checked = checkPreflight(c, response, origin);
-        if (!checked.ok) return fail(checked.failure, response);
-        grant = checked.grant;
-        options.cache?.store(origin, url, checked.grant);
-      }
+    const response = await this.send(buildPreflight(c, url, origin));
+    if (response === null) return this.networkError();
+    if (response.status >= 300 && response.status < 400 && getHeader(response.headers, 'location') !== null) {
+      // Chromium refuses a redirected preflight before looking at its CORS headers.
+      return this.fail({ code: 'PreflightDisallowedRedirect', hint: '' }, response);
     }
+    const checked = checkPreflight(c, response, origin);
+    if (!checked.ok) return this.fail(checked.failure, response);
+    this.grant = checked.grant;
+    options.cache?.store(origin, url, checked.grant);
+    return null;
+  }
 
-    const response = await send(actualRequest(c, url, origin, crossOrigin));
-    if (response === null) return networkError(sendError);
-    if (crossOrigin) {
-      const access = corsCheck(response, origin, c.credentialed);
-      if (access !== null) return fail(access, response);
-    }
-
-    const location = getHeader(response.headers, 'location');
-    const redirect = [301, 302, 303, 307, 308].includes(response.status) && location !== null;
-    if (!redirect) {
-      return {
-        ...blank,
-        verdict: 'allowed',
-        classification: classified.value,
-        preflightNeeded,
-        preflightCached,
-        exchanges,
-        exposedHeaders: crossOrigin
-          ? readableHeaders(response, c.credentialed)
-          : response.headers.map(([n]) => n.toLowerCase()),
-        grant,
-      };
-    }
-
-    // Following a redirect (Fetch #http-redirect-fetch).
-    if (hop + 1 > MAX_REDIRECTS) return networkError('Failed to fetch (net::ERR_TOO_MANY_REDIRECTS)');
+  /**
+   * Follows a redirect as Fetch #http-redirect-fetch does: checks the next URL, taints the origin,
+   * rewrites the method, drops what must not cross, classifies again. Null when the run goes on.
+   */
+  redirect(
+    response: BrowserResponse,
+    location: string,
+    target: URL,
+    crossOrigin: boolean,
+  ): FetchOutcome | null {
+    const c = this.c;
     let next: URL;
     try {
-      next = new URL(location, url);
+      next = new URL(location, this.url);
     } catch {
-      return networkError('Failed to fetch (net::ERR_INVALID_REDIRECT)');
+      return this.networkError('Failed to fetch (net::ERR_INVALID_REDIRECT)');
     }
     if (next.protocol !== 'http:' && next.protocol !== 'https:')
-      return networkError('Failed to fetch (net::ERR_UNSAFE_REDIRECT)');
+      return this.networkError('Failed to fetch (net::ERR_UNSAFE_REDIRECT)');
     if ((next.username !== '' || next.password !== '') && (crossOrigin || next.origin !== c.origin)) {
       // Chromium's message quotes an empty location here; the cause names the real one.
-      return fail(
-        {
-          code: 'RedirectContainsCredentials',
-          hint: c.engine === 'chromium' ? '' : next.href,
-          location: next.href,
-        },
-        response,
-      );
+      const hint = c.engine === 'chromium' ? '' : next.href;
+      return this.fail({ code: 'RedirectContainsCredentials', hint, location: next.href }, response);
     }
     // A hop to another origin, from a URL that was not the request's own origin, taints (#concept-request-tainted-origin).
-    if (next.origin !== target.origin && c.origin !== target.origin) tainted = true;
+    if (next.origin !== target.origin && c.origin !== target.origin) this.tainted = true;
     let headers = c.headers;
     let method = c.method;
     if (
@@ -264,16 +247,72 @@ export async function simulateFetch(
     }
     if (next.origin !== target.origin) headers = headers.filter(([n]) => n !== 'authorization');
     if (c.engine === 'chromium') headers = headers.filter(([n]) => !CHROMIUM_CLIENT_HINTS.has(n));
-    url = next.href;
+    this.url = next.href;
     const reclassified = classifyRequest({
-      url,
+      url: this.url,
       origin: c.origin,
       method,
       headers,
       credentials: c.credentialed ? 'include' : 'same-origin',
       engine: c.engine,
     });
-    if (!reclassified.ok) return networkError(`Failed to fetch (${reclassified.message})`);
-    c = reclassified.value;
+    if (!reclassified.ok) return this.networkError(`Failed to fetch (${reclassified.message})`);
+    this.c = reclassified.value;
+    return null;
+  }
+}
+
+/**
+ * What a browser does with `request` against the server behind `transport`: the preflight when one
+ * is needed, the request, every redirect hop, and the verdict with the browser's own words.
+ */
+export async function simulateFetch(
+  request: BrowserRequest,
+  transport: Transport,
+  options: FetchOptions = {},
+): Promise<FetchOutcome> {
+  const classified = classifyRequest(request);
+  if (!classified.ok) {
+    return {
+      verdict: 'blocked',
+      classification: null,
+      preflightNeeded: false,
+      preflightCached: false,
+      exchanges: [],
+      failure: null,
+      typeError: classified.message,
+      exposedHeaders: [],
+      grant: null,
+    };
+  }
+  const run = new FetchRun(classified.value, classified.value, transport, options);
+  for (let hop = 0; ; hop++) {
+    const c = run.c;
+    const target = new URL(run.url);
+    const crossOrigin = run.tainted || originOf(target) !== c.origin;
+    const origin = run.tainted ? 'null' : c.origin;
+    const needsPreflight = crossOrigin && c.reasons.length > 0;
+    if (hop === 0) run.preflightNeeded = needsPreflight;
+    if (needsPreflight) {
+      const refused = await run.preflight(origin);
+      if (refused !== null) return refused;
+    }
+    const response = await run.send(actualRequest(c, run.url, origin, crossOrigin));
+    if (response === null) return run.networkError();
+    if (crossOrigin) {
+      const access = corsCheck(response, origin, c.credentialed);
+      if (access !== null) return run.fail(access, response);
+    }
+    const location = getHeader(response.headers, 'location');
+    if (![301, 302, 303, 307, 308].includes(response.status) || location === null) {
+      return run.allowed(
+        crossOrigin
+          ? readableHeaders(response, c.credentialed)
+          : response.headers.map(([n]) => n.toLowerCase()),
+      );
+    }
+    if (hop + 1 > MAX_REDIRECTS) return run.networkError('Failed to fetch (net::ERR_TOO_MANY_REDIRECTS)');
+    const stopped = run.redirect(response, location, target, crossOrigin);
+    if (stopped !== null) return stopped;
   }
 }

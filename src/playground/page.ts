@@ -110,7 +110,9 @@ function render(real, seen, model) {
   } else if (model.verdict === 'allowed') {
     html.push('<p>Readable response headers (model): ' + esc(model.exposedHeaders.join(', ') || '(none)') + '</p>');
   }
+  for (const w of model.warnings || []) html.push('<p class="warn" data-warning="' + esc(w.code) + '">⚠ ' + (w.severity === 'hole' ? 'Security hole' : 'Warning') + ' (' + esc(w.code) + (w.pitfall ? ', pitfall ' + w.pitfall : '') + '): ' + esc(w.message) + ' <em>Fix</em>: ' + esc(w.fix) + '</p>');
   out.innerHTML = html.join('');
+  out.scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
 ${SNIPPETS_SCRIPT}

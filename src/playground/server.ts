@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { cors } from '../adapters/node/index.js';
 import type { BrowserRequest } from '../browser/index.js';
 import { simulateFetch } from '../browser/index.js';
-import { httpTransport, report } from '../check/index.js';
+import { httpTransport, report, warningsFor } from '../check/index.js';
 import { CorsConfigError } from '../policy/problems.js';
 import type { CorsOptions } from '../policy/types.js';
 import { playgroundPage } from './page.js';
@@ -76,17 +76,9 @@ export interface Playground {
   close(): Promise<void>;
 }
 
-export async function startPlayground(
-  options: { host?: string; port?: number; apiPort?: number } = {},
-): Promise<Playground> {
-  const host = options.host ?? '127.0.0.1';
-  const runs = new Map<string, Run>();
-  let counter = 0;
-  let apiUrl = '';
-  let pageUrl = '';
-
-  // The test API: /run/<id>/<anything>.
-  const api: Server = createServer((req, res) => {
+/** The test API: `/run/<id>/<anything>` answers as run `id` was set up, recording what it saw. */
+function testApi(runs: ReadonlyMap<string, Run>) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
     const [, prefix, id] = (req.url ?? '/').split('?')[0]!.split('/');
     const run = prefix === 'run' ? runs.get(id ?? '') : undefined;
     if (run === undefined) {
@@ -120,7 +112,19 @@ export async function startPlayground(
       res.setHeader('X-Total-Count', '3');
       res.end(JSON.stringify({ hello: 'from the test API', method: req.method }));
     });
-  });
+  };
+}
+
+export async function startPlayground(
+  options: { host?: string; port?: number; apiPort?: number } = {},
+): Promise<Playground> {
+  const host = options.host ?? '127.0.0.1';
+  const runs = new Map<string, Run>();
+  let counter = 0;
+  let apiUrl = '';
+  let pageUrl = '';
+
+  const api: Server = createServer(testApi(runs));
 
   async function newRun(body: {
     server: ServerSpec;
@@ -154,11 +158,12 @@ export async function startPlayground(
       credentials: body.request.credentials ? 'include' : 'same-origin',
       body: body.request.body === null ? 'none' : 'text',
     };
-    const outcome = await simulateFetch(
-      request,
-      httpTransport({ timeout: 5000, ...(body.request.body === null ? {} : { body: body.request.body }) }),
-    );
-    return report(outcome, request);
+    const transport = httpTransport({
+      timeout: 5000,
+      ...(body.request.body === null ? {} : { body: body.request.body }),
+    });
+    const outcome = await simulateFetch(request, transport);
+    return report(outcome, request, await warningsFor(outcome, request, transport));
   }
 
   const page: Server = createServer((req, res) => {

@@ -216,14 +216,12 @@ function publicBase(problems: ProxyProblem[], text: string | undefined): string 
   return url.href.endsWith('/') ? url.href : `${url.href}/`;
 }
 
-/** Validates options; `config` is null when any problem is found. */
-export function resolveProxyOptions(options: ProxyOptions): {
-  config: ResolvedProxyConfig | null;
-  problems: ProxyProblem[];
-} {
-  const problems: ProxyProblem[] = [];
-  const privateTargets: PrivateTargetRule[] = [];
-  for (const [i, v] of (options.allowPrivateTarget ?? []).entries()) {
+function privateTargetRules(
+  problems: ProxyProblem[],
+  values: readonly string[] | undefined,
+): PrivateTargetRule[] {
+  const rules: PrivateTargetRule[] = [];
+  for (const [i, v] of (values ?? []).entries()) {
     const rule = parsePrivateTarget(String(v));
     if (typeof rule === 'string')
       problems.push({
@@ -232,8 +230,16 @@ export function resolveProxyOptions(options: ProxyOptions): {
         message: `${rule}.`,
         fix: 'Write e.g. localhost:3000, 10.0.0.0/8 or [::1]:8080.',
       });
-    else privateTargets.push(rule);
+    else rules.push(rule);
   }
+  return rules;
+}
+
+/** The per-address limit and the narrower per-Origin one (which only narrows, never opens). */
+function rateLimits(
+  problems: ProxyProblem[],
+  options: ProxyOptions,
+): { rate: string; rateLimit: RateLimit | null; rateLimitByOrigin: RateLimit | null } {
   let rateLimit: RateLimit | null = null;
   const rate = options.rateLimit ?? '600/1m';
   if (rate !== 'off') {
@@ -265,16 +271,19 @@ export function resolveProxyOptions(options: ProxyOptions): {
         fix: "Set rateLimit (e.g. '600/1m') or drop rateLimitByOrigin.",
       });
   }
-  const publicUrl = publicBase(problems, options.publicUrl);
-  if (options.redis !== undefined && !/^rediss?:\/\//.test(options.redis)) {
+  return { rate, rateLimit, rateLimitByOrigin };
+}
+
+function redisProblems(problems: ProxyProblem[], redis: string | undefined, rate: string): void {
+  if (redis !== undefined && !/^rediss?:\/\//.test(redis)) {
     problems.push({
       code: 'PROXY_REDIS_URL_INVALID',
       path: 'redis',
-      message: `'${options.redis}' is not a redis:// or rediss:// URL.`,
+      message: `'${redis}' is not a redis:// or rediss:// URL.`,
       fix: 'Write e.g. redis://127.0.0.1:6379.',
     });
   }
-  if (options.redis !== undefined && rate === 'off') {
+  if (redis !== undefined && rate === 'off') {
     problems.push({
       code: 'PROXY_RATE_LIMIT_OFF',
       path: 'redis',
@@ -282,10 +291,12 @@ export function resolveProxyOptions(options: ProxyOptions): {
       fix: "Set rateLimit (e.g. '600/1m') or drop redis.",
     });
   }
-  const requireHeader = (options.requireHeader ?? ['origin'])
-    .map((h) => String(h).trim().toLowerCase())
-    .filter((h) => h !== '');
-  for (const [i, h] of requireHeader.entries()) {
+}
+
+/** `--require-header` names, lower case; any one of them will do. */
+function requiredHeaders(problems: ProxyProblem[], values: readonly string[] | undefined): string[] {
+  const names = (values ?? ['origin']).map((h) => String(h).trim().toLowerCase()).filter((h) => h !== '');
+  for (const [i, h] of names.entries()) {
     if (!isToken(h))
       problems.push({
         code: 'PROXY_HEADER_NAME_INVALID',
@@ -294,7 +305,11 @@ export function resolveProxyOptions(options: ProxyOptions): {
         fix: 'Write e.g. origin or x-requested-with.',
       });
   }
-  for (const [i, pem] of (options.upstreamCa ?? []).entries()) {
+  return names;
+}
+
+function authorityProblems(problems: ProxyProblem[], pems: readonly string[] | undefined): void {
+  for (const [i, pem] of (pems ?? []).entries()) {
     if (!String(pem).includes('-----BEGIN CERTIFICATE-----')) {
       problems.push({
         code: 'PROXY_CA_INVALID',
@@ -304,6 +319,20 @@ export function resolveProxyOptions(options: ProxyOptions): {
       });
     }
   }
+}
+
+/** Validates options; `config` is null when any problem is found. */
+export function resolveProxyOptions(options: ProxyOptions): {
+  config: ResolvedProxyConfig | null;
+  problems: ProxyProblem[];
+} {
+  const problems: ProxyProblem[] = [];
+  const privateTargets = privateTargetRules(problems, options.allowPrivateTarget);
+  const { rate, rateLimit, rateLimitByOrigin } = rateLimits(problems, options);
+  const publicUrl = publicBase(problems, options.publicUrl);
+  redisProblems(problems, options.redis, rate);
+  const requireHeader = requiredHeaders(problems, options.requireHeader);
+  authorityProblems(problems, options.upstreamCa);
   const allowOrigin = options.allowOrigin ?? ['*'];
   const config: ResolvedProxyConfig = {
     host: options.host ?? '127.0.0.1',

@@ -30,7 +30,8 @@ const EXPECTED: Record<string, { verdict: 'allowed' | 'blocked'; message?: RegEx
   },
   'Two origins in the header': { verdict: 'blocked', message: /contains multiple values/ },
   'Wrong port': { verdict: 'blocked', message: /No 'Access-Control-Allow-Origin' header is present/ },
-  'Missing Vary': { verdict: 'allowed' },
+  // Allowed, yet wrong: the page says so with the warning's code (issue 13.12).
+  'Missing Vary': { verdict: 'allowed', extra: /⚠ Warning \(VARY_ORIGIN_MISSING, pitfall 5\)/ },
   'Unexposed header': {
     verdict: 'allowed',
     extra: /the page can read: content-length, content-type(?!.*x-total-count)/,

@@ -43,8 +43,7 @@ program
   .option(
     '--header <header>',
     "a request header 'Name: value' (repeatable)",
-    (v: string, all: string[]) => [...all, v],
-    [],
+    (v: string, all: string[] = []) => [...all, v],
   )
   .option('--credentials', "send as fetch(url, { credentials: 'include' })")
   .option('--data <body>', 'a request body (sent as text/plain unless --header sets Content-Type)')
@@ -65,7 +64,8 @@ program
     process.exitCode = explain(message, opts.json === true);
   });
 
-const collect = (value: string, all: string[]) => [...all, ...value.split(',')];
+// Repeatable options start undefined, so that --help shows no `(default: [])`.
+const collect = (value: string, all: string[] = []) => [...all, ...value.split(',')];
 program
   .command('proxy')
   .description(
@@ -81,27 +81,23 @@ program
     '--allow-origin <origin>',
     'origins whose pages may use the proxy, exact or pattern (repeatable; default any)',
     collect,
-    [],
   )
-  .option('--deny-origin <origin>', 'origins refused (repeatable)', collect, [])
+  .option('--deny-origin <origin>', 'origins refused (repeatable)', collect)
   .option(
     '--allow-target <host>',
     'target host patterns served: api.example.com, *.example.com (repeatable; default any)',
     collect,
-    [],
   )
-  .option('--deny-target <host>', 'target host patterns never served (repeatable)', collect, [])
+  .option('--deny-target <host>', 'target host patterns never served (repeatable)', collect)
   .option(
     '--allow-private-target <target>',
     'a private address the proxy may reach: host[:port], [ipv6][:port] or CIDR (repeatable)',
     collect,
-    [],
   )
   .option(
     '--require-header <name>',
     "a header requests must carry; repeated, any one of them will do (default origin; 'none' for none)",
     collect,
-    [],
   )
   .option('--rate-limit <rate>', "requests per client and window, e.g. 600/1m, or 'off' (default 600/1m)")
   .option(
@@ -126,7 +122,6 @@ program
     '--cookies <host>',
     'target host patterns for which Cookie and Set-Cookie pass (repeatable; default none)',
     collect,
-    [],
   )
   .option('--max-connections <n>', 'upstream connections per target origin (default 128)')
   .option('--max-client-connections <n>', 'open connections per client address (default 64; 0: no cap)')
@@ -135,7 +130,6 @@ program
     '--upstream-ca <file>',
     'a PEM certificate authority trusted for HTTPS targets, besides the system ones (repeatable)',
     collect,
-    [],
   )
   .action(async (opts: Record<string, unknown>) => {
     const code = await runProxy(opts);
@@ -147,11 +141,11 @@ program
   .description(
     'see CORS happen in your browser: a page on one local origin, a configurable test API on another',
   )
-  .option('--port <port>', 'port of the page (default 8080)', '8080')
-  .option('--api-port <port>', 'port of the test API (default: the next free one)', '0')
-  .action(async (opts: { port: string; apiPort: string }) => {
-    const port = portOption('--port', opts.port);
-    const apiPort = portOption('--api-port', opts.apiPort);
+  .option('--port <port>', 'port of the page (default 8080)')
+  .option('--api-port <port>', 'port of the test API (default: the next free one)')
+  .action(async (opts: { port?: string; apiPort?: string }) => {
+    const port = portOption('--port', opts.port ?? '8080');
+    const apiPort = portOption('--api-port', opts.apiPort ?? '0');
     const playground = await startPlayground({ port, apiPort }).catch((err: unknown) => {
       throw listenFailure(err, 'corsica playground');
     });

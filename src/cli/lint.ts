@@ -1,12 +1,21 @@
 // `corsica lint <file>`: validates an options object and prints every problem with its fix.
 
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pc from 'picocolors';
 import { lintOptions } from '../policy/index.js';
 import type { CorsProblem } from '../policy/types.js';
 import { UsageError } from './usage.js';
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Loads the options from a .json file or from the default export of a .js/.mjs/.cjs module. */
 export async function loadOptions(file: string): Promise<unknown> {
@@ -29,18 +38,26 @@ export async function loadOptions(file: string): Promise<unknown> {
     }
   }
   if (ext === '.js' || ext === '.mjs' || ext === '.cjs') {
-    let mod: { default?: unknown };
+    if (!(await exists(path))) throw new UsageError(`cannot read ${file}: no such file`);
+    let mod: Record<string, unknown>;
     try {
-      mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+      mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
     } catch (err) {
+      // The module exists: what is missing is something it imports (a package not installed).
       const code = (err as NodeJS.ErrnoException).code;
+      const missing = /Cannot find (?:package|module) '([^']+)'/.exec((err as Error).message)?.[1];
       throw new UsageError(
-        code === 'ERR_MODULE_NOT_FOUND'
-          ? `cannot read ${file}: no such file`
+        code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND'
+          ? `cannot load ${file}: it imports ${missing === undefined ? 'a module' : `'${missing}'`}, which is not installed (run npm install in its project)`
           : `cannot load ${file}: ${(err as Error).message}`,
       );
     }
-    const options = mod.default ?? mod;
+    // A CommonJS module's exports are its default; an ES module must have a default export.
+    const options = ext === '.cjs' || 'module.exports' in mod ? (mod.default ?? mod) : mod.default;
+    if (options === undefined)
+      throw new UsageError(
+        `${file} has no default export; lint reads the options object from it (export default { origin: ... }). It exports: ${Object.keys(mod).join(', ') || 'nothing'}.`,
+      );
     if (typeof options === 'function') {
       throw new UsageError(
         `${file} exports a function; lint needs the options object itself (export the object your delegate returns).`,

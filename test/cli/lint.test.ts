@@ -97,6 +97,19 @@ describe('corsica lint', () => {
         /exports a function; lint needs the options object itself/,
       ],
       [file('opts.yaml', 'origin: x'), /expected a \.json, \.js, \.mjs or \.cjs file/],
+      // The module is there; what it imports is not (issue 13.7): say which, not "no such file".
+      [
+        file(
+          'imports-missing.mjs',
+          "import x from 'no-such-package-corsica';\nexport default { origin: x };",
+        ),
+        /it imports 'no-such-package-corsica', which is not installed/,
+      ],
+      // No default export: say so, rather than lint the module's namespace as if it were options.
+      [
+        file('named-only.mjs', "export const origin = 'https://app.example.com';"),
+        /has no default export; .* It exports: origin\./,
+      ],
     ];
     for (const [path, message] of cases) {
       const r = corsica('lint', path);
@@ -112,6 +125,14 @@ describe('corsica', () => {
     assert.equal(r.code, 0);
     assert.match(r.stdout, /Usage: corsica/);
     assert.match(r.stdout, /lint \[options\] <file>/);
+  });
+
+  it('--help gives each default once (issue 13.7)', () => {
+    for (const command of ['check', 'playground', 'proxy']) {
+      const help = corsica(command, '--help').stdout.replace(/\s+/g, ' ');
+      assert.doesNotMatch(help, /\(default: \[\]\)/, `${command}: an empty list shown as a default`);
+      assert.doesNotMatch(help, /\(default (\S+)\) \(default: "\1"\)/, `${command}: a default given twice`);
+    }
   });
 
   it('exits 2 on an unknown command', () => {

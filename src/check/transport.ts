@@ -39,11 +39,31 @@ function describe(err: unknown, url: URL, timeout: number): string {
     case 'ENETUNREACH':
       return `${url.host} is unreachable`;
     default:
-      if (e.code?.startsWith('ERR_TLS') || /certificate|SSL|TLS/i.test(e.message ?? '')) {
-        return `TLS failure with ${url.host}: ${e.message}`;
-      }
-      return e.message ?? String(err);
+      return tlsFailure(e, url) ?? e.message ?? String(err);
   }
+}
+
+/** A TLS failure in words: what failed, and what to do about a private authority (issue 13.7). */
+function tlsFailure(e: NodeJS.ErrnoException, url: URL): string | null {
+  const code = e.code ?? '';
+  const trust =
+    'If the server uses a private or self-signed authority, trust it for this run with NODE_EXTRA_CA_CERTS=<ca.pem> corsica check ...; browsers would refuse it too unless it is installed.';
+  if (code === 'DEPTH_ZERO_SELF_SIGNED_CERT' || code === 'SELF_SIGNED_CERT_IN_CHAIN')
+    return `${url.host} presents a self-signed certificate, which nothing here trusts. ${trust}`;
+  if (code === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' || code === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY')
+    return `${url.host}'s certificate was issued by an authority this machine does not know. ${trust}`;
+  if (code === 'CERT_HAS_EXPIRED') return `${url.host}'s certificate has expired: renew it on the server.`;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return `${url.host}'s certificate is for other names than ${url.hostname}: use the name it was issued for, or reissue it.`;
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'EPROTO')
+    return `${url.host} does not speak TLS on this port: is it http:// rather than https://?`;
+  if (
+    code.startsWith('ERR_TLS') ||
+    code.startsWith('ERR_SSL') ||
+    /certificate|SSL|TLS/i.test(e.message ?? '')
+  )
+    return `the TLS connection to ${url.host} failed (${code || e.message}). ${trust}`;
+  return null;
 }
 
 export interface TransportOptions {

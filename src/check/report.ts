@@ -46,6 +46,8 @@ export interface CheckReport {
   readonly exposedHeaders: readonly string[];
   /** What an allowed answer still gets wrong (reflected origins, a missing Vary, `null` allowed). */
   readonly warnings: readonly CheckWarning[];
+  /** For `network-error` (and requests fetch() refuses to send): what went wrong, in words. */
+  readonly typeError: string | null;
 }
 
 /** Why a request needs a preflight, in words. */
@@ -123,5 +125,6 @@ export function report(
           },
     exposedHeaders: outcome.exposedHeaders,
     warnings,
+    typeError: outcome.typeError,
   };
 }

@@ -63,10 +63,7 @@ export async function check(
   options: CheckOptions & { readonly json?: boolean },
 ): Promise<number> {
   const { outcome, report: r } = await probe(url, options);
-  if (options.json === true)
-    process.stdout.write(
-      `${JSON.stringify(outcome.typeError === null ? r : { ...r, typeError: outcome.typeError }, null, 2)}\n`,
-    );
+  if (options.json === true) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
   else process.stdout.write(`${humanReport(outcome, r)}\n`);
   if (outcome.verdict === 'allowed') return 0;
   return outcome.failure !== null ? 1 : 2;

@@ -13,7 +13,7 @@ label{display:block;margin:.4rem 0 .15rem;font-weight:600}input,select,textarea{
 textarea{font-family:ui-monospace,monospace;font-size:13px}button{font:inherit;padding:.45rem .9rem;border-radius:4px;border:1px solid #123;background:#123;color:#fff;cursor:pointer}
 button.secondary{background:#fff;color:#123}button:focus,input:focus,textarea:focus,select:focus{outline:3px solid #59f}
 #gallery{display:flex;flex-wrap:wrap;gap:.4rem}#results{grid-column:1/-1}.wide{grid-column:1/-1}
-.verdict{font-size:1.1rem;font-weight:700;padding:.4rem .6rem;border-radius:4px;display:inline-block}.allowed{background:#dff5e3;color:#135c22}.blocked{background:#fde2e1;color:#8a1c12}
+.verdict{font-size:1.1rem;font-weight:700;padding:.4rem .6rem;border-radius:4px;display:inline-block}.allowed{background:#dff5e3;color:#135c22}.blocked,.network-error{background:#fde2e1;color:#8a1c12}
 .warn{background:#fff4d6;border:1px solid #e6c35c;padding:.5rem;border-radius:4px;margin:.5rem 0}
 pre{white-space:pre-wrap;word-break:break-word;background:#f4f4f4;padding:.5rem;border-radius:4px;font-size:13px;margin:.3rem 0}
 fieldset{border:1px solid #ddd;border-radius:6px;margin:0 0 .4rem}ol.timeline{padding-left:1.2rem}ol.timeline li{margin:.4rem 0}.row{display:flex;gap:.5rem;align-items:center}.row>*{flex:1}
@@ -68,7 +68,7 @@ function requestSpec(s) {
 }
 function share() { location.hash = btoa(unescape(encodeURIComponent(JSON.stringify(state())))); }
 const esc = (t) => String(t).replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]);
-const headerText = (h) => Object.entries(h).filter(([n]) => /^(access-control-|origin$|vary$)/.test(n)).map(([n, v]) => n + ': ' + v).join('\\n') || '(no CORS headers)';
+const headerText = (h) => Object.entries(h).filter(([n]) => /^(access-control-|origin$|vary$)/i.test(n)).map(([n, v]) => n + ': ' + v).join('\\n') || '(no CORS headers)';
 
 async function send() {
   const s = state(); share(); renderCode();
@@ -96,7 +96,10 @@ function render(real, seen, model) {
   html.push('<li><strong>Preflight</strong>: ' + (model.preflightNeeded ? 'needed, because ' + esc(model.preflightReasons.join('; ')) : 'not needed: a simple request') + '</li>');
   const exchanges = seen ? seen.map((x) => ({ method: x.method, req: x.requestHeaders, status: x.status, res: x.responseHeaders })) : model.exchanges.map((x) => ({ method: x.request.method, req: x.request.headers, status: x.response && x.response.status, res: Object.fromEntries((x.response && x.response.headers) || []) }));
   for (const x of exchanges) {
-    html.push('<li><strong>' + esc(x.method) + '</strong> as the server saw it<pre>' + esc(headerText(x.req)) + '</pre>answered <strong>' + esc(x.status) + '</strong><pre>' + esc(headerText(x.res)) + '</pre></li>');
+    const answer = x.status === null || x.status === undefined
+      ? '<strong id="noAnswer">no answer</strong>: ' + esc(model.typeError || 'the server could not be reached') + ' (a network error, not a CORS refusal)'
+      : 'answered <strong>' + esc(x.status) + '</strong><pre>' + esc(headerText(x.res)) + '</pre>';
+    html.push('<li><strong>' + esc(x.method) + '</strong> ' + (seen ? 'as the server saw it' : 'as sent') + '<pre>' + esc(headerText(x.req)) + '</pre>' + answer + '</li>');
   }
   if (exchanges.length === 0) html.push('<li>No request reached the server.</li>');
   html.push('</ol>');

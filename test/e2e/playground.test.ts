@@ -4,6 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { GALLERY } from '../../src/playground/gallery.js';
@@ -114,6 +115,23 @@ describe('the playground in Chromium', { skip }, () => {
     await page.click('#send');
     await page.waitForSelector('#realVerdict');
     assert.match((await page.textContent('#output')) ?? '', /the page can read: .*x-total-count/);
+  });
+
+  it('probing a URL that is down says so in words, and shows the Origin it sent (issue 13.11)', async () => {
+    const gone = createServer();
+    await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
+    const port = (gone.address() as { port: number }).port;
+    await new Promise<void>((resolve) => gone.close(() => resolve()));
+    await page.getByRole('button', { name: 'Simple request', exact: true }).click();
+    await page.waitForSelector('#realVerdict');
+    await page.fill('#target', `http://localhost:${port}/items`);
+    await page.click('#send');
+    await page.waitForSelector('#noAnswer');
+    const output = (await page.textContent('#output')) ?? '';
+    assert.match(output, /no answer: .*connection refused .*\(a network error, not a CORS refusal\)/);
+    assert.match(output, /Origin: http:\/\/127\.0\.0\.1:\d+/);
+    assert.equal(await page.textContent('#modelVerdict'), 'network-error');
+    await page.fill('#target', '');
   });
 
   it("an invalid configuration is refused with corsica's reasons", async () => {

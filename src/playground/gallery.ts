@@ -1,5 +1,6 @@
-// The playground's one-click scenarios: the seed article's situations and pitfalls. PAGE_ORIGIN
-// stands for the page's own origin, filled in by the page.
+// The playground's one-click scenarios: the seed article's situations and pitfalls, and the errors
+// people actually hit (auth before CORS, no OPTIONS route, a 500 without headers, a redirected
+// preflight). PAGE_ORIGIN stands for the page's own origin, filled in by the page.
 
 export interface Scenario {
   readonly title: string;
@@ -81,6 +82,38 @@ export const GALLERY: readonly Scenario[] = [
     title: 'Unexposed header',
     note: 'Pitfall 6: the API sends X-Total-Count, but without Access-Control-Expose-Headers the page cannot read it. Add exposedHeaders to see it appear.',
     state: { ...base, options: options({ origin: ['PAGE_ORIGIN'] }) },
+  },
+  {
+    title: 'Preflight 401 (auth before CORS)',
+    note: 'The most common cause of "No Access-Control-Allow-Origin header": authentication runs before CORS and answers the preflight 401. A preflight never carries cookies or Authorization, so it can never pass; CORS must answer it first.',
+    state: {
+      ...base,
+      mode: 'raw',
+      preflightStatus: '401',
+      method: 'PUT',
+      headers: 'Authorization: Bearer token',
+    },
+  },
+  {
+    title: 'Preflight 404 (no OPTIONS route)',
+    note: 'CORS set up on the GET route only (app.get("/x", cors(), ...)): nothing answers OPTIONS, so the preflight gets 404. Mount CORS app-wide.',
+    state: { ...base, mode: 'raw', preflightStatus: '404', method: 'DELETE' },
+  },
+  {
+    title: '500 without CORS headers',
+    note: 'The handler crashed and the error answer skipped the CORS headers: the browser shows a CORS error and hides the 500. Fix the error, and keep CORS headers on error answers.',
+    state: { ...base, mode: 'raw', actualStatus: '500' },
+  },
+  {
+    title: 'Redirect on a preflight',
+    note: 'A trailing-slash or http-to-https redirect answers the preflight with 3xx: browsers never follow redirects on preflights.',
+    state: {
+      ...base,
+      mode: 'raw',
+      preflightStatus: '301',
+      preflightHeaders: 'Location: /items/\nAccess-Control-Allow-Origin: PAGE_ORIGIN',
+      method: 'PUT',
+    },
   },
   {
     title: 'Private Network Access',

@@ -94,12 +94,13 @@ function render(real, seen, model) {
   const html = [];
   html.push('<ol class="timeline">');
   html.push('<li><strong>Preflight</strong>: ' + (model.preflightNeeded ? 'needed, because ' + esc(model.preflightReasons.join('; ')) : 'not needed: a simple request') + '</li>');
-  const exchanges = seen ? seen.map((x) => ({ method: x.method, req: x.requestHeaders, status: x.status, res: x.responseHeaders })) : model.exchanges.map((x) => ({ method: x.request.method, req: x.request.headers, status: x.response && x.response.status, res: Object.fromEntries((x.response && x.response.headers) || []) }));
+  const exchanges = seen ? seen.map((x) => ({ method: x.method, req: x.requestHeaders, status: x.status, res: x.responseHeaders, reason: x.serverReason })) : model.exchanges.map((x) => ({ method: x.request.method, req: x.request.headers, status: x.response && x.response.status, res: Object.fromEntries((x.response && x.response.headers) || []) }));
   for (const x of exchanges) {
     const answer = x.status === null || x.status === undefined
       ? '<strong id="noAnswer">no answer</strong>: ' + esc(model.typeError || 'the server could not be reached') + ' (a network error, not a CORS refusal)'
       : 'answered <strong>' + esc(x.status) + '</strong><pre>' + esc(headerText(x.res)) + '</pre>';
-    html.push('<li><strong>' + esc(x.method) + '</strong> ' + (seen ? 'as the server saw it' : 'as sent') + '<pre>' + esc(headerText(x.req)) + '</pre>' + answer + '</li>');
+    const reason = x.reason ? '<p class="server-reason">corsica on the server: ' + esc(x.reason) + '</p>' : '';
+    html.push('<li><strong>' + esc(x.method) + '</strong> ' + (seen ? 'as the server saw it' : 'as sent') + '<pre>' + esc(headerText(x.req)) + '</pre>' + answer + reason + '</li>');
   }
   if (exchanges.length === 0) html.push('<li>No request reached the server.</li>');
   html.push('</ol>');
@@ -144,7 +145,7 @@ export function playgroundPage(apiUrl: string): string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>corsica playground</title><style>${STYLE}</style></head>
 <body data-api="${apiUrl}">
-<header><h1>corsica playground</h1><p>See CORS happen in your own browser, with the reason for every verdict. The page is on this origin; the test API is on <code>${apiUrl}</code>.</p></header>
+<header><h1>corsica playground</h1><p>See CORS happen in your own browser, with the reason for every verdict. The page is on this origin; the test API is on <code>${apiUrl}</code>. Pitfall numbers are those of the article corsica started from, “Cross-Origin Resource Sharing (CORS)” by Bilal Ul Haque (DEV Community).</p></header>
 <main>
 <section class="wide" aria-labelledby="g"><h2 id="g">Scenarios</h2><div id="gallery"></div><p id="note" aria-live="polite"></p></section>
 <section aria-labelledby="s"><h2 id="s">Server (the test API)</h2>

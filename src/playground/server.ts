@@ -37,12 +37,16 @@ interface Seen {
   readonly requestHeaders: Record<string, string>;
   readonly status: number;
   readonly responseHeaders: Record<string, string>;
+  /** corsica's own sentence for this request (policy mode): what it decided and why. */
+  readonly serverReason: string | null;
 }
 
 interface Run {
   readonly spec: ServerSpec;
   readonly handle: ((req: IncomingMessage, res: ServerResponse, next: () => void) => void) | null;
   readonly seen: Seen[];
+  /** The policy's decision sentences, in the order the requests came (onDecision). */
+  readonly reasons: string[];
 }
 
 const MAX_RUNS = 500;
@@ -87,12 +91,14 @@ function testApi(runs: ReadonlyMap<string, Run>) {
       return;
     }
     req.resume();
+    const reasonIndex = run.reasons.length;
     res.on('finish', () => {
       run.seen.push({
         method: req.method ?? '',
         requestHeaders: headerRecord(req.headers),
         status: res.statusCode,
         responseHeaders: headerRecord(res.getHeaders() as Record<string, unknown>),
+        serverReason: run.reasons[reasonIndex] ?? null,
       });
     });
     const spec = run.spec;
@@ -132,9 +138,11 @@ export async function startPlayground(
   }): Promise<{ id: string; url: string } | { error: string }> {
     const spec = body.server;
     let handle: Run['handle'] = null;
+    const reasons: string[] = [];
     if (spec.mode === 'policy') {
       try {
-        handle = cors({ ...spec.options, silence: true }) as Run['handle'];
+        const onDecision = (report: { message: string }) => void reasons.push(report.message);
+        handle = cors({ ...spec.options, silence: true, onDecision }) as Run['handle'];
       } catch (err) {
         if (err instanceof CorsConfigError) return { error: err.message };
         throw err;
@@ -142,7 +150,7 @@ export async function startPlayground(
     }
     if (runs.size >= MAX_RUNS) runs.delete(runs.keys().next().value!);
     const id = `r${++counter}`;
-    runs.set(id, { spec, handle, seen: [] });
+    runs.set(id, { spec, handle, seen: [], reasons });
     return { id, url: body.request.target ?? `${apiUrl}/run/${id}/items` };
   }
 

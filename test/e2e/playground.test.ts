@@ -30,12 +30,31 @@ const EXPECTED: Record<string, { verdict: 'allowed' | 'blocked'; message?: RegEx
     message: /must not be the wildcard '\*' when the request's credentials mode is 'include'/,
   },
   'Two origins in the header': { verdict: 'blocked', message: /contains multiple values/ },
-  'Wrong port': { verdict: 'blocked', message: /No 'Access-Control-Allow-Origin' header is present/ },
+  'Wrong port': {
+    verdict: 'blocked',
+    message: /No 'Access-Control-Allow-Origin' header is present/,
+    // corsica's own sentence on the server side says what is wrong (issue 13.12).
+    extra: /corsica on the server: .*differs only by its port/,
+  },
   // Allowed, yet wrong: the page says so with the warning's code (issue 13.12).
   'Missing Vary': { verdict: 'allowed', extra: /⚠ Warning \(VARY_ORIGIN_MISSING, pitfall 5\)/ },
   'Unexposed header': {
     verdict: 'allowed',
     extra: /the page can read: content-length, content-type(?!.*x-total-count)/,
+  },
+  'Preflight 401 (auth before CORS)': {
+    verdict: 'blocked',
+    message: /Response to preflight request doesn't pass access control check/,
+    extra: /answered 401 by authentication that runs before CORS/,
+  },
+  'Preflight 404 (no OPTIONS route)': { verdict: 'blocked', extra: /answered 404: no route answers OPTIONS/ },
+  '500 without CORS headers': {
+    verdict: 'blocked',
+    extra: /failed with 500, and the error answer has no CORS headers/,
+  },
+  'Redirect on a preflight': {
+    verdict: 'blocked',
+    message: /Redirect is not allowed for a preflight request/,
   },
   'Private Network Access': { verdict: 'allowed' },
 };

@@ -90,6 +90,9 @@ export function httpTransport(options: TransportOptions): Transport {
         ...(body === undefined ? {} : { body }),
         signal: AbortSignal.timeout(options.timeout),
         headersTimeout: options.timeout,
+        // Browsers keep the connection alive for every method; undici closes it after a HEAD
+        // unless told, and the server then answers without Keep-Alive (a header the page may read).
+        reset: false,
       });
       const lines: [string, string][] = [];
       for (const [name, value] of Object.entries(res.headers)) {

@@ -11,6 +11,21 @@ import { lint } from './lint.js';
 import { runProxy } from './proxy.js';
 import { listenFailure, portOption, UsageError } from './usage.js';
 
+/** `--page-origin http://localhost:5173`: the page's name and port (only loopback names: the page is served here). */
+function pageOrigin(
+  origin: string | undefined,
+  port: string | undefined,
+): { port: number; pageName?: 'localhost' | '127.0.0.1' } {
+  if (origin === undefined) return { port: portOption('--port', port ?? '8080') };
+  if (port !== undefined) throw new UsageError('give either --port or --page-origin, not both');
+  const m = /^http:\/\/(localhost|127\.0\.0\.1):(\d{1,5})$/.exec(origin);
+  if (m === null)
+    throw new UsageError(
+      `--page-origin must be http://localhost:<port> or http://127.0.0.1:<port> (the page is served on this machine), not '${origin}'`,
+    );
+  return { port: portOption('--page-origin', m[2]!), pageName: m[1] as 'localhost' | '127.0.0.1' };
+}
+
 const program = new Command();
 program
   .name('corsica')
@@ -143,10 +158,14 @@ program
   )
   .option('--port <port>', 'port of the page (default 8080)')
   .option('--api-port <port>', 'port of the test API (default: the next free one)')
-  .action(async (opts: { port?: string; apiPort?: string }) => {
-    const port = portOption('--port', opts.port ?? '8080');
+  .option(
+    '--page-origin <origin>',
+    "the page's origin, to reproduce your app's (http://localhost:5173 or http://127.0.0.1:3000)",
+  )
+  .action(async (opts: { port?: string; apiPort?: string; pageOrigin?: string }) => {
+    const page = pageOrigin(opts.pageOrigin, opts.port);
     const apiPort = portOption('--api-port', opts.apiPort ?? '0');
-    const playground = await startPlayground({ port, apiPort }).catch((err: unknown) => {
+    const playground = await startPlayground({ ...page, apiPort }).catch((err: unknown) => {
       throw listenFailure(err, 'corsica playground');
     });
     process.stdout.write(

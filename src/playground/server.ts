@@ -122,7 +122,13 @@ function testApi(runs: ReadonlyMap<string, Run>) {
 }
 
 export async function startPlayground(
-  options: { host?: string; port?: number; apiPort?: number } = {},
+  options: {
+    host?: string;
+    port?: number;
+    apiPort?: number;
+    /** The name in the page's origin (`http://localhost:5173` for an app on Vite's port); the API gets the other. */
+    pageName?: 'localhost' | '127.0.0.1';
+  } = {},
 ): Promise<Playground> {
   const host = options.host ?? '127.0.0.1';
   const runs = new Map<string, Run>();
@@ -211,9 +217,11 @@ export async function startPlayground(
     for (const server of [api, page]) if (server.listening) server.close();
     throw err;
   }
-  // Two origins on one machine: the page on 127.0.0.1, the test API on localhost.
-  apiUrl = `http://localhost:${(api.address() as AddressInfo).port}`;
-  pageUrl = `http://${host}:${(page.address() as AddressInfo).port}/`;
+  // Two origins on one machine: the page under one loopback name, the test API under the other.
+  const pageName = options.pageName ?? (host === 'localhost' ? 'localhost' : '127.0.0.1');
+  const apiName = pageName === 'localhost' ? '127.0.0.1' : 'localhost';
+  apiUrl = `http://${apiName}:${(api.address() as AddressInfo).port}`;
+  pageUrl = `http://${pageName === '127.0.0.1' ? host : pageName}:${(page.address() as AddressInfo).port}/`;
   return {
     pageUrl,
     apiUrl,

@@ -47,4 +47,16 @@ describe('corsica proxy and playground: bad ports', () => {
       busy.close();
     }
   });
+
+  it('--page-origin takes only a loopback http origin, and not with --port', async () => {
+    const far = await corsica('playground', '--page-origin', 'https://app.example.com');
+    assert.equal(far.code, 2);
+    assert.match(
+      far.stderr,
+      /--page-origin must be http:\/\/localhost:<port> or http:\/\/127\.0\.0\.1:<port>/,
+    );
+    const both = await corsica('playground', '--page-origin', 'http://localhost:5173', '--port', '5173');
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /either --port or --page-origin/);
+  });
 });

@@ -153,6 +153,28 @@ describe('the playground in Chromium', { skip }, () => {
     await page.fill('#target', '');
   });
 
+  it('the page can be served on the origin of your app (http://localhost:<port>), the API on the other name (issue 13.10)', async () => {
+    const mine = await startPlayground({ pageName: 'localhost' });
+    const tab = await browser.newPage();
+    try {
+      assert.match(mine.pageUrl, /^http:\/\/localhost:\d+\/$/);
+      assert.match(mine.apiUrl, /^http:\/\/127\.0\.0\.1:\d+$/);
+      await tab.goto(mine.pageUrl);
+      await tab.waitForSelector('body[data-ready="yes"]');
+      await tab.getByRole('button', { name: 'Simple request', exact: true }).click();
+      await tab.waitForSelector('#realVerdict');
+      assert.equal(await tab.textContent('#realVerdict'), 'allowed');
+      const origin = new URL(mine.pageUrl).origin;
+      assert.ok(
+        ((await tab.textContent('#output')) ?? '').includes(`origin: ${origin}`),
+        'the server saw the chosen origin',
+      );
+    } finally {
+      await tab.close();
+      await mine.close();
+    }
+  });
+
   it("an invalid configuration is refused with corsica's reasons", async () => {
     await page.fill('#options', '{"origin": "*", "credentials": true}');
     await page.click('#send');

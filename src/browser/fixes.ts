@@ -291,7 +291,7 @@ export function fixFor(f: CorsFailureCore, ctx: FailureContext): { cause: string
           (f.refused ?? []).length > 1
             ? `The request sends headers the preflight's Access-Control-Allow-Headers does not list: ${f.refused!.join(', ')} (Chromium names one of them).`
             : `The request sends the header ${f.hint}, and the preflight's Access-Control-Allow-Headers does not list it.`
-        }${f.hint === 'authorization' ? " A '*' never covers Authorization under the standard (Firefox enforces this; Chromium 156 does not yet)." : ''}`,
+        }${f.hint === 'authorization' ? " A '*' never covers Authorization under the standard; Chromium 156, Firefox 153 ESR (with a deprecation warning) and WebKitGTK 2.50 still let it through, so a browser that refuses it follows the standard." : ''}`,
         fix: optionsFix(
           `Add ${(f.refused ?? [f.hint]).join(', ')} to the allowed headers.`,
           `allowedHeaders: ${extended(ctx.allowedHeaders, union(ctx.requestHeaders, [f.hint]))}`,

@@ -99,7 +99,7 @@ export function validateOptions(input: unknown): Validation {
     rawHeaders === undefined
       ? null
       : resolveTokenList(rawHeaders, headersOption, true, credentials, problems);
-  if (allowedHeaders !== null) hintAllowedHeaders(allowedHeaders, headersOption, problems);
+  if (allowedHeaders !== null) hintAllowedHeaders(allowedHeaders, headersOption, credentials, problems);
   const exposedHeaders = resolveExposedHeaders(options.exposedHeaders, credentials, problems);
   const maxAge = resolveMaxAge(options.maxAge, problems);
   const optionsSuccessStatus = resolveStatus(options.optionsSuccessStatus, problems);
@@ -302,7 +302,12 @@ function resolveMethods(value: unknown, credentials: boolean, problems: ProblemL
   return list;
 }
 
-function hintAllowedHeaders(list: TokenList, path: string, problems: ProblemList): void {
+function hintAllowedHeaders(
+  list: TokenList,
+  path: string,
+  credentials: boolean,
+  problems: ProblemList,
+): void {
   for (const name of list.members) {
     if (isForbiddenRequestHeader(name)) {
       problems.hint(
@@ -320,11 +325,12 @@ function hintAllowedHeaders(list: TokenList, path: string, problems: ProblemList
       );
     }
   }
-  if (list.wildcard && !list.members.has('authorization')) {
+  // With credentials '*' is refused above: a hint to keep it would point the wrong way.
+  if (list.wildcard && !credentials && !list.members.has('authorization')) {
     problems.hint(
       'HEADER_WILDCARD_AUTHORIZATION',
       path,
-      "'*' does not cover Authorization in the Fetch standard (Firefox enforces it; Chromium does not yet).",
+      "'*' does not cover Authorization in the Fetch standard (Chromium, Firefox 153 ESR with a deprecation warning, and WebKit still let it through; a browser that follows the standard will not).",
       `If pages send Authorization, add it: ${path}: ['*', 'Authorization'].`,
     );
   }

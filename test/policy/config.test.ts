@@ -151,6 +151,18 @@ describe('patterns', () => {
     );
   });
 
+  it('a hint never suggests a value an error refuses: no "add Authorization to *" when * is refused with credentials (issue 13.7)', () => {
+    const codes = (options: object) => only(options, 'hint').map((p) => p.code);
+    assert.ok(
+      codes({ origin: ['https://a.com'], allowedHeaders: ['*'] }).includes('HEADER_WILDCARD_AUTHORIZATION'),
+    );
+    assert.ok(
+      !codes({ origin: ['https://a.com'], allowedHeaders: ['*'], credentials: true }).includes(
+        'HEADER_WILDCARD_AUTHORIZATION',
+      ),
+    );
+  });
+
   it('warns about a subdomain pattern over a whole top-level domain', () => {
     const warning = problem({ origin: 'https://*.com' }, 'CORSICA_PATTERN_TOO_BROAD');
     assert.equal(warning.severity, 'warning');

@@ -2,7 +2,6 @@
 // loads at once and works with the keyboard and at phone width.
 
 import { GALLERY } from './gallery.js';
-import { SNIPPETS_SCRIPT } from './snippets.js';
 
 const STYLE = `
 *{box-sizing:border-box}body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1b1b1b;background:#fafafa}
@@ -119,11 +118,14 @@ function render(real, seen, model) {
   out.scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
-${SNIPPETS_SCRIPT}
-
-function renderCode() {
+let codeAsked = 0;
+async function renderCode() {
   let s; try { s = serverSpec(state()); } catch { $('code').textContent = '(the options are not valid JSON)'; return; }
-  $('code').textContent = s.mode === 'raw' ? 'Raw mode: the test API sends exactly the headers you typed.' : snippets(s.options, requestSpec(state()), API);
+  if (s.mode === 'raw') { $('code').textContent = 'Raw mode: the test API sends exactly the headers you typed.'; return; }
+  // Written by the server (src/playground/snippets.ts), the code the tests run in the real packages.
+  const asked = ++codeAsked;
+  const answer = await (await fetch('/api/snippets', { method: 'POST', body: JSON.stringify({ options: s.options, request: requestSpec(state()) }) })).json();
+  if (asked === codeAsked) $('code').textContent = answer.code;
 }
 
 for (const g of GALLERY) {

@@ -12,6 +12,7 @@ import { httpTransport, report, warningsFor } from '../check/index.js';
 import { CorsConfigError } from '../policy/problems.js';
 import type { CorsOptions } from '../policy/types.js';
 import { playgroundPage } from './page.js';
+import { type SnippetOptions, type SnippetRequest, snippets } from './snippets.js';
 
 export interface RawAnswer {
   readonly status: number;
@@ -194,6 +195,16 @@ export async function startPlayground(
           const b = body as { server: ServerSpec; request: RequestSpec; origin: string };
           if (path === '/api/run') json(res, 200, await newRun(b));
           else json(res, 200, await explain(b));
+        },
+        (err: Error) => json(res, 400, { error: err.message }),
+      );
+      return;
+    }
+    if (req.method === 'POST' && path === '/api/snippets') {
+      readJson(req).then(
+        (body) => {
+          const b = body as { options: SnippetOptions; request: SnippetRequest };
+          json(res, 200, { code: snippets(b.options ?? {}, b.request, apiUrl) });
         },
         (err: Error) => json(res, 400, { error: err.message }),
       );

@@ -1,0 +1,233 @@
+// "Code for this policy" must be the same policy (issue 13.8): the playground's snippet text for
+// cors, @fastify/cors and hono/cors is evaluated and run in the real packages, and its nginx text
+// in a real nginx (Debian's nginx-light, on a loopback port, config in a temp folder). The browser
+// model then sends the same requests to each and to corsica: the verdicts must be the same.
+
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import fastifyCors from '@fastify/cors';
+import { serve } from '@hono/node-server';
+import corsPkg from 'cors';
+import Fastify from 'fastify';
+import { Hono } from 'hono';
+import { cors as honoCors } from 'hono/cors';
+import { cors as corsica } from '../../src/adapters/node/index.js';
+import { probe } from '../../src/check/index.js';
+import {
+  corsOptionsSource,
+  honoOptionsSource,
+  nginxLines,
+  type SnippetOptions,
+} from '../../src/playground/snippets.js';
+import { close, listen } from '../helpers/http.js';
+
+const PAGE = 'http://127.0.0.1:8080';
+const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find(existsSync);
+const skipNginx =
+  NGINX === undefined && process.env.CI !== 'true'
+    ? 'nginx is not installed (Debian package nginx-light)'
+    : false;
+
+/** The snippet's option text, evaluated: what a user pasting it would run. */
+const evaluate = (source: string): Record<string, unknown> => new Function(`return (${source});`)();
+
+const POLICIES: Record<string, SnippetOptions> = {
+  'a list with patterns, credentials and lists': {
+    origin: [PAGE, 'https://*.preview.example.com', 'http://localhost:*'],
+    credentials: true,
+    allowedHeaders: ['Content-Type'],
+    exposedHeaders: ['X-Total'],
+    maxAge: 600,
+  },
+  "'*' with the defaults (request headers reflected)": { origin: '*' },
+  'one origin, some methods, headers reflected': { origin: [PAGE], methods: ['GET', 'PUT'] },
+};
+
+const ORIGINS = [
+  PAGE,
+  'https://a.b.preview.example.com',
+  'https://preview.example.com',
+  'https://evilpreview.example.com',
+  'http://localhost:5173',
+  'https://evil.example',
+];
+
+interface Probe {
+  readonly method: string;
+  readonly header?: string[];
+  readonly credentials?: boolean;
+}
+const REQUESTS: Probe[] = [
+  { method: 'GET' },
+  { method: 'GET', credentials: true },
+  { method: 'PUT', header: ['Content-Type: application/json'] },
+  { method: 'DELETE', header: ['X-Custom: 1'], credentials: true },
+];
+
+/** Every verdict the browser model gives for the requests and origins, against `base`. */
+async function verdicts(base: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const origin of ORIGINS) {
+    for (const r of REQUESTS) {
+      const { report } = await probe(`${base}/items`, {
+        origin,
+        method: r.method,
+        ...(r.header === undefined ? {} : { header: r.header }),
+        credentials: r.credentials === true,
+        timeout: 3000,
+      });
+      out.push(
+        `${origin} ${r.method}${r.credentials ? ' +credentials' : ''}${r.header ? ` ${r.header}` : ''}: ${report.verdict}`,
+      );
+    }
+  }
+  return out;
+}
+
+const ok = (_req: unknown, res: { end(body: string): void }) => res.end('{"ok":true}');
+
+async function nodeServer(middleware: (req: never, res: never, next: () => void) => void) {
+  return listen((req, res) => middleware(req as never, res as never, () => ok(req, res)));
+}
+
+describe('playground snippets run in the real packages: same verdicts as corsica', () => {
+  for (const [name, options] of Object.entries(POLICIES)) {
+    describe(name, () => {
+      let expected: string[];
+      before(async () => {
+        const { server, url } = await nodeServer(corsica({ ...(options as object), silence: true }) as never);
+        try {
+          expected = await verdicts(url);
+        } finally {
+          await close(server);
+        }
+        // The requests must tell policies apart: some allowed, some blocked.
+        assert.ok(expected.some((v) => v.endsWith(': allowed')) && expected.some((v) => v.endsWith(': blocked')));
+      });
+
+      it('cors (Express/node:http)', async () => {
+        const { server, url } = await nodeServer(corsPkg(evaluate(corsOptionsSource(options))) as never);
+        try {
+          assert.deepEqual(await verdicts(url), expected);
+        } finally {
+          await close(server);
+        }
+      });
+
+      it('@fastify/cors', async () => {
+        const app = Fastify();
+        await app.register(fastifyCors, evaluate(corsOptionsSource(options)));
+        app.all('/items', async () => ({ ok: true }));
+        const url = await app.listen({ port: 0, host: '127.0.0.1' });
+        try {
+          assert.deepEqual(await verdicts(url), expected);
+        } finally {
+          await app.close();
+        }
+      });
+
+      it('hono/cors', async () => {
+        const app = new Hono();
+        app.use('*', honoCors(evaluate(honoOptionsSource(options)) as never));
+        app.all('/items', (c) => c.json({ ok: true }));
+        const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+        await new Promise((resolve) => server.once('listening', resolve));
+        try {
+          assert.deepEqual(
+            await verdicts(`http://127.0.0.1:${(server.address() as { port: number }).port}`),
+            expected,
+          );
+        } finally {
+          await close(server);
+        }
+      });
+
+      it('nginx', { skip: skipNginx }, async () => {
+        assert.ok(NGINX !== undefined, 'CI installs nginx-light');
+        const nginx = await startNginx(nginxLines(options));
+        try {
+          assert.deepEqual(await verdicts(nginx.url), expected);
+        } finally {
+          await nginx.stop();
+        }
+      });
+    });
+  }
+});
+
+/** A free loopback port (taken and released: nginx binds it a moment later). */
+async function freePort(): Promise<number> {
+  const s = createNetServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as { port: number }).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+/** A real nginx serving `/` with the snippet's directives; `nginx -t` first, so a bad snippet fails with nginx's words. */
+async function startNginx(lines: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'corsica-nginx-'));
+  const port = await freePort();
+  const http = lines.filter((l) => l.startsWith('map '));
+  const location = lines.filter((l) => !l.startsWith('map ') && !l.startsWith('#'));
+  const conf = join(dir, 'nginx.conf');
+  writeFileSync(
+    conf,
+    [
+      'worker_processes 1;',
+      'daemon off;',
+      `pid ${dir}/nginx.pid;`,
+      `error_log ${dir}/error.log;`,
+      'events {}',
+      'http {',
+      '  access_log off;',
+      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/${t};`),
+      ...http.map((l) => `  ${l}`),
+      '  server {',
+      `    listen 127.0.0.1:${port};`,
+      '    location / {',
+      ...location.map((l) => `      ${l}`),
+      `      return 200 '{"ok":true}';`,
+      '    }',
+      '  }',
+      '}',
+    ].join('\n'),
+  );
+  execFileSync(NGINX!, ['-t', '-q', '-p', dir, '-c', conf], { stdio: 'pipe' });
+  const child: ChildProcess = spawn(NGINX!, ['-p', dir, '-c', conf], { stdio: 'ignore' });
+  for (let i = 0; i < 100; i++) {
+    const up = await fetch(`http://127.0.0.1:${port}/`).then(
+      () => true,
+      () => false,
+    );
+    if (up) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      child.kill('SIGQUIT');
+      await new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+describe('the nginx snippet is valid nginx for every kind of origin option', { skip: skipNginx }, () => {
+  it("nginx -t accepts it under '*', a list, patterns and true", async () => {
+    for (const options of [
+      { origin: '*' },
+      { origin: [PAGE] },
+      { origin: ['https://*.example.com'] },
+      { origin: true },
+    ] as SnippetOptions[]) {
+      const nginx = await startNginx(nginxLines(options));
+      await nginx.stop();
+    }
+  });
+});

@@ -108,7 +108,9 @@ describe('playground snippets run in the real packages: same verdicts as corsica
           await close(server);
         }
         // The requests must tell policies apart: some allowed, some blocked.
-        assert.ok(expected.some((v) => v.endsWith(': allowed')) && expected.some((v) => v.endsWith(': blocked')));
+        assert.ok(
+          expected.some((v) => v.endsWith(': allowed')) && expected.some((v) => v.endsWith(': blocked')),
+        );
       });
 
       it('cors (Express/node:http)', async () => {

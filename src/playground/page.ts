@@ -138,7 +138,8 @@ for (const k of FORM) $('f-' + k).addEventListener('input', formToJson);
 $('options').addEventListener('input', jsonToForm);
 for (const id of ['options', 'method', 'headers', 'body', 'credentials']) $(id).addEventListener('input', renderCode);
 $('send').addEventListener('click', send);
-if (location.hash.length > 1) { try { load(JSON.parse(decodeURIComponent(escape(atob(location.hash.slice(1)))))); } catch {} } else load(GALLERY[0].state);
+// A shared link was made by Send: opening it sends again, so it shows its result, not only its inputs.
+if (location.hash.length > 1) { try { load(JSON.parse(decodeURIComponent(escape(atob(location.hash.slice(1)))))); send(); } catch {} } else load(GALLERY[0].state);
 document.body.dataset.ready = 'yes';
 `;
 

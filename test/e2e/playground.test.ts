@@ -108,6 +108,10 @@ describe('the playground in Chromium', { skip }, () => {
     await second.goto(shared);
     await second.waitForSelector('body[data-ready="yes"]');
     assert.equal(await second.inputValue('#headers'), 'X-Api-Key: secret');
+    // The link shows its result too (issue 13.9), not only its inputs.
+    await second.waitForSelector('#realVerdict');
+    assert.equal(await second.textContent('#realVerdict'), 'blocked');
+    assert.match((await second.textContent('#chromiumMessage')) ?? '', /Request header field x-api-key is not allowed/);
     await second.close();
   });
 

@@ -111,7 +111,10 @@ describe('the playground in Chromium', { skip }, () => {
     // The link shows its result too (issue 13.9), not only its inputs.
     await second.waitForSelector('#realVerdict');
     assert.equal(await second.textContent('#realVerdict'), 'blocked');
-    assert.match((await second.textContent('#chromiumMessage')) ?? '', /Request header field x-api-key is not allowed/);
+    assert.match(
+      (await second.textContent('#chromiumMessage')) ?? '',
+      /Request header field x-api-key is not allowed/,
+    );
     await second.close();
   });
 

@@ -1,9 +1,13 @@
 // Apps on every framework corsica adapts, built the same way for every test that needs them:
-// /ok (200 with X-Total), /boom (throws), /vary (sets its own Vary) and /own (sets its own
-// Access-Control-Allow-Origin), on a real port.
+// /ok (200 with X-Total), /boom (throws), /vary (the handler sets its own Vary), /own (sets its own
+// Access-Control-Allow-Origin) and /early (a middleware before CORS sets Vary: Accept-Encoding),
+// on a real port: node:http, Connect, Express 4 and 5, Fastify 4 and 5, Koa 2 and 3, Hono, fetch.
 
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { serve } from '@hono/node-server';
+import connect from 'connect';
+import express from 'express';
+import express4 from 'express4';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import Fastify4 from 'fastify4';
 import { Hono } from 'hono';
@@ -13,6 +17,7 @@ import fastifyCors from '../../src/adapters/fastify/index.js';
 import { withCors } from '../../src/adapters/fetch/index.js';
 import { type HonoCorsOptions, cors as honoCors } from '../../src/adapters/hono/index.js';
 import { type KoaCorsOptions, cors as koaCors } from '../../src/adapters/koa/index.js';
+import { cors as nodeCors } from '../../src/adapters/node/index.js';
 import type { CorsOptions } from '../../src/policy/index.js';
 import { close } from './http.js';
 
@@ -24,6 +29,10 @@ export type Build = (options: CorsOptions) => Promise<Running>;
 
 async function fastifyApp(factory: typeof Fastify, options: CorsOptions): Promise<Running> {
   const app = factory({ logger: false }) as ReturnType<typeof Fastify>;
+  // An earlier hook (registered first, so it runs first) that sets Vary for /early.
+  app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (req.url === '/early') reply.header('Vary', 'Accept-Encoding');
+  });
   await app.register(fastifyCors, options);
   app.get('/ok', async (_req: FastifyRequest, reply: FastifyReply) => {
     reply.header('X-Total', '3');
@@ -40,6 +49,7 @@ async function fastifyApp(factory: typeof Fastify, options: CorsOptions): Promis
     reply.header('Vary', 'Accept-Encoding');
     return 'vary';
   });
+  app.get('/early', async () => 'early');
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url, close: () => app.close() };
 }
@@ -47,6 +57,10 @@ async function fastifyApp(factory: typeof Fastify, options: CorsOptions): Promis
 async function koaApp(factory: typeof Koa, options: CorsOptions): Promise<Running> {
   const app = new factory();
   app.silent = true;
+  app.use(async (ctx, next) => {
+    if (ctx.path === '/early') ctx.set('Vary', 'Accept-Encoding');
+    await next();
+  });
   // No caller here passes an origin function, the one option whose form differs between the two.
   app.use(koaCors(options as KoaCorsOptions) as never);
   app.use(async (ctx) => {
@@ -72,14 +86,87 @@ async function onNodeServer(
   return running(serve({ fetch: fetchHandler, port: 0, hostname: '127.0.0.1' }) as Server);
 }
 
+/** The app's routes as plain node:http, for node:http, Connect and Express alike. */
+function nodeRoutes(req: IncomingMessage, res: ServerResponse): void {
+  const path = (req.url ?? '/').split('?')[0];
+  if (path === '/boom') throw new Error('boom');
+  if (path === '/ok') res.setHeader('X-Total', '3');
+  if (path === '/vary') res.setHeader('Vary', 'Accept-Encoding');
+  if (path === '/own') res.setHeader('Access-Control-Allow-Origin', 'https://app.example.com');
+  res.end(path!.slice(1));
+}
+
+/** The middleware that runs before CORS and sets Vary for /early. */
+function earlyVary(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  if ((req.url ?? '').startsWith('/early')) res.setHeader('Vary', 'Accept-Encoding');
+  next();
+}
+
+/** An error answer as Express's and Connect's default handlers give it, keeping headers set so far. */
+function errorTo500(res: ServerResponse): void {
+  res.statusCode = 500;
+  res.end('Internal Server Error');
+}
+
+function nodeHttpApp(options: CorsOptions): Promise<Running> {
+  const middleware = nodeCors(options);
+  return listenOn(
+    createServer((req, res) =>
+      earlyVary(req, res, () =>
+        middleware(req, res, () => {
+          try {
+            nodeRoutes(req, res);
+          } catch {
+            errorTo500(res);
+          }
+        }),
+      ),
+    ),
+  );
+}
+
+function connectApp(options: CorsOptions): Promise<Running> {
+  const app = connect();
+  app.use(earlyVary);
+  app.use(nodeCors(options) as never);
+  app.use((req: IncomingMessage, res: ServerResponse) => nodeRoutes(req, res));
+  app.use((_err: unknown, _req: IncomingMessage, res: ServerResponse, _next: () => void) => errorTo500(res));
+  return listenOn(createServer(app));
+}
+
+function expressApp(factory: typeof express, options: CorsOptions): Promise<Running> {
+  const app = factory();
+  app.use(earlyVary);
+  app.use(nodeCors(options));
+  app.use((req, res) => nodeRoutes(req, res));
+  app.use((_err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
+    errorTo500(res),
+  );
+  return listenOn(createServer(app));
+}
+
+async function listenOn(server: Server): Promise<Running> {
+  server.listen(0, '127.0.0.1');
+  return running(server);
+}
+
 export const FRAMEWORKS: Record<string, Build> = {
+  'node:http': nodeHttpApp,
+  connect: connectApp,
+  'express 5': (o) => expressApp(express, o),
+  'express 4': (o) => expressApp(express4 as unknown as typeof express, o),
   'fastify 5': (o) => fastifyApp(Fastify, o),
   'fastify 4': (o) => fastifyApp(Fastify4 as unknown as typeof Fastify, o),
   'koa 3': (o) => koaApp(Koa, o),
   'koa 2': (o) => koaApp(Koa2 as unknown as typeof Koa, o),
   hono: (o) => {
     const app = new Hono();
+    app.use('*', async (c, next) => {
+      if (c.req.path === '/early') c.header('Vary', 'Accept-Encoding');
+      await next();
+    });
     app.use('*', honoCors(o as HonoCorsOptions));
+    app.get('/early', (c) => c.text('early'));
     app.get('/ok', (c) => {
       c.header('X-Total', '3');
       return c.text('ok');
@@ -106,7 +193,8 @@ export const FRAMEWORKS: Record<string, Build> = {
           if (path === '/boom') throw new Error('boom');
           const headers = new Headers();
           if (path === '/ok') headers.set('X-Total', '3');
-          if (path === '/vary') headers.set('Vary', 'Accept-Encoding');
+          // No middleware runs before withCors: the handler's own Vary stands for an earlier one.
+          if (path === '/vary' || path === '/early') headers.set('Vary', 'Accept-Encoding');
           if (path === '/own') headers.set('Access-Control-Allow-Origin', 'https://app.example.com');
           return new Response(path.slice(1), { headers });
         },

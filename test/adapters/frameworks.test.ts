@@ -114,6 +114,14 @@ const CASES: Case[] = [
   },
   {
     name: "Vary set by the app is merged with corsica's",
+    // node:http has no hook after the handler: `res.setHeader('Vary', x)` replaces what is there,
+    // as with the cors package. Express's `res.vary(x)` (and `res.append`) add to it; the README says so.
+    notOn: {
+      'node:http': 'res.setHeader replaces; use res.vary() or append (README)',
+      connect: 'res.setHeader replaces; use res.vary() or append (README)',
+      'express 5': 'res.setHeader replaces; use res.vary() or append (README)',
+      'express 4': 'res.setHeader replaces; use res.vary() or append (README)',
+    },
     options: LIST,
     method: 'GET',
     path: '/vary',

@@ -6,7 +6,6 @@ import { patternStrings } from '../../policy/origin-rules.js';
 import { createPolicy, type Policy } from '../../policy/policy.js';
 import { policyForOptions } from '../../policy/policy-cache.js';
 import type { CorsOptions, Decision } from '../../policy/types.js';
-import { mergeVary } from '../../policy/vary.js';
 import { nodeHeader, refuseUnset, warnWiderThanPlugin, writeCors } from '../core/index.js';
 
 export type NextFunction = (err?: unknown) => void;
@@ -28,34 +27,8 @@ const setHeader = (res: ServerResponse, name: string, value: string) => void res
 const currentVary = (res: ServerResponse) => res.getHeader('Vary');
 
 /** Writes a decision to the response, then ends the preflight or calls `next`. */
-/** Where a response keeps the Vary names its CORS answer needs. */
-const VARY = Symbol('corsica.vary');
-
-/**
- * Stands in for `res.setHeader` on a response whose answer depends on Vary names: a handler that
- * sets its own Vary after the middleware (`res.setHeader('Vary', 'Accept-Encoding')`) gets the
- * CORS names merged in rather than silently dropping `Vary: Origin` (pitfall 5). An own property
- * of that response only.
- */
-function setHeaderKeepingVary(
-  this: ServerResponse,
-  name: string,
-  value: number | string | readonly string[],
-) {
-  const proto = Object.getPrototypeOf(this) as ServerResponse;
-  if (name.length === 4 && name.toLowerCase() === 'vary') {
-    const names = (this as unknown as Record<symbol, string>)[VARY]!;
-    return proto.setHeader.call(this, name, mergeVary(value, names) ?? value);
-  }
-  return proto.setHeader.call(this, name, value);
-}
-
 function applyDecision(d: Decision, res: ServerResponse, next: NextFunction | undefined): void {
   writeCors(res, setHeader, currentVary, d.headers, d.vary);
-  if (d.vary !== null && d.status === 0 && next !== undefined) {
-    (res as unknown as Record<symbol, string>)[VARY] = d.vary;
-    res.setHeader = setHeaderKeepingVary as ServerResponse['setHeader'];
-  }
   if (d.status !== 0) {
     res.statusCode = d.status;
     // Safari waits for a body on a 204 without Content-Length.

@@ -113,6 +113,8 @@ function render(real, seen, model) {
   } else if (model.verdict === 'allowed') {
     html.push('<p>Readable response headers (model): ' + esc(model.exposedHeaders.join(', ') || '(none)') + '</p>');
   }
+  const spec = (() => { try { return serverSpec(state()); } catch { return null; } })();
+  if (spec && spec.mode === 'policy' && spec.options && spec.options.privateNetwork) html.push('<p class="warn" data-warning="PRIVATE_NETWORK_ACCESS_LEGACY">⚠ Warning (PRIVATE_NETWORK_ACCESS_LEGACY): privateNetwork answers Private Network Access preflights (Access-Control-Request-Private-Network), which Chromium no longer sends: it replaced them with Local Network Access, a permission prompt without headers, so this option changes nothing there. Loopback to loopback, as here, never prompts.</p>');
   for (const w of model.warnings || []) html.push('<p class="warn" data-warning="' + esc(w.code) + '">⚠ ' + (w.severity === 'hole' ? 'Security hole' : 'Warning') + ' (' + esc(w.code) + (w.pitfall ? ', pitfall ' + w.pitfall : '') + '): ' + esc(w.message) + ' <em>Fix</em>: ' + esc(w.fix) + '</p>');
   out.innerHTML = html.join('');
   out.scrollIntoView({ behavior: 'smooth', block: 'start' });

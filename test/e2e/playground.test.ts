@@ -56,7 +56,7 @@ const EXPECTED: Record<string, { verdict: 'allowed' | 'blocked'; message?: RegEx
     verdict: 'blocked',
     message: /Redirect is not allowed for a preflight request/,
   },
-  'Private Network Access': { verdict: 'allowed' },
+  'Private Network Access': { verdict: 'allowed', extra: /⚠ Warning \(PRIVATE_NETWORK_ACCESS_LEGACY\)/ },
 };
 
 describe('the playground in Chromium', { skip }, () => {

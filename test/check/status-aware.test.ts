@@ -78,6 +78,11 @@ describe('check: the cause of a missing Access-Control-Allow-Origin names the st
     assert.match(report.error!.cause, /never carries cookies or Authorization/);
     assert.match(report.error!.fix.summary, /Run the CORS middleware before authentication/);
     assert.match(report.error!.fix.corsica, /before app\.use\(auth\)/);
+    // The server's other origins are not known here: the fix adds this one, never replaces them (issue 13.6).
+    assert.match(
+      report.error!.fix.corsica,
+      /origin: \[\/\* the origins you allow now, \*\/ 'https:\/\/app\.example\.com'\]/,
+    );
     assert.doesNotMatch(report.error!.fix.summary, /^Allow the origin/);
   });
 

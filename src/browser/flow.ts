@@ -5,7 +5,7 @@
 
 import { type BrowserRequest, type Classification, classifyRequest, originOf } from './classify.js';
 import { type CorsFailure, explainFailure } from './errors.js';
-import { getHeader, type HeaderPairs } from './headers.js';
+import { getHeader, type HeaderPairs, normalizeValue } from './headers.js';
 import type { PreflightCache } from './preflight-cache.js';
 import {
   type BrowserResponse,
@@ -138,7 +138,11 @@ class FetchRun {
   /** Sends one request and records the exchange; null (see networkError) on a network error. */
   async send(wire: WireRequest): Promise<BrowserResponse | null> {
     try {
-      const response = await this.transport(wire);
+      const raw = await this.transport(wire);
+      // A header value has no leading or trailing whitespace (Fetch #concept-header-value, RFC 9112
+      // §5): `Access-Control-Allow-Origin: https://a.example ` is that origin, as Chromium and WebKit
+      // read it. HTTP clients strip the leading whitespace only.
+      const response = { ...raw, headers: raw.headers.map(([n, v]) => [n, normalizeValue(v)] as const) };
       this.exchanges.push({ request: wire, response });
       return response;
     } catch (err) {

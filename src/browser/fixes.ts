@@ -276,11 +276,13 @@ export function fixFor(f: CorsFailureCore, ctx: FailureContext): { cause: string
         ctx.method !== ctx.method.toUpperCase()
           ? ` Methods compare case-sensitively and browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT: ${q(ctx.method)} is sent as written, so write it in the page as ${q(ctx.method.toUpperCase())} or list ${q(ctx.method)}.`
           : '';
+      // Firefox's message names no method: a placeholder, never an empty ''.
+      const method = f.hint === '' ? '<METHOD>' : f.hint;
       return {
-        cause: `The preflight's Access-Control-Allow-Methods does not include ${f.hint}.${lower}`,
+        cause: `The preflight's Access-Control-Allow-Methods does not include ${f.hint === '' ? "the request's method (the message does not name it)" : f.hint}.${lower}`,
         fix: optionsFix(
-          `Add ${f.hint} to the allowed methods.`,
-          `methods: ${extended(ctx.allowedMethods, [f.hint], true)}`,
+          `Add ${f.hint === '' ? "your request's method (replace <METHOD>)" : f.hint} to the allowed methods.`,
+          `methods: ${extended(ctx.allowedMethods, [method], true)}`,
           preflightNginx,
         ),
       };

@@ -105,6 +105,11 @@ function chromiumDetail(detail: string): { code: CorsErrorCode; hint: string } |
 
 /** Firefox reasons (security.properties), current and older wordings, after quote normalization. */
 const FIREFOX_REASONS: readonly (DetailPattern | { re: RegExp; note: string })[] = [
+  {
+    // CORSAllowHeaderFromPreflightDeprecation: a warning, and the request went through.
+    re: /^When the [`']Access-Control-Allow-Headers[`'] is [`']\*[`'], the [`']Authorization[`'] header is not covered/,
+    note: "A warning, not a refusal: Firefox let the request through, but the Fetch standard says Access-Control-Allow-Headers: * does not cover Authorization, and Firefox will stop allowing it (pref network.cors_preflight.authorization_covered_by_wildcard). Fix: list Authorization in Access-Control-Allow-Headers (allowedHeaders: ['Authorization', ...]).",
+  },
   { re: /^CORS header 'Access-Control-Allow-Origin' missing/, code: 'MissingAllowOriginHeader' },
   {
     re: /^Multiple CORS header 'Access-Control-Allow-Origin' not allowed/,

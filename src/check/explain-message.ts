@@ -7,7 +7,7 @@ import { explainFailure } from '../browser/errors.js';
 import { type ParsedMessage, parseCorsMessage } from '../browser/parse-message.js';
 
 /** What the server's answer held, for each failure, in one phrase. */
-function serverSent(code: CorsErrorCode, hint: string): string {
+function serverSent(code: CorsErrorCode, hint: string, browser: ParsedMessage['browser']): string {
   const where = code.startsWith('Preflight') ? 'the preflight (OPTIONS) answer' : 'the answer';
   switch (baseCode(code)) {
     case 'MissingAllowOriginHeader':
@@ -20,6 +20,9 @@ function serverSent(code: CorsErrorCode, hint: string): string {
     case 'WildcardOriginNotAllowed':
       return `${where} had Access-Control-Allow-Origin: * for a request with credentials`;
     case 'InvalidAllowCredentials':
+      // Firefox says only "expected 'true'": the header was missing or not exactly `true` (`True` too).
+      if (browser === 'firefox')
+        return `${where} had no Access-Control-Allow-Credentials, or one that is not exactly 'true' (Firefox does not say which; 'True' counts as wrong), for a request with credentials`;
       return `${where} had ${hint === '' ? 'no Access-Control-Allow-Credentials header' : `Access-Control-Allow-Credentials: ${hint}`} for a request with credentials`;
     case 'PreflightInvalidStatus':
       return 'the preflight (OPTIONS) got a status outside 200–299';
@@ -131,7 +134,7 @@ export function explainMessage(pasted: string): Explanation | null {
     browser: p.browser,
     code: p.code,
     firefox: f.firefox,
-    serverSent: serverSent(p.code, p.hint),
+    serverSent: serverSent(p.code, p.hint, p.browser),
     cause,
     fix: f.fix,
     ...reproduceFields(p),

@@ -213,4 +213,32 @@ describe('corsica explain (the command)', () => {
     assert.equal(e?.reproduce, `corsica check '${URL_}' --origin '${PAGE}' --method PATCH`);
     assert.equal(e?.reproduceNote, null);
   });
+
+  // The lines real Firefox 153 ESR printed (../shared/reference/firefox-webkit.md), issue 15.7.
+  it('Firefox: "Did not find method" names no method: a placeholder, never an empty method', () => {
+    const e = explainMessage(
+      `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${URL_}. (Reason: Did not find method in CORS header ‘Access-Control-Allow-Methods’).`,
+    );
+    assert.equal(e?.code, 'MethodDisallowedByPreflightResponse');
+    assert.match(e?.fix?.corsica ?? '', /methods: \[\/\* what you allow now, \*\/ '<METHOD>'\]/);
+    assert.doesNotMatch(e?.fix?.corsica ?? '', /''/);
+    assert.match(e?.cause ?? '', /the request's method \(the message does not name it\)/);
+  });
+
+  it('Firefox: the Authorization-under-* deprecation warning is recognized as a warning, with the fix', () => {
+    const e = explainMessage(
+      `Cross-Origin Request Warning: The Same Origin Policy will disallow reading the remote resource at ${URL_} soon. (Reason: When the \`Access-Control-Allow-Headers\` is \`*\`, the \`Authorization\` header is not covered. To include the \`Authorization\` header, it must be explicitly listed in CORS header \`Access-Control-Allow-Headers\`).`,
+    );
+    assert.ok(e !== null, 'recognized');
+    assert.equal(e.code, null);
+    assert.match(e.cause, /A warning, not a refusal: Firefox let the request through/);
+    assert.match(e.cause, /list Authorization in Access-Control-Allow-Headers/);
+  });
+
+  it('Firefox: "expected \'true\'" does not say the server sent nothing (it may have sent True)', () => {
+    const e = explainMessage(
+      `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${URL_}. (Reason: expected ‘true’ in CORS header ‘Access-Control-Allow-Credentials’).`,
+    );
+    assert.match(e?.serverSent ?? '', /or one that is not exactly 'true'/);
+  });
 });

@@ -81,7 +81,8 @@ export const FIREFOX_MAX_AGE = { default: 5, cap: 86400 } as const;
 /** Seconds a preflight answer may be cached by the given browser. */
 export function parseMaxAge(value: string | null, browser: 'chromium' | 'firefox' = 'chromium'): number {
   if (browser === 'firefox') {
-    if (value === null) return FIREFOX_MAX_AGE.default;
+    // An empty value is no value, in Firefox as in the standard: the 5 s default (issue 15.4).
+    if (value === null || value.trim() === '') return FIREFOX_MAX_AGE.default;
     if (!/^\d+$/.test(value)) return 0;
     return Math.min(Number(value), FIREFOX_MAX_AGE.cap);
   }

@@ -218,6 +218,7 @@ describe('#cors-preflight-fetch: the preflight answer', () => {
 
   it('max-age in Firefox: 5 s when absent, not cached when unreadable or 0, at most 86400 s', () => {
     assert.equal(parseMaxAge(null, 'firefox'), 5);
+    assert.equal(parseMaxAge('', 'firefox'), 5, 'an empty value is absent, as in the standard');
     assert.equal(parseMaxAge('abc', 'firefox'), 0);
     assert.equal(parseMaxAge('-1', 'firefox'), 0);
     assert.equal(parseMaxAge('0', 'firefox'), 0);

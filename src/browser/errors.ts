@@ -72,7 +72,9 @@ function detail(f: CorsFailureCore, initiator: 'fetch' | 'xhr'): string {
 
 const FIREFOX: Readonly<Record<string, string | null>> = {
   MissingAllowOriginHeader: 'CORSMissingAllowOrigin',
-  MultipleAllowOriginValues: 'CORSMultipleAllowOriginNotAllowed',
+  // Real Firefox 153 never printed CORSMultipleAllowOriginNotAllowed: several values are a mismatch
+  // there, quoting the combined value (issue 15.3).
+  MultipleAllowOriginValues: 'CORSAllowOriginNotMatchingOrigin',
   InvalidAllowOriginValue: 'CORSAllowOriginNotMatchingOrigin',
   AllowOriginMismatch: 'CORSAllowOriginNotMatchingOrigin',
   WildcardOriginNotAllowed: 'CORSNotSupportingCredentials',
@@ -83,7 +85,8 @@ const FIREFOX: Readonly<Record<string, string | null>> = {
   InvalidAllowHeadersPreflightResponse: 'CORSInvalidAllowHeader',
   MethodDisallowedByPreflightResponse: 'CORSMethodNotFound',
   HeaderDisallowedByPreflightResponse: 'CORSMissingAllowHeaderFromPreflight',
-  RedirectContainsCredentials: null,
+  // Firefox prints only CORSDidNotSucceed for a redirect to user:password@ (issue 15.3).
+  RedirectContainsCredentials: 'CORSDidNotSucceed',
   CorsDisabledScheme: 'CORSRequestNotHttp',
 };
 

@@ -34,6 +34,17 @@ describe("Chromium's console messages", () => {
     assert.equal(f.firefox, 'CORSMissingAllowOrigin');
   });
 
+  it("Firefox's reason, as real Firefox 153 prints it: several allow-origin values are a mismatch, a user:password redirect only 'did not succeed' (issue 15.3)", () => {
+    assert.equal(
+      explain({ code: 'MultipleAllowOriginValues', hint: 'a, b' }).firefox,
+      'CORSAllowOriginNotMatchingOrigin',
+    );
+    assert.equal(
+      explain({ code: 'RedirectContainsCredentials', hint: 'https://u:p@b.example/' }).firefox,
+      'CORSDidNotSucceed',
+    );
+  });
+
   it('prefixes preflight failures, and names the first URL after redirects', () => {
     const f = explain(
       { code: 'PreflightAllowOriginMismatch', hint: 'https://app.example.com/' },

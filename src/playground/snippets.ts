@@ -5,6 +5,8 @@
 // `http://localhost:*`) mean nothing to the peers, which compare strings whole: they become
 // anchored RegExps (cors, @fastify/cors) or a function (hono/cors).
 
+import { DEFAULT_METHODS } from '../policy/validate.js';
+
 /** The options the playground's form produces (JSON: patterns are strings, never RegExps). */
 export interface SnippetOptions {
   readonly origin?: boolean | string | readonly string[];
@@ -23,7 +25,8 @@ export interface SnippetRequest {
   readonly target: string | null;
 }
 
-const DEFAULT_METHODS = ['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE'];
+/** corsica's default methods, which the peer snippets must spell out (theirs differ). */
+const DEFAULT_METHOD_LIST = DEFAULT_METHODS.split(',');
 
 const list = (v: string | readonly string[] | undefined): string[] | undefined =>
   v === undefined
@@ -71,7 +74,7 @@ export function corsOptionsSource(o: SnippetOptions): string {
   const fields = [`origin: ${corsOriginSource(o)}`];
   if (o.methods !== undefined) fields.push(`methods: ${JSON.stringify(list(o.methods))}`);
   // @fastify/cors's default methods are GET,HEAD,POST; corsica's are wider: say what corsica means.
-  else fields.push(`methods: ${JSON.stringify(DEFAULT_METHODS)}`);
+  else fields.push(`methods: ${JSON.stringify(DEFAULT_METHOD_LIST)}`);
   if (o.allowedHeaders !== undefined)
     fields.push(`allowedHeaders: ${JSON.stringify(list(o.allowedHeaders))}`);
   if (o.exposedHeaders !== undefined)
@@ -95,7 +98,7 @@ export function honoOptionsSource(o: SnippetOptions): string {
     origin = `(origin) => (${tests.join(' || ')} ? origin : null)`;
   }
   const fields = [`origin: ${origin}`];
-  fields.push(`allowMethods: ${JSON.stringify(list(o.methods) ?? DEFAULT_METHODS)}`);
+  fields.push(`allowMethods: ${JSON.stringify(list(o.methods) ?? DEFAULT_METHOD_LIST)}`);
   if (o.allowedHeaders !== undefined) fields.push(`allowHeaders: ${JSON.stringify(list(o.allowedHeaders))}`);
   if (o.exposedHeaders !== undefined) fields.push(`exposeHeaders: ${JSON.stringify(list(o.exposedHeaders))}`);
   if (o.credentials === true) fields.push('credentials: true');
@@ -137,7 +140,7 @@ export function nginxLines(o: SnippetOptions): string[] {
       : `"${list(o.allowedHeaders)!.join(', ')}"`;
   const preflight = [
     ...common,
-    `add_header Access-Control-Allow-Methods "${(list(o.methods) ?? DEFAULT_METHODS).join(', ')}" always;`,
+    `add_header Access-Control-Allow-Methods "${(list(o.methods) ?? DEFAULT_METHOD_LIST).join(', ')}" always;`,
     `add_header Access-Control-Allow-Headers ${headers} always;`,
     ...(o.maxAge === undefined ? [] : [`add_header Access-Control-Max-Age "${o.maxAge}" always;`]),
   ];

@@ -22,9 +22,12 @@ export function withRequest<R>(
   return fn as unknown as OriginFunction;
 }
 
-/** What a function threw or rejected with, as an Error: Koa ignores a thrown `null` and hangs. */
-function asError(thrown: unknown): Error {
-  return thrown instanceof Error ? thrown : new Error(`the origin function failed with ${String(thrown)}`);
+/**
+ * What a user's function threw or rejected with, as an Error (Koa ignores a thrown `null`, and the
+ * request hangs). `what` names the function in the message.
+ */
+export function asError(thrown: unknown, what = 'the origin function'): Error {
+  return thrown instanceof Error ? thrown : new Error(`${what} failed with ${String(thrown)}`);
 }
 
 /** A value a callback-style function returned that is an answer, not an incidental result (a timer, a request). */

@@ -23,9 +23,9 @@ export interface Upstream {
   redirectRefusal(url: URL): Refusal | null;
 }
 
-/** `'443'` for `https:` without a port: the port a URL will really be fetched on. */
-export function effectivePort(url: URL): string {
-  return url.port || (DEFAULT_PORTS[url.protocol.slice(0, -1)] ?? '');
+/** `'443'` for `https:` without a port: the port a URL (or a connection) will really use. */
+function effectivePort(protocol: string, port: string): string {
+  return port || (DEFAULT_PORTS[protocol.slice(0, -1)] ?? '80');
 }
 
 export function createUpstream(config: ResolvedProxyConfig): Upstream {
@@ -42,7 +42,7 @@ export function createUpstream(config: ResolvedProxyConfig): Upstream {
     keepAliveTimeout: Math.min(4000, config.timeout),
     keepAliveMaxTimeout: Math.min(10_000, config.timeout),
     connect: (opts, callback) => {
-      const port = opts.port || (DEFAULT_PORTS[opts.protocol.slice(0, -1)] ?? '80');
+      const port = effectivePort(opts.protocol, opts.port);
       let connector = connectors.get(port);
       if (connector === undefined) {
         // The system's authorities plus the operator's: undici's default is the system's alone.
@@ -82,7 +82,7 @@ export function createUpstream(config: ResolvedProxyConfig): Upstream {
     const host = bareHost(url.hostname);
     // Names are checked when connecting, by the lookup that connects.
     if (isIP(host) === 0) return null;
-    return literalAllowed(host, effectivePort(url), url.protocol)
+    return literalAllowed(host, effectivePort(url.protocol, url.port), url.protocol)
       ? null
       : upstreamRefusal(new PrivateAddressError(host), url.host);
   }

@@ -3,7 +3,7 @@
 // sending none, keepHeadersOnError, secureContext, privateNetworkAccess), so that a @koa/cors config
 // moves over unchanged; corsica's own rules apply on top, at start-up or with a coded warning.
 
-import { withRequest } from '../../policy/origin-function.js';
+import { asError, withRequest } from '../../policy/origin-function.js';
 import { describeValue, multiOriginRules } from '../../policy/origin-rules.js';
 import { createPolicy } from '../../policy/policy.js';
 import type { CorsOptions, OriginFunction, OriginRule } from '../../policy/types.js';
@@ -138,7 +138,7 @@ async function askCredentials(fn: KoaCredentialsFunction, ctx: KoaContext): Prom
   try {
     return await fn(ctx);
   } catch (err) {
-    throw err instanceof Error ? err : new Error(`the credentials function failed with ${String(err)}`);
+    throw asError(err, 'the credentials function');
   }
 }
 

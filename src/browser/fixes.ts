@@ -164,164 +164,195 @@ function missingAllowOriginByStatus(
   };
 }
 
+/** What every fix builder gets besides the failure: the values most of them write into their text. */
+interface FixInput {
+  readonly f: CorsFailureCore;
+  readonly ctx: FailureContext;
+  readonly origin: string;
+  /** The origin option with the page's origin added (credentials too when the request had them). */
+  readonly allowOrigin: string;
+  /** "The preflight (OPTIONS) response" or "The response". */
+  readonly onPreflight: string;
+  /** The nginx preflight block that answers this request. */
+  readonly preflightNginx: string;
+}
+
+type CauseAndFix = { cause: string; fix: Fix };
+
+/** A fix that is not a CORS option at all: the same sentence for corsica, cors and @fastify/cors. */
+function notAnOption(summary: string, change: string, nginx: string): Fix {
+  return { summary, corsica: change, cors: change, fastify: change, nginx };
+}
+
+function taintedOriginFix(f: CorsFailureCore): CauseAndFix {
+  return {
+    cause: `A redirect took the request from one other origin to another, so the browser sent Origin: null (a "tainted" origin), and ${f.code.startsWith('Preflight') ? 'the preflight response' : 'the response'} did not allow 'null'.`,
+    fix: {
+      summary: 'Request the final URL directly instead of going through a cross-origin redirect chain.',
+      corsica:
+        'Request the final URL; only if you must, allow the tainted origin with origin: [...], allowNullOrigin: true.',
+      cors: "Request the final URL; cors would need origin: 'null' (which any sandboxed page can send).",
+      fastify:
+        "Request the final URL; @fastify/cors would need origin: 'null' (which any sandboxed page can send).",
+      nginx: 'Avoid the redirect chain; allowing "null" lets any sandboxed page in.',
+    },
+  };
+}
+
+const missingAllowOrigin = ({ f, ctx, origin, allowOrigin, onPreflight, preflightNginx }: FixInput) =>
+  missingAllowOriginByStatus(f, ctx, allowOrigin, preflightNginx) ?? {
+    cause: `${onPreflight} has no Access-Control-Allow-Origin header: the server did not grant ${q(origin)} access. Either CORS is not set up for this route, the origin is not in the server's allowed list, or an answer that skipped the CORS middleware (authentication refusing ${f.code.startsWith('Preflight') ? 'the preflight, which never carries credentials' : 'the request'}, an error, a missing route) came back instead.`,
+    fix: optionsFix(
+      `Allow the origin ${origin}${ctx.credentialed ? ' with credentials' : ''}, and make sure the CORS middleware answers before authentication and error handlers.`,
+      allowOrigin,
+      f.code.startsWith('Preflight') ? preflightNginx : nginxOrigin(origin, ctx.credentialed),
+    ),
+  };
+
+const allowOriginMismatch = ({ f, ctx, origin, allowOrigin, onPreflight }: FixInput): CauseAndFix => ({
+  cause: `${onPreflight} allows ${q(f.hint)}, but the page's origin is ${q(origin)}; the two must be equal byte for byte.${mismatchHint(f.hint, origin)}`,
+  fix: optionsFix(`Allow exactly ${origin}.`, allowOrigin, nginxOrigin(origin, ctx.credentialed)),
+});
+
+function invalidList({ f, ctx, preflightNginx }: FixInput): CauseAndFix {
+  const header = f.code === 'InvalidAllowMethodsPreflightResponse' ? 'Methods' : 'Headers';
+  return {
+    cause: `The preflight's Access-Control-Allow-${header} is not a comma-separated list of names (HTTP tokens), so the browser discards the whole answer.`,
+    fix: optionsFix(
+      `Send a plain list such as ${header === 'Methods' ? "'GET, POST, PUT'" : "'Content-Type, Authorization'"}.`,
+      header === 'Methods'
+        ? `methods: ['GET', 'POST', ${q(ctx.method)}]`
+        : `allowedHeaders: [${(ctx.requestHeaders ?? []).map(q).join(', ')}]`,
+      preflightNginx,
+    ),
+  };
+}
+
+function methodRefused({ f, ctx, preflightNginx }: FixInput): CauseAndFix {
+  const lower =
+    ctx.method !== ctx.method.toUpperCase()
+      ? ` Methods compare case-sensitively and browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT: ${q(ctx.method)} is sent as written, so write it in the page as ${q(ctx.method.toUpperCase())} or list ${q(ctx.method)}.`
+      : '';
+  // Firefox's message names no method: a placeholder, never an empty ''.
+  const method = f.hint === '' ? '<METHOD>' : f.hint;
+  return {
+    cause: `The preflight's Access-Control-Allow-Methods does not include ${f.hint === '' ? "the request's method (the message does not name it)" : f.hint}.${lower}`,
+    fix: optionsFix(
+      `Add ${f.hint === '' ? "your request's method (replace <METHOD>)" : f.hint} to the allowed methods.`,
+      `methods: ${extended(ctx.allowedMethods, [method], true)}`,
+      preflightNginx,
+    ),
+  };
+}
+
+function headerRefused({ f, ctx, preflightNginx }: FixInput): CauseAndFix {
+  const refused = f.refused ?? [];
+  const which =
+    refused.length > 1
+      ? `The request sends headers the preflight's Access-Control-Allow-Headers does not list: ${refused.join(', ')} (Chromium names one of them).`
+      : `The request sends the header ${f.hint}, and the preflight's Access-Control-Allow-Headers does not list it.`;
+  const authorization =
+    f.hint === 'authorization'
+      ? " A '*' never covers Authorization under the standard; Chromium 156, Firefox 153 ESR (with a deprecation warning) and WebKitGTK 2.50 still let it through, so a browser that refuses it follows the standard."
+      : '';
+  return {
+    cause: which + authorization,
+    fix: optionsFix(
+      `Add ${(f.refused ?? [f.hint]).join(', ')} to the allowed headers.`,
+      `allowedHeaders: ${extended(ctx.allowedHeaders, union(ctx.requestHeaders, [f.hint]))}`,
+      preflightNginx,
+    ),
+  };
+}
+
+/**
+ * One builder per failure (preflight variants share their base code's builder). A flat table, so
+ * that every code's sentence is found by its name.
+ */
+const FIXES: Record<string, (input: FixInput) => CauseAndFix> = {
+  MissingAllowOriginHeader: missingAllowOrigin,
+  MultipleAllowOriginValues: ({ f, origin, allowOrigin, onPreflight }) => ({
+    cause: `${onPreflight} names several origins (${q(f.hint)}). The header takes exactly one origin or '*': a list, or two header lines (often the application and a proxy both adding CORS headers), is refused.`,
+    fix: optionsFix(
+      "Send one origin: the request's own, when it is allowed. With a list of allowed origins, corsica (like cors and @fastify/cors) echoes the one that matched. Make sure only one layer adds CORS headers.",
+      allowOrigin,
+      `map $http_origin $cors_origin { default ""; "${origin}" $http_origin; } ... add_header Access-Control-Allow-Origin $cors_origin always; add_header Vary "Origin" always;`,
+    ),
+  }),
+  InvalidAllowOriginValue: allowOriginMismatch,
+  AllowOriginMismatch: allowOriginMismatch,
+  WildcardOriginNotAllowed: ({ origin, onPreflight }) => ({
+    cause: `The request carries credentials (credentials: 'include'), and ${onPreflight.toLowerCase()} answers Access-Control-Allow-Origin: *. Browsers never give credentialed responses to '*'.`,
+    fix: optionsFix(
+      `Name the origin instead of '*', and allow credentials.`,
+      `origin: [${q(origin)}], credentials: true`,
+      nginxOrigin(origin, true),
+    ),
+  }),
+  InvalidAllowCredentials: ({ f, origin, onPreflight }) => ({
+    cause: `The request carries credentials (credentials: 'include'), so ${onPreflight.toLowerCase()} must say Access-Control-Allow-Credentials: true (exactly, lower case); it says ${f.hint === '' ? 'nothing' : q(f.hint)}.`,
+    fix: optionsFix(
+      'Allow credentials for this origin, or send the request without credentials.',
+      `origin: [${q(origin)}], credentials: true`,
+      nginxOrigin(origin, true),
+    ),
+  }),
+  PreflightInvalidStatus: ({ ctx, preflightNginx }) => ({
+    cause: `The preflight (OPTIONS) got status ${ctx.status ?? 'non-2xx'}, but a preflight needs a 2xx answer. Usually no route answers OPTIONS, or authentication rejects it: preflights never carry cookies or Authorization.`,
+    fix: {
+      summary: 'Answer OPTIONS preflights with 204 before any authentication or routing.',
+      corsica: 'app.use(cors({ ... }))  // first, before auth; it ends preflights with 204',
+      cors: 'app.use(cors({ ... }))  // first, before auth (cors ends preflights with 204)',
+      fastify: 'await fastify.register(cors, { ... })  // registers an OPTIONS handler for every route',
+      nginx: preflightNginx,
+    },
+  }),
+  PreflightDisallowedRedirect: ({ ctx, preflightNginx }) => ({
+    cause: `The preflight (OPTIONS) was answered with a redirect (status ${ctx.status ?? '3xx'}). Browsers never follow redirects on preflights: a trailing-slash, http-to-https or login redirect breaks every preflighted request.`,
+    fix: {
+      summary: 'Call the final URL directly, and answer OPTIONS where it is sent instead of redirecting it.',
+      corsica: 'Request the URL the server redirects to; mount cors() before any redirecting middleware.',
+      cors: 'Request the URL the server redirects to; mount cors() before any redirecting middleware.',
+      fastify: 'Request the URL the server redirects to (mind trailing slashes: ignoreTrailingSlash: true).',
+      nginx: preflightNginx,
+    },
+  }),
+  InvalidAllowMethodsPreflightResponse: invalidList,
+  InvalidAllowHeadersPreflightResponse: invalidList,
+  MethodDisallowedByPreflightResponse: methodRefused,
+  HeaderDisallowedByPreflightResponse: headerRefused,
+  RedirectContainsCredentials: ({ f }) => ({
+    cause: `A redirect sent the request to ${q(f.location ?? f.hint)}, a URL with a user name or password; browsers refuse that for cross-origin requests.`,
+    fix: notAnOption(
+      'Redirect to a URL without user:password@.',
+      'Not a CORS option: change the Location header the server sends.',
+      'return 301 https://host/path;  # no user:password@ in the target',
+    ),
+  }),
+  CorsDisabledScheme: () => ({
+    cause:
+      'CORS works only for http: and https: URLs; this request goes to another scheme (or comes from a file: page).',
+    fix: notAnOption(
+      'Serve both the page and the API over http(s), e.g. with a local dev server.',
+      'Not a CORS option: open the page from http://localhost instead of file://.',
+      'Not a CORS setting: serve the page over http(s).',
+    ),
+  }),
+};
+
 /** Cause and fix for a failure in context. */
-export function fixFor(f: CorsFailureCore, ctx: FailureContext): { cause: string; fix: Fix } {
-  if (
-    ctx.tainted === true &&
-    (baseCode(f.code) === 'AllowOriginMismatch' || baseCode(f.code) === 'MissingAllowOriginHeader')
-  ) {
-    return {
-      cause: `A redirect took the request from one other origin to another, so the browser sent Origin: null (a "tainted" origin), and ${f.code.startsWith('Preflight') ? 'the preflight response' : 'the response'} did not allow 'null'.`,
-      fix: {
-        summary: 'Request the final URL directly instead of going through a cross-origin redirect chain.',
-        corsica:
-          'Request the final URL; only if you must, allow the tainted origin with origin: [...], allowNullOrigin: true.',
-        cors: "Request the final URL; cors would need origin: 'null' (which any sandboxed page can send).",
-        fastify:
-          "Request the final URL; @fastify/cors would need origin: 'null' (which any sandboxed page can send).",
-        nginx: 'Avoid the redirect chain; allowing "null" lets any sandboxed page in.',
-      },
-    };
-  }
-  const origin = ctx.origin;
-  const allowOrigin = originOptions(ctx);
+export function fixFor(f: CorsFailureCore, ctx: FailureContext): CauseAndFix {
   const code = baseCode(f.code);
-  const onPreflight = f.code.startsWith('Preflight') ? 'The preflight (OPTIONS) response' : 'The response';
-  const preflightNginx = nginxPreflight(origin, ctx.credentialed, ctx.method, ctx.requestHeaders ?? []);
-  switch (code) {
-    case 'MissingAllowOriginHeader':
-      return (
-        missingAllowOriginByStatus(f, ctx, allowOrigin, preflightNginx) ?? {
-          cause: `${onPreflight} has no Access-Control-Allow-Origin header: the server did not grant ${q(origin)} access. Either CORS is not set up for this route, the origin is not in the server's allowed list, or an answer that skipped the CORS middleware (authentication refusing ${f.code.startsWith('Preflight') ? 'the preflight, which never carries credentials' : 'the request'}, an error, a missing route) came back instead.`,
-          fix: optionsFix(
-            `Allow the origin ${origin}${ctx.credentialed ? ' with credentials' : ''}, and make sure the CORS middleware answers before authentication and error handlers.`,
-            allowOrigin,
-            f.code.startsWith('Preflight') ? preflightNginx : nginxOrigin(origin, ctx.credentialed),
-          ),
-        }
-      );
-    case 'MultipleAllowOriginValues':
-      return {
-        cause: `${onPreflight} names several origins (${q(f.hint)}). The header takes exactly one origin or '*': a list, or two header lines (often the application and a proxy both adding CORS headers), is refused.`,
-        fix: optionsFix(
-          "Send one origin: the request's own, when it is allowed. With a list of allowed origins, corsica (like cors and @fastify/cors) echoes the one that matched. Make sure only one layer adds CORS headers.",
-          allowOrigin,
-          `map $http_origin $cors_origin { default ""; "${origin}" $http_origin; } ... add_header Access-Control-Allow-Origin $cors_origin always; add_header Vary "Origin" always;`,
-        ),
-      };
-    case 'InvalidAllowOriginValue':
-    case 'AllowOriginMismatch':
-      return {
-        cause: `${onPreflight} allows ${q(f.hint)}, but the page's origin is ${q(origin)}; the two must be equal byte for byte.${mismatchHint(f.hint, origin)}`,
-        fix: optionsFix(`Allow exactly ${origin}.`, allowOrigin, nginxOrigin(origin, ctx.credentialed)),
-      };
-    case 'WildcardOriginNotAllowed':
-      return {
-        cause: `The request carries credentials (credentials: 'include'), and ${onPreflight.toLowerCase()} answers Access-Control-Allow-Origin: *. Browsers never give credentialed responses to '*'.`,
-        fix: optionsFix(
-          `Name the origin instead of '*', and allow credentials.`,
-          `origin: [${q(origin)}], credentials: true`,
-          nginxOrigin(origin, true),
-        ),
-      };
-    case 'InvalidAllowCredentials':
-      return {
-        cause: `The request carries credentials (credentials: 'include'), so ${onPreflight.toLowerCase()} must say Access-Control-Allow-Credentials: true (exactly, lower case); it says ${f.hint === '' ? 'nothing' : q(f.hint)}.`,
-        fix: optionsFix(
-          'Allow credentials for this origin, or send the request without credentials.',
-          `origin: [${q(origin)}], credentials: true`,
-          nginxOrigin(origin, true),
-        ),
-      };
-    case 'PreflightInvalidStatus':
-      return {
-        cause: `The preflight (OPTIONS) got status ${ctx.status ?? 'non-2xx'}, but a preflight needs a 2xx answer. Usually no route answers OPTIONS, or authentication rejects it: preflights never carry cookies or Authorization.`,
-        fix: {
-          summary: 'Answer OPTIONS preflights with 204 before any authentication or routing.',
-          corsica: 'app.use(cors({ ... }))  // first, before auth; it ends preflights with 204',
-          cors: 'app.use(cors({ ... }))  // first, before auth (cors ends preflights with 204)',
-          fastify: 'await fastify.register(cors, { ... })  // registers an OPTIONS handler for every route',
-          nginx: preflightNginx,
-        },
-      };
-    case 'PreflightDisallowedRedirect':
-      return {
-        cause: `The preflight (OPTIONS) was answered with a redirect (status ${ctx.status ?? '3xx'}). Browsers never follow redirects on preflights: a trailing-slash, http-to-https or login redirect breaks every preflighted request.`,
-        fix: {
-          summary:
-            'Call the final URL directly, and answer OPTIONS where it is sent instead of redirecting it.',
-          corsica: 'Request the URL the server redirects to; mount cors() before any redirecting middleware.',
-          cors: 'Request the URL the server redirects to; mount cors() before any redirecting middleware.',
-          fastify:
-            'Request the URL the server redirects to (mind trailing slashes: ignoreTrailingSlash: true).',
-          nginx: preflightNginx,
-        },
-      };
-    case 'InvalidAllowMethodsPreflightResponse':
-    case 'InvalidAllowHeadersPreflightResponse': {
-      const header = code === 'InvalidAllowMethodsPreflightResponse' ? 'Methods' : 'Headers';
-      return {
-        cause: `The preflight's Access-Control-Allow-${header} is not a comma-separated list of names (HTTP tokens), so the browser discards the whole answer.`,
-        fix: optionsFix(
-          `Send a plain list such as ${header === 'Methods' ? "'GET, POST, PUT'" : "'Content-Type, Authorization'"}.`,
-          header === 'Methods'
-            ? `methods: ['GET', 'POST', ${q(ctx.method)}]`
-            : `allowedHeaders: [${(ctx.requestHeaders ?? []).map(q).join(', ')}]`,
-          preflightNginx,
-        ),
-      };
-    }
-    case 'MethodDisallowedByPreflightResponse': {
-      const lower =
-        ctx.method !== ctx.method.toUpperCase()
-          ? ` Methods compare case-sensitively and browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT: ${q(ctx.method)} is sent as written, so write it in the page as ${q(ctx.method.toUpperCase())} or list ${q(ctx.method)}.`
-          : '';
-      // Firefox's message names no method: a placeholder, never an empty ''.
-      const method = f.hint === '' ? '<METHOD>' : f.hint;
-      return {
-        cause: `The preflight's Access-Control-Allow-Methods does not include ${f.hint === '' ? "the request's method (the message does not name it)" : f.hint}.${lower}`,
-        fix: optionsFix(
-          `Add ${f.hint === '' ? "your request's method (replace <METHOD>)" : f.hint} to the allowed methods.`,
-          `methods: ${extended(ctx.allowedMethods, [method], true)}`,
-          preflightNginx,
-        ),
-      };
-    }
-    case 'HeaderDisallowedByPreflightResponse':
-      return {
-        cause: `${
-          (f.refused ?? []).length > 1
-            ? `The request sends headers the preflight's Access-Control-Allow-Headers does not list: ${f.refused!.join(', ')} (Chromium names one of them).`
-            : `The request sends the header ${f.hint}, and the preflight's Access-Control-Allow-Headers does not list it.`
-        }${f.hint === 'authorization' ? " A '*' never covers Authorization under the standard; Chromium 156, Firefox 153 ESR (with a deprecation warning) and WebKitGTK 2.50 still let it through, so a browser that refuses it follows the standard." : ''}`,
-        fix: optionsFix(
-          `Add ${(f.refused ?? [f.hint]).join(', ')} to the allowed headers.`,
-          `allowedHeaders: ${extended(ctx.allowedHeaders, union(ctx.requestHeaders, [f.hint]))}`,
-          preflightNginx,
-        ),
-      };
-    case 'RedirectContainsCredentials':
-      return {
-        cause: `A redirect sent the request to ${q(f.location ?? f.hint)}, a URL with a user name or password; browsers refuse that for cross-origin requests.`,
-        fix: {
-          summary: 'Redirect to a URL without user:password@.',
-          corsica: 'Not a CORS option: change the Location header the server sends.',
-          cors: 'Not a CORS option: change the Location header the server sends.',
-          fastify: 'Not a CORS option: change the Location header the server sends.',
-          nginx: 'return 301 https://host/path;  # no user:password@ in the target',
-        },
-      };
-    default:
-      return {
-        cause:
-          'CORS works only for http: and https: URLs; this request goes to another scheme (or comes from a file: page).',
-        fix: {
-          summary: 'Serve both the page and the API over http(s), e.g. with a local dev server.',
-          corsica: 'Not a CORS option: open the page from http://localhost instead of file://.',
-          cors: 'Not a CORS option: open the page from http://localhost instead of file://.',
-          fastify: 'Not a CORS option: open the page from http://localhost instead of file://.',
-          nginx: 'Not a CORS setting: serve the page over http(s).',
-        },
-      };
-  }
+  if (ctx.tainted === true && (code === 'AllowOriginMismatch' || code === 'MissingAllowOriginHeader'))
+    return taintedOriginFix(f);
+  const preflightNginx = nginxPreflight(ctx.origin, ctx.credentialed, ctx.method, ctx.requestHeaders ?? []);
+  const build = FIXES[code] ?? FIXES.CorsDisabledScheme!;
+  return build({
+    f,
+    ctx,
+    origin: ctx.origin,
+    allowOrigin: originOptions(ctx),
+    onPreflight: f.code.startsWith('Preflight') ? 'The preflight (OPTIONS) response' : 'The response',
+    preflightNginx,
+  });
 }

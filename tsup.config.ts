@@ -27,5 +27,20 @@ export default defineConfig([
           }
         : undefined,
   },
-  { entry: { cli: 'src/cli/index.ts' }, format: ['esm'], target: 'node20', splitting: false },
+  {
+    entry: { cli: 'src/cli/index.ts' },
+    format: ['esm'],
+    target: 'node20',
+    splitting: false,
+    // Only loaded from the sources, to compile the playground's page script (built below).
+    external: ['esbuild'],
+  },
+  // The playground page's script, for the browser: served by `corsica playground` from dist/.
+  {
+    entry: { 'page-script': 'src/playground/page-script.ts' },
+    format: ['esm'],
+    platform: 'browser',
+    target: 'es2022',
+    splitting: false,
+  },
 ]);

@@ -3,8 +3,10 @@
 // answers that run with a corsica policy or with raw headers, and records what it saw and sent.
 
 import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { cors } from '../adapters/node/index.js';
 import type { BrowserRequest } from '../browser/index.js';
 import { simulateFetch } from '../browser/index.js';
@@ -122,27 +124,38 @@ function testApi(runs: ReadonlyMap<string, Run>) {
   };
 }
 
-export async function startPlayground(
-  options: {
-    host?: string;
-    port?: number;
-    apiPort?: number;
-    /** The name in the page's origin (`http://localhost:5173` for an app on Vite's port); the API gets the other. */
-    pageName?: 'localhost' | '127.0.0.1';
-  } = {},
-): Promise<Playground> {
-  const host = options.host ?? '127.0.0.1';
-  const runs = new Map<string, Run>();
-  let counter = 0;
-  let apiUrl = '';
-  let pageUrl = '';
+/**
+ * The page's script as the browser gets it: built beside the command (dist/page-script.js), or,
+ * when corsica runs from its sources (tests, `npm start`), compiled from page-script.ts by esbuild,
+ * a development dependency that the published package never loads.
+ */
+async function pageScript(): Promise<string> {
+  try {
+    return await readFile(new URL('./page-script.js', import.meta.url), 'utf8');
+  } catch {
+    const source = fileURLToPath(new URL('./page-script.ts', import.meta.url));
+    const { transform } = await import('esbuild');
+    const built = await transform(await readFile(source, 'utf8'), {
+      loader: 'ts',
+      format: 'esm',
+      target: 'es2022',
+      sourcefile: source,
+    });
+    return built.code;
+  }
+}
 
-  const api: Server = createServer(testApi(runs));
+/** The runs the page set up, by id (the oldest dropped past MAX_RUNS), and how to make one. */
+class RunBook {
+  readonly runs = new Map<string, Run>();
+  #counter = 0;
+  /** Known once the test API listens. */
+  apiUrl = '';
 
-  async function newRun(body: {
+  newRun(body: {
     server: ServerSpec;
     request: RequestSpec;
-  }): Promise<{ id: string; url: string } | { error: string }> {
+  }): { id: string; url: string } | { error: string } {
     const spec = body.server;
     let handle: Run['handle'] = null;
     const reasons: string[] = [];
@@ -155,15 +168,15 @@ export async function startPlayground(
         throw err;
       }
     }
-    if (runs.size >= MAX_RUNS) runs.delete(runs.keys().next().value!);
-    const id = `r${++counter}`;
-    runs.set(id, { spec, handle, seen: [], reasons });
-    return { id, url: body.request.target ?? `${apiUrl}/run/${id}/items` };
+    if (this.runs.size >= MAX_RUNS) this.runs.delete(this.runs.keys().next().value!);
+    const id = `r${++this.#counter}`;
+    this.runs.set(id, { spec, handle, seen: [], reasons });
+    return { id, url: body.request.target ?? `${this.apiUrl}/run/${id}/items` };
   }
 
   /** The model's account of the same request, run against a twin of the run (its own id). */
-  async function explain(body: { server: ServerSpec; request: RequestSpec; origin: string }) {
-    const twin = await newRun(body);
+  async explain(body: { server: ServerSpec; request: RequestSpec; origin: string }) {
+    const twin = this.newRun(body);
     if ('error' in twin) return twin;
     const request: BrowserRequest = {
       url: twin.url,
@@ -180,44 +193,59 @@ export async function startPlayground(
     const outcome = await simulateFetch(request, transport);
     return report(outcome, request, await warningsFor(outcome, request, transport));
   }
+}
 
-  const page: Server = createServer((req, res) => {
+/** A POST route of the page's JSON API: the body parsed, the answer written, errors as 400. */
+function postRoute(req: IncomingMessage, res: ServerResponse, answer: (body: never) => unknown): void {
+  readJson(req).then(
+    async (body) => json(res, 200, await answer(body as never)),
+    (err: Error) => json(res, 400, { error: err.message }),
+  );
+}
+
+/** The page's origin: the page, its script, and its small JSON API. */
+function pageApp(book: RunBook, script: string) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
     const path = (req.url ?? '/').split('?')[0];
-    if (req.method === 'GET' && (path === '/' || path === '/index.html')) {
-      res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    const route = `${req.method} ${path}`;
+    if (route === 'GET /' || route === 'GET /index.html' || route === 'GET /page-script.js') {
+      const html = route !== 'GET /page-script.js';
+      res.setHeader('Content-Type', html ? 'text/html; charset=utf-8' : 'text/javascript; charset=utf-8');
       res.setHeader('Cache-Control', 'no-store');
-      res.end(playgroundPage(apiUrl));
-      return;
-    }
-    if (req.method === 'POST' && (path === '/api/run' || path === '/api/explain')) {
-      readJson(req).then(
-        async (body) => {
-          const b = body as { server: ServerSpec; request: RequestSpec; origin: string };
-          if (path === '/api/run') json(res, 200, await newRun(b));
-          else json(res, 200, await explain(b));
-        },
-        (err: Error) => json(res, 400, { error: err.message }),
+      res.end(html ? playgroundPage(book.apiUrl) : script);
+    } else if (route === 'POST /api/run') {
+      postRoute(req, res, (b: { server: ServerSpec; request: RequestSpec }) => book.newRun(b));
+    } else if (route === 'POST /api/explain') {
+      postRoute(req, res, (b: { server: ServerSpec; request: RequestSpec; origin: string }) =>
+        book.explain(b),
       );
-      return;
-    }
-    if (req.method === 'POST' && path === '/api/snippets') {
-      readJson(req).then(
-        (body) => {
-          const b = body as { options: SnippetOptions; request: SnippetRequest };
-          json(res, 200, { code: snippets(b.options ?? {}, b.request, apiUrl) });
-        },
-        (err: Error) => json(res, 400, { error: err.message }),
-      );
-      return;
-    }
-    if (req.method === 'GET' && path === '/api/seen') {
+    } else if (route === 'POST /api/snippets') {
+      postRoute(req, res, (b: { options?: SnippetOptions; request: SnippetRequest }) => ({
+        code: snippets(b.options ?? {}, b.request, book.apiUrl),
+      }));
+    } else if (route === 'GET /api/seen') {
       const id = new URL(req.url ?? '/', 'http://x').searchParams.get('id') ?? '';
-      json(res, 200, { seen: runs.get(id)?.seen ?? [] });
-      return;
+      json(res, 200, { seen: book.runs.get(id)?.seen ?? [] });
+    } else {
+      res.statusCode = 404;
+      res.end('not found');
     }
-    res.statusCode = 404;
-    res.end('not found');
-  });
+  };
+}
+
+export async function startPlayground(
+  options: {
+    host?: string;
+    port?: number;
+    apiPort?: number;
+    /** The name in the page's origin (`http://localhost:5173` for an app on Vite's port); the API gets the other. */
+    pageName?: 'localhost' | '127.0.0.1';
+  } = {},
+): Promise<Playground> {
+  const host = options.host ?? '127.0.0.1';
+  const book = new RunBook();
+  const api: Server = createServer(testApi(book.runs));
+  const page: Server = createServer(pageApp(book, await pageScript()));
 
   api.listen(options.apiPort ?? 0, host);
   page.listen(options.port ?? 0, host);
@@ -231,10 +259,10 @@ export async function startPlayground(
   // Two origins on one machine: the page under one loopback name, the test API under the other.
   const pageName = options.pageName ?? (host === 'localhost' ? 'localhost' : '127.0.0.1');
   const apiName = pageName === 'localhost' ? '127.0.0.1' : 'localhost';
-  apiUrl = `http://${apiName}:${(api.address() as AddressInfo).port}`;
-  pageUrl = `http://${pageName === '127.0.0.1' ? host : pageName}:${(page.address() as AddressInfo).port}/`;
+  const apiUrl = `http://${apiName}:${(api.address() as AddressInfo).port}`;
+  book.apiUrl = apiUrl;
   return {
-    pageUrl,
+    pageUrl: `http://${pageName === '127.0.0.1' ? host : pageName}:${(page.address() as AddressInfo).port}/`,
     apiUrl,
     async close() {
       for (const s of [api, page]) {

@@ -1,6 +1,6 @@
 // Apps on every framework corsica adapts, built the same way for every test that needs them:
 // /ok (200 with X-Total), /boom (throws), /vary (the handler sets its own Vary), /own (sets its own
-// Access-Control-Allow-Origin) and /early (a middleware before CORS sets Vary: Accept-Encoding),
+// Access-Control-Allow-Origin), /early and /early-origin (a middleware before CORS sets Vary),
 // on a real port: node:http, Connect, Express 4 and 5, Fastify 4 and 5, Koa 2 and 3, Hono, fetch.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -31,7 +31,8 @@ async function fastifyApp(factory: typeof Fastify, options: CorsOptions): Promis
   const app = factory({ logger: false }) as ReturnType<typeof Fastify>;
   // An earlier hook (registered first, so it runs first) that sets Vary for /early.
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (req.url === '/early') reply.header('Vary', 'Accept-Encoding');
+    const vary = EARLY_VARY[req.url];
+    if (vary !== undefined) reply.header('Vary', vary);
   });
   await app.register(fastifyCors, options);
   app.get('/ok', async (_req: FastifyRequest, reply: FastifyReply) => {
@@ -50,6 +51,7 @@ async function fastifyApp(factory: typeof Fastify, options: CorsOptions): Promis
     return 'vary';
   });
   app.get('/early', async () => 'early');
+  app.get('/early-origin', async () => 'early-origin');
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url, close: () => app.close() };
 }
@@ -58,7 +60,8 @@ async function koaApp(factory: typeof Koa, options: CorsOptions): Promise<Runnin
   const app = new factory();
   app.silent = true;
   app.use(async (ctx, next) => {
-    if (ctx.path === '/early') ctx.set('Vary', 'Accept-Encoding');
+    const vary = EARLY_VARY[ctx.path];
+    if (vary !== undefined) ctx.set('Vary', vary);
     await next();
   });
   // No caller here passes an origin function, the one option whose form differs between the two.
@@ -96,16 +99,24 @@ function nodeRoutes(req: IncomingMessage, res: ServerResponse): void {
   res.end(path!.slice(1));
 }
 
-/** The middleware that runs before CORS and sets Vary for /early. */
+/** What the middleware before CORS sets as Vary, by path: /early and /early-origin (which names Origin already). */
+export const EARLY_VARY: Readonly<Record<string, string>> = {
+  '/early': 'Accept-Encoding',
+  '/early-origin': 'Accept-Encoding, origin',
+};
+
+/** The middleware that runs before CORS and sets Vary for the EARLY_VARY paths. */
 function earlyVary(req: IncomingMessage, res: ServerResponse, next: () => void): void {
-  if ((req.url ?? '').startsWith('/early')) res.setHeader('Vary', 'Accept-Encoding');
+  const vary = EARLY_VARY[(req.url ?? '').split('?')[0]!];
+  if (vary !== undefined) res.setHeader('Vary', vary);
   next();
 }
 
-/** An error answer as Express's and Connect's default handlers give it, keeping headers set so far. */
-function errorTo500(res: ServerResponse): void {
+/** An error answer that keeps the headers set so far and names the error, so a test can read which. */
+function errorTo500(err: unknown, res: ServerResponse): void {
   res.statusCode = 500;
-  res.end('Internal Server Error');
+  const name = err instanceof Error ? err.constructor.name : typeof err;
+  res.end(`error ${name}: ${err instanceof Error ? err.message : String(err)}`);
 }
 
 function nodeHttpApp(options: CorsOptions): Promise<Running> {
@@ -113,11 +124,12 @@ function nodeHttpApp(options: CorsOptions): Promise<Running> {
   return listenOn(
     createServer((req, res) =>
       earlyVary(req, res, () =>
-        middleware(req, res, () => {
+        middleware(req, res, (err?: unknown) => {
+          if (err !== undefined) return errorTo500(err, res);
           try {
             nodeRoutes(req, res);
-          } catch {
-            errorTo500(res);
+          } catch (thrown) {
+            errorTo500(thrown, res);
           }
         }),
       ),
@@ -130,7 +142,9 @@ function connectApp(options: CorsOptions): Promise<Running> {
   app.use(earlyVary);
   app.use(nodeCors(options) as never);
   app.use((req: IncomingMessage, res: ServerResponse) => nodeRoutes(req, res));
-  app.use((_err: unknown, _req: IncomingMessage, res: ServerResponse, _next: () => void) => errorTo500(res));
+  app.use((err: unknown, _req: IncomingMessage, res: ServerResponse, _next: () => void) =>
+    errorTo500(err, res),
+  );
   return listenOn(createServer(app));
 }
 
@@ -139,8 +153,8 @@ function expressApp(factory: typeof express, options: CorsOptions): Promise<Runn
   app.use(earlyVary);
   app.use(nodeCors(options));
   app.use((req, res) => nodeRoutes(req, res));
-  app.use((_err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
-    errorTo500(res),
+  app.use((err: unknown, _req: express.Request, res: express.Response, _next: express.NextFunction) =>
+    errorTo500(err, res),
   );
   return listenOn(createServer(app));
 }
@@ -162,11 +176,13 @@ export const FRAMEWORKS: Record<string, Build> = {
   hono: (o) => {
     const app = new Hono();
     app.use('*', async (c, next) => {
-      if (c.req.path === '/early') c.header('Vary', 'Accept-Encoding');
+      const vary = EARLY_VARY[c.req.path];
+      if (vary !== undefined) c.header('Vary', vary);
       await next();
     });
     app.use('*', honoCors(o as HonoCorsOptions));
     app.get('/early', (c) => c.text('early'));
+    app.get('/early-origin', (c) => c.text('early-origin'));
     app.get('/ok', (c) => {
       c.header('X-Total', '3');
       return c.text('ok');
@@ -194,7 +210,8 @@ export const FRAMEWORKS: Record<string, Build> = {
           const headers = new Headers();
           if (path === '/ok') headers.set('X-Total', '3');
           // No middleware runs before withCors: the handler's own Vary stands for an earlier one.
-          if (path === '/vary' || path === '/early') headers.set('Vary', 'Accept-Encoding');
+          if (path === '/vary') headers.set('Vary', 'Accept-Encoding');
+          else if (EARLY_VARY[path] !== undefined) headers.set('Vary', EARLY_VARY[path]!);
           if (path === '/own') headers.set('Access-Control-Allow-Origin', 'https://app.example.com');
           return new Response(path.slice(1), { headers });
         },

@@ -1,13 +1,14 @@
 // The import rules of the README's "Architecture" section, enforced on the real import graph of
 // src/: each folder imports only the folders below it, the server side (policy) and the client
 // side (browser) never import each other, adapters never import one another, and nothing but the
-// command line imports cli/.
+// command line imports cli/. And no function is so long that a reader loses its thread.
 
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
@@ -89,5 +90,36 @@ describe('architecture: the import rules of the README hold on src/', () => {
       if (folder !== '.' && !folder.startsWith('adapters/'))
         assert.match(section, new RegExp(`\`src/${folder}/\``), folder);
     assert.match(section, /`src\/adapters\/`/);
+  });
+});
+
+/** Lines of every function in src/ over `limit`, as "file:line name (n lines)". */
+function longFunctions(files: readonly string[], limit: number): string[] {
+  const long: string[] = [];
+  for (const file of files) {
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node) && 'body' in node && node.body !== undefined) {
+        const first = source.getLineAndCharacterOfPosition(node.getStart()).line;
+        const last = source.getLineAndCharacterOfPosition(node.end).line;
+        const name = node.name?.getText(source) ?? '(anonymous)';
+        if (last - first + 1 > limit)
+          long.push(`${relative(SRC, file)}:${first + 1} ${name} (${last - first + 1} lines)`);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  }
+  return long;
+}
+
+describe('architecture: readable functions', () => {
+  it('no function in src/ is longer than 100 lines (tables are objects, not functions)', () => {
+    assert.deepEqual(longFunctions(sourceFiles(SRC), 100), []);
+  });
+
+  it('the measure sees a long function (it is not vacuous)', () => {
+    const file = fileURLToPath(new URL('./architecture.test.ts', import.meta.url));
+    assert.match(longFunctions([file], 5).join('\n'), /longFunctions \(\d+ lines\)/);
   });
 });

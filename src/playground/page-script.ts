@@ -4,16 +4,7 @@
 
 import type { CheckReport } from '../check/report.js';
 import type { Scenario } from './gallery.js';
-import type { RawAnswer, RequestSpec, ServerSpec } from './server.js';
-
-/** What the test API recorded for one request of a run (`/api/seen`). */
-interface SeenExchange {
-  readonly method: string;
-  readonly requestHeaders: Record<string, string>;
-  readonly status: number;
-  readonly responseHeaders: Record<string, string>;
-  readonly serverReason: string | null;
-}
+import type { RawAnswer, RequestSpec, Seen as SeenExchange, ServerSpec } from './server.js';
 
 /** The page's fields, as a shareable state (the link's hash holds it). */
 type FormState = Record<string, string | boolean>;

@@ -35,7 +35,8 @@ export interface RequestSpec {
   readonly target: string | null;
 }
 
-interface Seen {
+/** What the test API recorded for one request of a run (`/api/seen`). */
+export interface Seen {
   readonly method: string;
   readonly requestHeaders: Record<string, string>;
   readonly status: number;

@@ -162,6 +162,13 @@ export function readBoolean(
   return fallback;
 }
 
+/** An optional function option: false (and a problem naming the fix) when it is set and not a function. */
+export function isFunctionOrUnset(value: unknown, key: string, fix: string, problems: ProblemList): boolean {
+  if (value === undefined || typeof value === 'function') return true;
+  problems.error('OPTION_INVALID_TYPE', key, `${key} must be a function, not ${describeValue(value)}.`, fix);
+  return false;
+}
+
 function resolveOrigin(value: unknown, credentials: boolean, problems: ProblemList): OriginMode | null {
   if (value === undefined || value === '*') {
     if (credentials) {
@@ -406,15 +413,15 @@ function resolveOnDecision(
   debug: boolean,
   problems: ProblemList,
 ): ((report: DecisionReport) => void) | null {
-  if (value !== undefined && typeof value !== 'function') {
-    problems.error(
-      'OPTION_INVALID_TYPE',
+  if (
+    !isFunctionOrUnset(
+      value,
       'onDecision',
-      `onDecision must be a function, not ${describeValue(value)}.`,
       'Write onDecision: (decision) => console.log(decision.message).',
-    );
+      problems,
+    )
+  )
     return null;
-  }
   const hook = (value as ((report: DecisionReport) => void) | undefined) ?? null;
   if (!debug) return hook;
   return (report) => {

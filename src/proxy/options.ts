@@ -158,24 +158,37 @@ function wholeNumber(
   return value;
 }
 
+/**
+ * Each value parsed, in order; a value the parser refuses (it returns why, as a string) becomes a
+ * problem at `path[i]` with that reason and the fix, instead of a value.
+ */
+function parseEach<T extends object>(
+  problems: ProxyProblem[],
+  where: { path: string; code: ProxyProblem['code']; fix: string },
+  values: readonly string[] | undefined,
+  parse: (text: string) => T | string,
+): T[] {
+  const out: T[] = [];
+  for (const [i, v] of (values ?? []).entries()) {
+    const parsed = parse(String(v));
+    if (typeof parsed === 'string')
+      problems.push({ code: where.code, path: `${where.path}[${i}]`, message: `${parsed}.`, fix: where.fix });
+    else out.push(parsed);
+  }
+  return out;
+}
+
 function patterns(
   problems: ProxyProblem[],
   path: string,
   values: readonly string[] | undefined,
 ): HostPattern[] {
-  const out: HostPattern[] = [];
-  for (const [i, v] of (values ?? []).entries()) {
-    const p = parseHostPattern(String(v));
-    if (typeof p === 'string')
-      problems.push({
-        code: 'PROXY_HOST_PATTERN_INVALID',
-        path: `${path}[${i}]`,
-        message: `${p}.`,
-        fix: 'Use a host name, optionally starting with *.',
-      });
-    else out.push(p);
-  }
-  return out;
+  const where = {
+    path,
+    code: 'PROXY_HOST_PATTERN_INVALID',
+    fix: 'Use a host name, optionally starting with *.',
+  } as const;
+  return parseEach(problems, where, values, parseHostPattern);
 }
 
 /** `--deny-origin` values: origins as browsers send them, or they would never match (and never deny). */
@@ -220,19 +233,12 @@ function privateTargetRules(
   problems: ProxyProblem[],
   values: readonly string[] | undefined,
 ): PrivateTargetRule[] {
-  const rules: PrivateTargetRule[] = [];
-  for (const [i, v] of (values ?? []).entries()) {
-    const rule = parsePrivateTarget(String(v));
-    if (typeof rule === 'string')
-      problems.push({
-        code: 'PROXY_PRIVATE_TARGET_INVALID',
-        path: `allowPrivateTarget[${i}]`,
-        message: `${rule}.`,
-        fix: 'Write e.g. localhost:3000, 10.0.0.0/8 or [::1]:8080.',
-      });
-    else rules.push(rule);
-  }
-  return rules;
+  const where = {
+    path: 'allowPrivateTarget',
+    code: 'PROXY_PRIVATE_TARGET_INVALID',
+    fix: 'Write e.g. localhost:3000, 10.0.0.0/8 or [::1]:8080.',
+  } as const;
+  return parseEach(problems, where, values, parsePrivateTarget);
 }
 
 /** The per-address limit and the narrower per-Origin one (which only narrows, never opens). */

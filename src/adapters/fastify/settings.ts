@@ -10,7 +10,7 @@ import type { Policy } from '../../policy/policy.js';
 import { policyForOptions } from '../../policy/policy-cache.js';
 import { CorsConfigError, ProblemList } from '../../policy/problems.js';
 import type { CorsOptions, CorsProblem, OriginResult } from '../../policy/types.js';
-import { readBoolean } from '../../policy/validate.js';
+import { isFunctionOrUnset, readBoolean } from '../../policy/validate.js';
 import { warnUnlessSilenced, warnWiderThanPlugin } from '../core/index.js';
 
 /** The hooks a CORS answer can be given in: before the handler runs. */
@@ -152,14 +152,12 @@ export function readPluginOptions(input: unknown, problems: ProblemList): Plugin
     );
   }
   const delegator = options.delegator;
-  if (delegator !== undefined && typeof delegator !== 'function') {
-    problems.error(
-      'OPTION_INVALID_TYPE',
-      'delegator',
-      `delegator must be a function, not ${describe(delegator)}.`,
-      'Write delegator: (request, callback) => callback(null, { origin: … }), or an async (request) => options.',
-    );
-  }
+  isFunctionOrUnset(
+    delegator,
+    'delegator',
+    'Write delegator: (request, callback) => callback(null, { origin: … }), or an async (request) => options.',
+    problems,
+  );
   const hideOptionsRoute = readBoolean(options, 'hideOptionsRoute', true, problems);
   const logLevel = typeof options.logLevel === 'string' ? options.logLevel : undefined;
   const defaults: Options = {};

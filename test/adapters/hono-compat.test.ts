@@ -13,6 +13,7 @@ import { cors as honoCors } from 'hono/cors';
 import { CorsConfigError, cors as corsica, type HonoCorsOptions } from '../../src/adapters/hono/index.js';
 import { type BrowserRequest, simulateFetch, type Transport } from '../../src/browser/index.js';
 import { assertDocListsDifferences, assertNoWider } from '../helpers/peer-compare.js';
+import { warningsDuring } from '../helpers/warnings.js';
 
 /** Why corsica answers differently; each id is a row of docs/hono.md's differences table. */
 const DIFFERENCES = {
@@ -594,18 +595,14 @@ describe('no difference lets a browser read what hono/cors refuses', () => {
 
 describe('what hono/cors never matched warns', () => {
   it('a pattern or RegExp in origin warns CORSICA_WIDER_THAN_PLUGIN at start-up, unless silenced', async () => {
-    const seen: string[] = [];
-    const listen = (w: Error & { code?: string }) => {
-      if (w.code === 'CORSICA_WIDER_THAN_PLUGIN') seen.push(w.message);
-    };
-    process.on('warning', listen);
-    try {
-      corsica({ origin: ['https://hono-silenced.example', 'https://*.silenced.example'], silence: true });
-      corsica({ origin: [EX, 'https://*.hono-compat.example', /^https:\/\/hono-compat\.example$/] });
-      await new Promise((resolve) => setImmediate(resolve));
-    } finally {
-      process.off('warning', listen);
-    }
+    const seen = (
+      await warningsDuring(() => {
+        corsica({ origin: ['https://hono-silenced.example', 'https://*.silenced.example'], silence: true });
+        corsica({ origin: [EX, 'https://*.hono-compat.example', /^https:\/\/hono-compat\.example$/] });
+      })
+    )
+      .filter((w) => w.code === 'CORSICA_WIDER_THAN_PLUGIN')
+      .map((w) => w.message);
     assert.equal(seen.length, 2, seen.join('\n'));
     assert.match(seen[0]!, /'https:\/\/\*\.hono-compat\.example' allows more than one origin.*hono\/cors/);
     assert.match(seen[1]!, /hono-compat.*allows more than one origin/);

@@ -15,6 +15,7 @@ import { CorsConfigError, cors as corsica, type KoaCorsOptions } from '../../src
 import { type BrowserRequest, simulateFetch, type Transport } from '../../src/browser/index.js';
 import { close, type RawResponse, send } from '../helpers/http.js';
 import { assertDocListsDifferences, assertNoWider } from '../helpers/peer-compare.js';
+import { warningsDuring } from '../helpers/warnings.js';
 
 /** Why corsica answers differently; each id is a row of docs/koa.md's differences table. */
 const DIFFERENCES = {
@@ -620,21 +621,17 @@ describe('no difference lets a browser read what @koa/cors refuses', () => {
 
 describe('what @koa/cors never matched warns', () => {
   it('a pattern, a RegExp or true as origin warns CORSICA_WIDER_THAN_PLUGIN at start-up, unless silenced', async () => {
-    const seen: string[] = [];
-    const listen = (w: Error & { code?: string }) => {
-      if (w.code === 'CORSICA_WIDER_THAN_PLUGIN') seen.push(w.message);
-    };
-    process.on('warning', listen);
-    try {
-      corsica({ origin: 'https://*.koa-silenced.example', silence: ['CORSICA_WIDER_THAN_PLUGIN'] });
-      corsica({ origin: 'https://*.koa-compat.example' });
-      corsica({ origin: [/^https:\/\/koa-compat\.example$/] });
-      corsica({ origin: true });
-      corsica({ origin: ['https://koa-compat.example'] });
-      await new Promise((resolve) => setImmediate(resolve));
-    } finally {
-      process.off('warning', listen);
-    }
+    const seen = (
+      await warningsDuring(() => {
+        corsica({ origin: 'https://*.koa-silenced.example', silence: ['CORSICA_WIDER_THAN_PLUGIN'] });
+        corsica({ origin: 'https://*.koa-compat.example' });
+        corsica({ origin: [/^https:\/\/koa-compat\.example$/] });
+        corsica({ origin: true });
+        corsica({ origin: ['https://koa-compat.example'] });
+      })
+    )
+      .filter((w) => w.code === 'CORSICA_WIDER_THAN_PLUGIN')
+      .map((w) => w.message);
     assert.equal(seen.length, 3, seen.join('\n'));
     assert.match(seen[0]!, /'https:\/\/\*\.koa-compat\.example' allows more than one origin.*@koa\/cors/);
     assert.match(seen[1]!, /koa-compat.*allows more than one origin/);

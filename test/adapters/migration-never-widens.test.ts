@@ -18,26 +18,14 @@ import { cors as corsicaHono } from '../../src/adapters/hono/index.js';
 import { cors as corsicaKoa } from '../../src/adapters/koa/index.js';
 import corsicaNode from '../../src/adapters/node/index.js';
 import { close, listen, type RawResponse, send } from '../helpers/http.js';
+import { warningsDuring } from '../helpers/warnings.js';
 
 const APP = 'https://app.example.com';
 const EVIL = 'https://evil.example';
 type Options = Record<string, unknown>;
 
 /** CorsicaWarning codes emitted while `fn` runs. */
-async function warningsDuring(fn: () => unknown): Promise<string[]> {
-  const codes: string[] = [];
-  const listener = (w: Error & { code?: string }) => {
-    if (w.name === 'CorsicaWarning') codes.push(w.code ?? '');
-  };
-  process.on('warning', listener);
-  try {
-    await fn();
-    await new Promise((r) => setImmediate(r));
-  } finally {
-    process.off('warning', listener);
-  }
-  return codes;
-}
+const warningCodesDuring = async (fn: () => unknown) => (await warningsDuring(fn)).map((w) => w.code);
 
 /** What a browser gets: may it read the answer, and may it send PUT with x-custom after a preflight? */
 function readable(r: RawResponse, origin: string): boolean {
@@ -149,7 +137,7 @@ describe('corsica/hono: options given but unset, and origin: true', () => {
   });
 
   it('origin: true warns CORSICA_WIDER_THAN_PLUGIN (hono/cors answers 500 for it)', async () => {
-    const codes = await warningsDuring(() => corsicaHono({ origin: true }));
+    const codes = await warningCodesDuring(() => corsicaHono({ origin: true }));
     assert.ok(codes.includes('CORSICA_WIDER_THAN_PLUGIN'), codes.join());
   });
 });
@@ -174,7 +162,7 @@ describe('corsica/koa: a list of origins, and functions that throw null', () => 
     } finally {
       await close(peer.server);
     }
-    const codes = await warningsDuring(() => corsicaKoa({ origin: [APP, 'https://c.example.com'] }));
+    const codes = await warningCodesDuring(() => corsicaKoa({ origin: [APP, 'https://c.example.com'] }));
     assert.ok(codes.includes('CORSICA_WIDER_THAN_PLUGIN'), codes.join());
   });
 
@@ -232,7 +220,7 @@ describe('corsica/node: cors meanings for unset keys, patterns, and delegates th
   });
 
   it('a pattern string warns CORSICA_WIDER_THAN_PLUGIN: cors compares it as a plain string', async () => {
-    const codes = await warningsDuring(() =>
+    const codes = await warningCodesDuring(() =>
       corsicaNode({ origin: ['https://app.example.com', 'https://*.node-patterns.example'] }),
     );
     assert.ok(codes.includes('CORSICA_WIDER_THAN_PLUGIN'), codes.join());

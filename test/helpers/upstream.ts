@@ -2,6 +2,7 @@
 // what reached them.
 
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createProxy, type ProxyOptions } from '../../src/proxy/index.js';
 import { listen } from './http.js';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void;
@@ -33,4 +34,24 @@ export async function upstream(): Promise<Upstream> {
     res.end(JSON.stringify({ method: req.method, path }));
   });
   return { server, port: Number(new URL(url).port), url, routes, seen };
+}
+
+/** A proxy on its own port for one test, closed after `use` whatever happens. */
+export async function withProxy<T>(
+  up: Upstream,
+  options: ProxyOptions,
+  use: (via: { url: string; to: (path: string) => string }) => Promise<T>,
+): Promise<T> {
+  const proxy = createProxy({
+    port: 0,
+    rateLimit: 'off',
+    allowPrivateTarget: [`127.0.0.1:${up.port}`],
+    ...options,
+  });
+  const { url } = await proxy.listen();
+  try {
+    return await use({ url, to: (path) => `${url}http://127.0.0.1:${up.port}${path}` });
+  } finally {
+    await proxy.close();
+  }
 }

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createProxy } from '../../src/proxy/index.js';
+import { createProxy, type ProxyOptions } from '../../src/proxy/index.js';
 import { close, type RawResponse, send } from '../helpers/http.js';
-import { type Upstream, upstream } from '../helpers/upstream.js';
+import { type Upstream, upstream, withProxy } from '../helpers/upstream.js';
 
 const ORIGIN = 'https://app.example.com';
 
@@ -170,23 +170,13 @@ describe('proxy under attack: stalls never hold the upstream pool (issue 10.3)',
       const timer = setInterval(() => res.write('.'), 100);
       res.on('close', () => clearInterval(timer));
     });
-    const proxy = createProxy({
-      port: 0,
-      rateLimit: 'off',
-      timeout: TIMEOUT,
-      maxDuration: 1500,
-      allowPrivateTarget: [`127.0.0.1:${up.port}`],
-    });
-    const { url } = await proxy.listen();
-    try {
+    await withProxy(up, { timeout: TIMEOUT, maxDuration: 1500 }, async ({ url }) => {
       const start = performance.now();
       const res = await fetch(`${url}http://127.0.0.1:${up.port}/trickle`, { headers: { origin: ORIGIN } });
       assert.equal(res.status, 200);
       await assert.rejects(res.text(), 'the body is cut, never ended as if complete');
       assert.ok(performance.now() - start < 5000, 'ended near --max-duration');
-    } finally {
-      await proxy.close();
-    }
+    });
   });
 
   it('a response that has not started when --max-duration ends is a readable 504', {
@@ -196,15 +186,7 @@ describe('proxy under attack: stalls never hold the upstream pool (issue 10.3)',
       // Sends nothing; --timeout is longer than --max-duration here.
       res.on('close', () => {});
     });
-    const proxy = createProxy({
-      port: 0,
-      rateLimit: 'off',
-      timeout: 5000,
-      maxDuration: 1000,
-      allowPrivateTarget: [`127.0.0.1:${up.port}`],
-    });
-    const { url } = await proxy.listen();
-    try {
+    await withProxy(up, { timeout: 5000, maxDuration: 1000 }, async ({ url }) => {
       const res = await fetch(`${url}http://127.0.0.1:${up.port}/silent-but-alive`, {
         headers: { origin: ORIGIN },
       });
@@ -213,9 +195,7 @@ describe('proxy under attack: stalls never hold the upstream pool (issue 10.3)',
       assert.equal(body.error.rule, 'max-duration');
       assert.match(body.error.message, /longer than this proxy allows/);
       assert.equal(res.headers.get('access-control-allow-origin'), '*');
-    } finally {
-      await proxy.close();
-    }
+    });
   });
 
   it('--max-duration is validated with the other options', () => {
@@ -379,24 +359,15 @@ describe('proxy under attack: redirects handed back point at the address the cli
     await close(up.server);
   });
 
-  async function location(options: Parameters<typeof createProxy>[0], headers: Record<string, string>) {
-    const proxy = createProxy({
-      port: 0,
-      rateLimit: 'off',
-      allowPrivateTarget: [`127.0.0.1:${up.port}`],
-      ...options,
-    });
-    const { url } = await proxy.listen();
-    try {
+  async function location(options: ProxyOptions, headers: Record<string, string>): Promise<unknown> {
+    return withProxy(up, options, async ({ url }) => {
       const r: RawResponse = await send(`${url}http://127.0.0.1:${up.port}/moved`, 'GET', {
         origin: ORIGIN,
         ...headers,
       });
       assert.equal(r.status, 302);
       return r.headers.location;
-    } finally {
-      await proxy.close();
-    }
+    });
   }
 
   it('from the Host header when the proxy is reached by name', async () => {
@@ -442,54 +413,28 @@ describe('proxy under attack: origin rules (issue 10.9) and spoofed origins (iss
   });
 
   it('with --allow-origin, a request without Origin is refused even with --require-header none', async () => {
-    const proxy = createProxy({
-      port: 0,
-      rateLimit: 'off',
-      allowOrigin: [ORIGIN],
-      requireHeader: [],
-      allowPrivateTarget: [`127.0.0.1:${up.port}`],
-    });
-    const { url } = await proxy.listen();
-    try {
+    await withProxy(up, { allowOrigin: [ORIGIN], requireHeader: [] }, async ({ url }) => {
       const r = await send(`${url}http://127.0.0.1:${up.port}/x`, 'GET');
       assert.equal(r.status, 403, r.body);
       assert.equal(JSON.parse(r.body).error.rule, 'origin-required');
       const allowed = await send(`${url}http://127.0.0.1:${up.port}/x`, 'GET', { origin: ORIGIN });
       assert.equal(allowed.status, 200);
-    } finally {
-      await proxy.close();
-    }
+    });
   });
 
   it("--require-header a --require-header b means one of them, as cors-anywhere's requireHeader", async () => {
-    const proxy = createProxy({
-      port: 0,
-      rateLimit: 'off',
-      requireHeader: ['origin', 'x-requested-with'],
-      allowPrivateTarget: [`127.0.0.1:${up.port}`],
-    });
-    const { url } = await proxy.listen();
-    try {
+    await withProxy(up, { requireHeader: ['origin', 'x-requested-with'] }, async ({ url }) => {
       const target = `${url}http://127.0.0.1:${up.port}/x`;
       assert.equal((await send(target, 'GET', { origin: ORIGIN })).status, 200);
       assert.equal((await send(target, 'GET', { 'x-requested-with': 'XMLHttpRequest' })).status, 200);
       const neither = await send(target, 'GET');
       assert.equal(neither.status, 400);
       assert.match(JSON.parse(neither.body).error.message, /one of these headers: origin, x-requested-with/);
-    } finally {
-      await proxy.close();
-    }
+    });
   });
 
   it('invented Origins never give a client a fresh rate-limit bucket', async () => {
-    const proxy = createProxy({
-      port: 0,
-      rateLimit: '5/1m',
-      rateLimitByOrigin: '3/1m',
-      allowPrivateTarget: [`127.0.0.1:${up.port}`],
-    });
-    const { url } = await proxy.listen();
-    try {
+    await withProxy(up, { rateLimit: '5/1m', rateLimitByOrigin: '3/1m' }, async ({ url }) => {
       const statuses: number[] = [];
       for (let i = 0; i < 20; i++) {
         const r = await send(`${url}http://127.0.0.1:${up.port}/x`, 'GET', {
@@ -498,20 +443,11 @@ describe('proxy under attack: origin rules (issue 10.9) and spoofed origins (iss
         statuses.push(r.status);
       }
       assert.equal(statuses.filter((s) => s === 200).length, 5, statuses.join(' '));
-    } finally {
-      await proxy.close();
-    }
+    });
   });
 
   it('the per-origin limit narrows one origin inside the address limit', async () => {
-    const proxy = createProxy({
-      port: 0,
-      rateLimit: '10/1m',
-      rateLimitByOrigin: '3/1m',
-      allowPrivateTarget: [`127.0.0.1:${up.port}`],
-    });
-    const { url } = await proxy.listen();
-    try {
+    await withProxy(up, { rateLimit: '10/1m', rateLimitByOrigin: '3/1m' }, async ({ url }) => {
       const one: number[] = [];
       for (let i = 0; i < 5; i++)
         one.push((await send(`${url}http://127.0.0.1:${up.port}/x`, 'GET', { origin: ORIGIN })).status);
@@ -520,9 +456,7 @@ describe('proxy under attack: origin rules (issue 10.9) and spoofed origins (iss
         origin: 'https://other.example',
       });
       assert.equal(other.status, 200);
-    } finally {
-      await proxy.close();
-    }
+    });
   });
 
   it('--rate-limit-by-origin takes a rate; the old boolean is refused with a fix', () => {

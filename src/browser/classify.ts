@@ -84,6 +84,10 @@ function refuse(message: string): RequestRefusal {
   return { ok: false, message };
 }
 
+/**
+ * What fetch() makes of a request before sending anything: its mode, whether it needs a preflight
+ * and why, the headers that make it unsafe; or the TypeError fetch() throws for it.
+ */
 export function classifyRequest(
   request: BrowserRequest,
 ): { ok: true; value: Classification } | RequestRefusal {

@@ -10,6 +10,7 @@ interface Entry {
   readonly expires: number;
 }
 
+/** A browser's preflight cache: grants stored from preflight answers, until their max-age runs out. */
 export class PreflightCache {
   private readonly entries = new Map<string, Entry>();
 

@@ -20,18 +20,23 @@ import type {
   DenialReason,
   HeaderReader,
   OriginResult,
+  StaticCorsOptions,
 } from './types.js';
 import { type ResolvedConfig, validateOptions } from './validate.js';
 
-export interface Policy {
-  /** The validated configuration. */
+/**
+ * A compiled configuration. `D` is what a decision is: `Decision` for options without an origin
+ * function (createPolicy's type says so), else `Decision | Promise<Decision>`.
+ */
+export interface Policy<D extends Decision | Promise<Decision> = Decision | Promise<Decision>> {
+  /** @internal The validated configuration (adapters read it; not part of the published types). */
   readonly config: ResolvedConfig;
   /** Warnings and hints found in the options (errors throw instead). */
   readonly problems: readonly CorsProblem[];
   /** True when decisions can be promises (an origin function is configured). */
   readonly async: boolean;
   /** Decides for a request described by its facts. */
-  decide(request: CorsRequest): Decision | Promise<Decision>;
+  decide(request: CorsRequest): D;
   /**
    * Decides for a framework's request object without copying its headers: `header` is asked for
    * the preflight headers only when the request is a preflight. Adapters use this form.
@@ -41,7 +46,7 @@ export interface Policy {
     origin: string | null | undefined,
     request: R,
     header: HeaderReader<R>,
-  ): Decision | Promise<Decision>;
+  ): D;
 }
 
 /** Verdicts on origins beyond the configured exact ones are cached up to this many origins. */
@@ -64,6 +69,9 @@ interface RequestedHeaders {
 const NO_HEADERS: RequestedHeaders = Object.freeze({ names: Object.freeze([]), disallowed: null });
 
 /** Compiles options into a policy. Throws CorsConfigError listing every problem when they can never work. */
+export function createPolicy(options?: StaticCorsOptions): Policy<Decision>;
+/** With an origin function, a decision may be a promise (when the function answers with one). */
+export function createPolicy(options?: CorsOptions): Policy;
 export function createPolicy(options?: CorsOptions): Policy {
   const { problems, config } = validateOptions(options);
   if (config === null) {

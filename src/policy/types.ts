@@ -16,13 +16,22 @@ export type OriginCallback = (
 /** The promise form: `async (origin) => boolean | string`. */
 export type OriginFunction = (origin: string | undefined) => OriginResult | Promise<OriginResult>;
 
-export type OriginOption =
-  | boolean
-  | '*'
-  | OriginRule
-  | readonly OriginRule[]
-  | OriginCallback
-  | OriginFunction;
+/**
+ * An origin function in either form, as one signature so that TypeScript types `origin` from the
+ * context in both (`async (origin) => ...` and `(origin, callback) => ...`): a union of the two
+ * forms leaves a one-parameter arrow untyped under `strict`. It answers through the callback, or
+ * returns an OriginResult or a promise of one; what a callback-style function returns (as
+ * `setImmediate`'s handle) is ignored, so the return type is `unknown`, as `cors`'s is `void`.
+ */
+export type OriginDecider = (
+  origin: string | undefined,
+  callback: (err: Error | null, allow?: OriginResult) => void,
+) => unknown;
+
+/** The `origin` option without a function: a configuration whose decisions are always synchronous. */
+export type StaticOriginOption = boolean | '*' | OriginRule | readonly OriginRule[];
+
+export type OriginOption = StaticOriginOption | OriginDecider;
 
 export type { ErrorCode, HintCode, ProblemCode, WarningCode } from './codes.js';
 
@@ -58,6 +67,9 @@ export interface CorsOptions {
   /** Silence warnings: `true` for all of them, or a list of codes. */
   silence?: true | readonly WarningCode[];
 }
+
+/** Options without an origin function: every decision they give is synchronous (`createPolicy` says so in its type). */
+export type StaticCorsOptions = Omit<CorsOptions, 'origin'> & { origin?: StaticOriginOption };
 
 /** Why a request got no (or only partial) permission. */
 export type DenialReason =

@@ -50,6 +50,7 @@ export interface Proxy {
   listen(port?: number, host?: string): Promise<{ url: string; server: Server }>;
   /** Stops the server (if listening), the upstream pools and the rate limiter. */
   close(): Promise<void>;
+  /** @internal The validated options (the command line prints them; not in the published types). */
   readonly config: ResolvedProxyConfig;
 }
 

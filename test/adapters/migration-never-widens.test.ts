@@ -16,7 +16,7 @@ import Koa from 'koa';
 import corsicaFastify from '../../src/adapters/fastify/index.js';
 import { cors as corsicaHono } from '../../src/adapters/hono/index.js';
 import { cors as corsicaKoa } from '../../src/adapters/koa/index.js';
-import corsicaNode from '../../src/adapters/node/index.js';
+import corsicaNode, { type CorsMiddleware } from '../../src/adapters/node/index.js';
 import { close, listen, type RawResponse, send } from '../helpers/http.js';
 import { warningsDuring } from '../helpers/warnings.js';
 
@@ -187,7 +187,7 @@ describe('corsica/koa: a list of origins, and functions that throw null', () => 
 });
 
 describe('corsica/node: cors meanings for unset keys, patterns, and delegates that never call back', () => {
-  async function nodeApp(middleware: ReturnType<typeof corsicaNode> | ReturnType<typeof corsPkg>) {
+  async function nodeApp(middleware: CorsMiddleware | ReturnType<typeof corsPkg>) {
     return listen(
       createServer((req, res) => {
         middleware(req as never, res as never, (err?: unknown) => {

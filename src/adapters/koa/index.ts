@@ -80,7 +80,7 @@ function fromKoaOrigin(fn: KoaOriginFunction): OriginFunction {
   });
 }
 
-/** @koa/cors's names mapped to corsica's; corsica's win when both are given. */
+/** Maps @koa/cors's option names to corsica's; corsica's win when both are given. */
 export function fromKoaOptions(options: KoaCorsOptions): CorsOptions {
   const {
     origin,

@@ -1,21 +1,36 @@
 // corsica/node: middleware for node:http, Connect and Express 4/5, with the signature of `cors`,
 // so that `require('cors')` can be swapped for `require('corsica/node')`.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { patternStrings } from '../../policy/origin-rules.js';
 import { createPolicy, type Policy } from '../../policy/policy.js';
 import { policyForOptions } from '../../policy/policy-cache.js';
 import type { CorsOptions, Decision } from '../../policy/types.js';
 import { nodeHeader, refuseUnset, warnWiderThanPlugin, writeCors } from '../core/index.js';
 
+/** Called with an error to hand it to the framework's error handling, or with nothing to go on. */
 export type NextFunction = (err?: unknown) => void;
 
+/**
+ * What the middleware reads from a request. node:http's, Connect's and Express's requests all have
+ * it; name yours as the type argument (`cors<express.Request>(...)`), as with `@types/cors`.
+ */
+export interface NodeRequest {
+  method?: string | undefined;
+  url?: string | undefined;
+  headers: IncomingHttpHeaders;
+}
+
 /** `(req, res, next)`: sets the CORS headers, ends preflights, and hands everything else to `next`. */
-export type CorsMiddleware = (req: IncomingMessage, res: ServerResponse, next?: NextFunction) => void;
+export type CorsMiddleware<T extends NodeRequest = IncomingMessage> = (
+  req: T,
+  res: ServerResponse,
+  next?: NextFunction,
+) => void;
 
 /** `cors`'s per-request form: `cors((req, callback) => callback(null, options))`. */
-export type OptionsDelegate = (
-  req: IncomingMessage,
+export type OptionsDelegate<T extends NodeRequest = IncomingMessage> = (
+  req: T,
   callback: (err: Error | null | undefined, options?: CorsOptions) => void,
 ) => void;
 
@@ -51,7 +66,7 @@ function fail(err: unknown, res: ServerResponse, next: NextFunction | undefined)
 
 function run(
   policy: Policy,
-  req: IncomingMessage,
+  req: NodeRequest,
   res: ServerResponse,
   next: NextFunction | undefined,
 ): void {
@@ -101,7 +116,9 @@ function warnPatterns(policy: Policy, options: CorsOptions | null | undefined): 
  * Creates the middleware. Static options are validated here and throw CorsConfigError at once;
  * options from a delegate are compiled once per distinct value and their errors go to `next(err)`.
  */
-export function cors(options?: CorsOptions | OptionsDelegate): CorsMiddleware {
+export function cors<T extends NodeRequest = IncomingMessage>(
+  options?: CorsOptions | OptionsDelegate<T>,
+): CorsMiddleware<T> {
   if (typeof options !== 'function') {
     const policy = createPolicy(fromCorsOptions(options) ?? undefined);
     warnPatterns(policy, options);
@@ -142,7 +159,7 @@ export function cors(options?: CorsOptions | OptionsDelegate): CorsMiddleware {
       run(policy, req, res, next);
     };
     try {
-      const returned = (delegate as (req: IncomingMessage, cb: typeof settle) => unknown)(req, settle);
+      const returned = (delegate as (req: T, cb: typeof settle) => unknown)(req, settle);
       // cors waits for the callback alone; a delegate that returns its options (or a promise of
       // them, or rejects) would leave the request hanging, or the process with an unhandled rejection.
       if (returned instanceof Promise)

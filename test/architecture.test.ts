@@ -25,9 +25,10 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   'adapters/fetch': ['adapters/core', 'policy', 'spec'],
   proxy: ['policy', 'spec'],
   check: ['browser', 'spec'],
+  audit: ['check', 'browser', 'spec'],
   playground: ['check', 'browser', 'adapters/node', 'policy', 'spec'],
   demo: ['adapters/node', 'policy'],
-  cli: ['check', 'browser', 'playground', 'proxy', 'policy', 'spec'],
+  cli: ['audit', 'check', 'browser', 'playground', 'proxy', 'policy', 'spec'],
   '.': ['policy'],
 };
 

@@ -1,0 +1,48 @@
+// The closed vocabulary of audit findings (src/audit/codes.ts): docs/audit.md holds exactly the
+// table's text, every class has a server in the gallery that proves it, every class is reported
+// by a rule, and each has a fix in all four tools' terms.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { FINDING_CLASSES, type FindingClass, vocabularyMarkdown } from '../../src/audit/index.js';
+import { FLAWED } from './gallery.js';
+
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+const classes = Object.keys(FINDING_CLASSES) as FindingClass[];
+
+describe('audit findings: one closed table', () => {
+  it('docs/audit.md holds the vocabulary exactly as the table writes it', () => {
+    const doc = read('docs/audit.md');
+    const start = doc.indexOf('<!-- vocabulary:start -->');
+    const end = doc.indexOf('<!-- vocabulary:end -->');
+    assert.ok(start >= 0 && end > start, 'docs/audit.md has the vocabulary markers');
+    const section = doc.slice(start + '<!-- vocabulary:start -->'.length, end).trim();
+    assert.equal(
+      section,
+      vocabularyMarkdown().trim(),
+      'regenerate: node --import tsx -e "import(\'./src/audit/index.ts\').then(m => process.stdout.write(m.vocabularyMarkdown()))"',
+    );
+  });
+
+  it('every class has a server in the gallery, and the gallery names no other class', () => {
+    const tested = new Set(FLAWED.map((s) => s.expected));
+    assert.deepEqual([...tested].sort(), [...classes].sort());
+    for (const s of FLAWED)
+      assert.equal(s.severity, FINDING_CLASSES[s.expected as FindingClass].severity, s.name);
+  });
+
+  it('every class is reported by a rule (no dead class, none assembled at run time)', () => {
+    const rules = read('src/audit/rules.ts');
+    for (const c of classes) assert.ok(rules.includes(`'${c}'`), c);
+  });
+
+  it('every class has its impact and a fix for corsica, cors, @fastify/cors and nginx', () => {
+    for (const c of classes) {
+      const info = FINDING_CLASSES[c];
+      assert.ok(info.impact.length > 20, c);
+      for (const tool of ['summary', 'corsica', 'cors', 'fastify', 'nginx'] as const)
+        assert.ok(info.fix[tool].length > 5, `${c} ${tool}`);
+    }
+  });
+});

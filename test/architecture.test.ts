@@ -26,7 +26,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   proxy: ['policy', 'spec'],
   check: ['browser', 'spec'],
   audit: ['check', 'browser', 'spec'],
-  playground: ['check', 'browser', 'adapters/node', 'policy', 'spec'],
+  playground: ['audit', 'check', 'browser', 'adapters/node', 'policy', 'spec'],
   demo: ['adapters/node', 'policy'],
   cli: ['audit', 'check', 'browser', 'playground', 'proxy', 'policy', 'spec'],
   '.': ['policy'],

@@ -287,7 +287,8 @@ function partialMatchFindings(site: Site, byKind: ByKind): Finding[] {
       echoFinding('substring-match', byKind('substring'), `a piece of ${site.origin} is accepted as a whole`),
     );
   const dot = byKind('dot').filter((r) => {
-    const host = new URL(r.origin!.replace(/^https?:\/\//, 'http://')).hostname;
+    // Not new URL(): a probe origin need not parse (127x0.0.1 is no URL host), and must not throw.
+    const host = r.origin!.replace(/^[a-z]+:\/\//, '').replace(/:\d+$/, '');
     return (
       !(suffix !== null && host.endsWith(site.domain)) &&
       !(siblingTrusted && host.endsWith(`.${site.domain}`))

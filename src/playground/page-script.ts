@@ -2,6 +2,7 @@
 // compiled (dist/page-script.js, built by tsup; from the sources, esbuild compiles it on the fly),
 // so the type checker and the linter read it like any other file. Only type imports here.
 
+import type { AuditReport } from '../audit/index.js';
 import type { CheckReport } from '../check/report.js';
 import type { Scenario } from './gallery.js';
 import type { RawAnswer, RequestSpec, Seen as SeenExchange, ServerSpec } from './server.js';
@@ -301,6 +302,47 @@ function render(real: RealResult, seen: SeenExchange[] | null, model: CheckRepor
   out.scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
+/** `corsica audit` of the test API as set up (or of the URL to probe), for this page's origin as the site. */
+async function runAudit(): Promise<void> {
+  const s = state();
+  const out = $('output');
+  out.innerHTML = '<p>Auditing… (about 80 probes)</p>';
+  let server: ServerSpec;
+  try {
+    server = serverSpec(s);
+  } catch (e) {
+    out.innerHTML = `<p class="warn">The options are not valid JSON: ${esc((e as Error).message)}</p>`;
+    return;
+  }
+  const request = requestSpec(s);
+  const answer = await postJson<AuditReport | { error: string }>('/api/audit', {
+    server,
+    request,
+    origin: location.origin,
+  });
+  if ('error' in answer) {
+    out.innerHTML = `<p class="warn">The audit could not run: ${esc(answer.error)}</p>`;
+    return;
+  }
+  const html = [
+    `<p id="auditSummary">Audit of ${esc(answer.url)} for the site ${esc(answer.site)}: <strong>${answer.counts.exploitable} exploitable, ${answer.counts.broken} broken, ${answer.counts.info} info</strong> (${answer.probes.length} probes)</p>`,
+  ];
+  for (const severity of ['exploitable', 'broken', 'info'] as const) {
+    const found = answer.findings.filter((f) => f.severity === severity);
+    if (found.length === 0) continue;
+    html.push(`<h3>${severity} (${found.length})</h3><ul class="findings">`);
+    for (const f of found)
+      html.push(
+        `<li data-class="${esc(f.class)}" data-severity="${severity}"><strong>${esc(f.class)}</strong>: ${esc(f.message)}${f.origin ? `<br>proof: Origin: <code>${esc(f.origin)}</code>` : ''}<br><em>Attack</em>: ${esc(f.impact)}<br><em>Fix</em>: ${esc(f.fix.summary)}</li>`,
+      );
+    html.push('</ul>');
+  }
+  if (answer.findings.length === 0) html.push('<p>No finding.</p>');
+  for (const note of answer.notes) html.push(`<p class="warn">${esc(note)}</p>`);
+  out.innerHTML = html.join('');
+  out.scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
 let codeAsked = 0;
 async function renderCode(): Promise<void> {
   let s: ServerSpec;
@@ -345,6 +387,7 @@ $('options').addEventListener('input', jsonToForm);
 for (const id of ['options', 'method', 'headers', 'body', 'credentials'])
   $(id).addEventListener('input', () => void renderCode());
 $('send').addEventListener('click', () => void send());
+$('audit').addEventListener('click', () => void runAudit());
 // A shared link was made by Send: opening it sends again, so it shows its result, not only its inputs.
 if (location.hash.length > 1) {
   try {

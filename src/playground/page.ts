@@ -46,7 +46,7 @@ export function playgroundPage(apiUrl: string): string {
 <label for="headers">Headers (Name: value per line)</label><textarea id="headers" rows="3" spellcheck="false"></textarea>
 <label for="body">Body</label><textarea id="body" rows="2" spellcheck="false"></textarea>
 <label for="target">Or probe another URL (leave empty for the test API)</label><input id="target" placeholder="https://api.example.com/items" type="url">
-<p><button id="send" type="button">Send</button></p></section>
+<p><button id="send" type="button">Send</button> <button id="audit" class="secondary" type="button">Audit this API</button></p></section>
 <section id="results" aria-live="polite"><h2>What happened</h2><div id="output"><p>Pick a scenario or press Send.</p></div></section>
 <section class="wide" aria-labelledby="c"><h2 id="c">Code for this policy</h2><pre id="code"></pre></section>
 </main>

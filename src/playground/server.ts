@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { cors } from '../adapters/node/index.js';
+import { audit } from '../audit/index.js';
 import type { BrowserRequest } from '../browser/index.js';
 import { simulateFetch } from '../browser/index.js';
 import { httpTransport, report, warningsFor } from '../check/index.js';
@@ -194,6 +195,20 @@ class RunBook {
     const outcome = await simulateFetch(request, transport);
     return report(outcome, request, await warningsFor(outcome, request, transport));
   }
+
+  /**
+   * `corsica audit` of the test API as this run sets it up (a twin of the run), or of the URL to
+   * probe, for the page's origin as the site: every finding, with its proof.
+   */
+  async audit(body: { server: ServerSpec; request: RequestSpec; origin: string }) {
+    const twin = this.newRun(body);
+    if ('error' in twin) return twin;
+    try {
+      return await audit(twin.url, { origin: body.origin, timeout: 5000 });
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+  }
 }
 
 /** A POST route of the page's JSON API: the body parsed, the answer written, errors as 400. */
@@ -220,6 +235,8 @@ function pageApp(book: RunBook, script: string) {
       postRoute(req, res, (b: { server: ServerSpec; request: RequestSpec; origin: string }) =>
         book.explain(b),
       );
+    } else if (route === 'POST /api/audit') {
+      postRoute(req, res, (b: { server: ServerSpec; request: RequestSpec; origin: string }) => book.audit(b));
     } else if (route === 'POST /api/snippets') {
       postRoute(req, res, (b: { options?: SnippetOptions; request: SnippetRequest }) => ({
         code: snippets(b.options ?? {}, b.request, book.apiUrl),

@@ -41,12 +41,7 @@ export interface Policy<D extends Decision | Promise<Decision> = Decision | Prom
    * Decides for a framework's request object without copying its headers: `header` is asked for
    * the preflight headers only when the request is a preflight. Adapters use this form.
    */
-  decideFor<R>(
-    method: string,
-    origin: string | null | undefined,
-    request: R,
-    header: HeaderReader<R>,
-  ): D;
+  decideFor<R>(method: string, origin: string | null | undefined, request: R, header: HeaderReader<R>): D;
 }
 
 /** Verdicts on origins beyond the configured exact ones are cached up to this many origins. */

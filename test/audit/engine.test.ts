@@ -123,6 +123,32 @@ describe('audit: requests on the wire', () => {
     });
   });
 
+  it('a site on an IP address (http://127.0.0.1:port) is audited, not crashed by probes that are no URL', async () => {
+    // The unescaped-dot probe of 127.0.0.1 is http://127x0.0.1:port, which new URL() refuses.
+    const site = 'http://127.0.0.1:5173';
+    const { server, url } = await listen((req, res) => {
+      if (req.headers.origin === site) {
+        res.setHeader('Access-Control-Allow-Origin', site);
+        res.setHeader('Vary', 'Origin');
+      }
+      res.end('{}');
+    });
+    try {
+      const report = await audit(`${url}/items`, { origin: site });
+      assert.equal(report.site, site);
+      assert.deepEqual(
+        report.findings.filter((f) => f.severity !== 'info').map((f) => f.class),
+        [],
+      );
+      assert.ok(
+        report.probes.some((p) => p.origin === 'http://127x0.0.1:5173'),
+        'the dot probe was sent',
+      );
+    } finally {
+      await close(server);
+    }
+  });
+
   it('refuses an origin that is not one, a non-http URL and bad limits, naming each', async () => {
     await assert.rejects(audit('http://127.0.0.1:1/', { origin: 'www.example.com' }), AuditInputError);
     await assert.rejects(

@@ -100,6 +100,39 @@ describe('the playground in Chromium', { skip }, () => {
     });
   }
 
+  it('Audit this API: a policy that reflects any origin with credentials is exploitable, with its proof', async () => {
+    await page.selectOption('#mode', 'policy');
+    await page.fill('#options', JSON.stringify({ origin: true, credentials: true }));
+    await page.dispatchEvent('#options', 'input');
+    await page.click('#audit');
+    await page.waitForSelector('#auditSummary', { timeout: 20_000 });
+    const finding = page.locator('li[data-class="reflected-any-origin-with-credentials"]');
+    assert.equal(await finding.getAttribute('data-severity'), 'exploitable');
+    assert.match((await finding.textContent()) ?? '', /proof: Origin: https?:\/\/\S+/);
+    assert.match((await page.textContent('#auditSummary')) ?? '', /[1-9]\d* exploitable/);
+  });
+
+  it('Audit this API: the page origin alone, with Vary, gets no exploitable or broken finding', async () => {
+    await page.fill(
+      '#options',
+      JSON.stringify({
+        origin: ['PAGE_ORIGIN'.replace('PAGE_ORIGIN', new URL(playground.pageUrl).origin)],
+        credentials: true,
+      }),
+    );
+    await page.dispatchEvent('#options', 'input');
+    await page.click('#audit');
+    await page.waitForFunction(
+      () => /0 exploitable, 0 broken/.test(document.querySelector('#auditSummary')?.textContent ?? ''),
+      null,
+      { timeout: 20_000 },
+    );
+    assert.equal(
+      await page.locator('li[data-severity="exploitable"], li[data-severity="broken"]').count(),
+      0,
+    );
+  });
+
   it('the state is shareable: the URL brings the same scenario back', async () => {
     await page.getByRole('button', { name: 'Header not allowed', exact: true }).click();
     await page.waitForSelector('#realVerdict');

@@ -235,7 +235,7 @@ describe('the installed package at run time', () => {
     }
   }
 
-  const SERVER = (lines: string) => `${lines}
+  const serverScript = (lines: string) => `${lines}
 const app = express();
 app.use(cors({ origin: ['https://app.example.com'] }));
 app.get('/', (_req, res) => res.send('ok'));
@@ -244,7 +244,7 @@ const server = app.listen(0, '127.0.0.1', () => console.log(server.address().por
 
   it('require("corsica/node") is the middleware factory, as require("cors") is', async () => {
     const got = await answer(
-      SERVER("const express = require('express');\nconst cors = require('corsica/node');"),
+      serverScript("const express = require('express');\nconst cors = require('corsica/node');"),
       'cjs.cjs',
     );
     assert.equal(got, '200 https://app.example.com');
@@ -252,7 +252,7 @@ const server = app.listen(0, '127.0.0.1', () => console.log(server.address().por
 
   it('import cors from "corsica/node" in an ES module', async () => {
     const got = await answer(
-      SERVER("import express from 'express';\nimport cors from 'corsica/node';"),
+      serverScript("import express from 'express';\nimport cors from 'corsica/node';"),
       'esm.mjs',
     );
     assert.equal(got, '200 https://app.example.com');

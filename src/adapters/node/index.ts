@@ -64,12 +64,7 @@ function fail(err: unknown, res: ServerResponse, next: NextFunction | undefined)
   res.end();
 }
 
-function run(
-  policy: Policy,
-  req: NodeRequest,
-  res: ServerResponse,
-  next: NextFunction | undefined,
-): void {
+function run(policy: Policy, req: NodeRequest, res: ServerResponse, next: NextFunction | undefined): void {
   let d: Decision | Promise<Decision>;
   try {
     d = policy.decideFor(req.method ?? 'GET', req.headers.origin, req, readHeader);

@@ -1,5 +1,7 @@
 // The failure codes of the browser model (Chromium's CorsError names) and the context a failure
-// is explained in; shared by the messages and the fixes.
+// is explained in; shared by the messages, each engine's words and the fixes.
+
+import type { Engine } from './safelist.js';
 
 /** Chromium's network::mojom::CorsError names (without the k), for the failures the model knows. */
 export type CorsErrorCode =
@@ -35,6 +37,12 @@ export interface CorsFailureCore {
   readonly refused?: readonly string[];
   /** For a redirect refused for its userinfo: the Location (Chromium's message leaves it out). */
   readonly location?: string;
+  /**
+   * The engine's own name for the failure where the code does not decide it: Firefox names an
+   * allow-origin sent as several header lines CORSMultipleAllowOriginNotAllowed, and one line
+   * holding a comma CORSAllowOriginNotMatchingOrigin; Chromium calls both MultipleAllowOriginValues.
+   */
+  readonly engineKey?: string;
 }
 
 /** What a request looked like when it failed, for the message and the fix. */
@@ -58,6 +66,15 @@ export interface FailureContext {
   /** What the failing preflight response allowed, as sent (for fixes that extend the lists). */
   readonly allowedMethods?: readonly string[];
   readonly allowedHeaders?: readonly string[];
+  /** The engine whose words the failure is told in; Chromium's by default. */
+  readonly engine?: Engine;
+  /**
+   * Where the failure was found: on the preflight, on a preflight answered with a redirect, or on
+   * the request (or a redirect it got). Firefox prints other lines for each.
+   */
+  readonly stage?: 'preflight' | 'preflight-redirect' | 'request';
+  /** For a failure on a redirect: the URL it pointed to. */
+  readonly redirectTo?: string;
 }
 
 const PREFLIGHT_VARIANTS: ReadonlySet<CorsErrorCode> = new Set([

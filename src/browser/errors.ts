@@ -1,8 +1,10 @@
 // The ways a cross-origin fetch fails, each with the words Chromium prints (cors_error_string.cc,
-// verbatim), Firefox's reason name (security.properties), the cause in plain language, and the fix.
+// verbatim), the engine's own lines (reasons.ts: Firefox's security.properties key and line,
+// WebKit's message), the cause in plain language, and the fix.
 
 import { baseCode, type CorsFailureCore, type FailureContext, isPreflightFailure } from './codes.js';
 import { type Fix, fixFor } from './fixes.js';
+import { type EngineReason, firefoxLines, unversionedKey, webkitLines } from './reasons.js';
 
 export type { CorsErrorCode, CorsFailureCore, FailureContext } from './codes.js';
 
@@ -12,8 +14,13 @@ export interface CorsFailure extends CorsFailureCore {
   readonly message: string;
   /** The whole line Chromium prints in the console. */
   readonly consoleMessage: string;
-  /** Firefox's reason name (security.properties key, e.g. CORSMissingAllowOrigin), or null. */
+  /**
+   * Firefox's reason name as MDN names it (security.properties key without Firefox 153's version
+   * digit, e.g. CORSMissingAllowOrigin), or null.
+   */
   readonly firefox: string | null;
+  /** The failure in the words of the engine the model ran as (Chromium's by default). */
+  readonly reason: EngineReason;
   /** Why it happened, in plain words. */
   readonly cause: string;
   readonly fix: Fix;
@@ -70,26 +77,6 @@ function detail(f: CorsFailureCore, initiator: 'fetch' | 'xhr'): string {
   }
 }
 
-const FIREFOX: Readonly<Record<string, string | null>> = {
-  MissingAllowOriginHeader: 'CORSMissingAllowOrigin',
-  // Real Firefox 153 never printed CORSMultipleAllowOriginNotAllowed: several values are a mismatch
-  // there, quoting the combined value (issue 15.3).
-  MultipleAllowOriginValues: 'CORSAllowOriginNotMatchingOrigin',
-  InvalidAllowOriginValue: 'CORSAllowOriginNotMatchingOrigin',
-  AllowOriginMismatch: 'CORSAllowOriginNotMatchingOrigin',
-  WildcardOriginNotAllowed: 'CORSNotSupportingCredentials',
-  InvalidAllowCredentials: 'CORSMissingAllowCredentials',
-  PreflightInvalidStatus: 'CORSPreflightDidNotSucceed',
-  PreflightDisallowedRedirect: 'CORSExternalRedirectNotAllowed',
-  InvalidAllowMethodsPreflightResponse: 'CORSInvalidAllowMethod',
-  InvalidAllowHeadersPreflightResponse: 'CORSInvalidAllowHeader',
-  MethodDisallowedByPreflightResponse: 'CORSMethodNotFound',
-  HeaderDisallowedByPreflightResponse: 'CORSMissingAllowHeaderFromPreflight',
-  // Firefox prints only CORSDidNotSucceed for a redirect to user:password@ (issue 15.3).
-  RedirectContainsCredentials: 'CORSDidNotSucceed',
-  CorsDisabledScheme: 'CORSRequestNotHttp',
-};
-
 /** Dresses a failure the checks found in the words people will read. */
 export function explainFailure(f: CorsFailureCore, ctx: FailureContext): CorsFailure {
   const message = (isPreflightFailure(f.code) ? PREFLIGHT_PREFIX : '') + detail(f, ctx.initiator);
@@ -97,5 +84,21 @@ export function explainFailure(f: CorsFailureCore, ctx: FailureContext): CorsFai
   const kind = ctx.initiator === 'fetch' ? 'fetch' : 'XMLHttpRequest';
   const consoleMessage = `Access to ${kind} at '${ctx.url}' ${redirected}from origin '${ctx.origin}' has been blocked by CORS policy: ${message}`;
   const { cause, fix } = fixFor(f, ctx);
-  return { ...f, message, consoleMessage, firefox: FIREFOX[baseCode(f.code)] ?? null, cause, fix };
+  const firefox = firefoxLines(f, ctx);
+  const engine = ctx.engine ?? 'chromium';
+  const lines =
+    engine === 'firefox'
+      ? firefox
+      : engine === 'webkit'
+        ? webkitLines(f, ctx)
+        : [{ level: 'error' as const, key: f.code, text: consoleMessage }];
+  return {
+    ...f,
+    message,
+    consoleMessage,
+    firefox: firefox[0]?.key == null ? null : unversionedKey(firefox[0].key),
+    reason: { engine, key: lines[0]?.key ?? null, lines },
+    cause,
+    fix,
+  };
 }

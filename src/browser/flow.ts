@@ -1,12 +1,16 @@
-// A whole cross-origin fetch as Chromium runs it: preflight when needed (or a cached grant), the
+// A whole cross-origin fetch as a browser runs it: preflight when needed (or a cached grant), the
 // actual request, the CORS check on every response, redirects in CORS mode, and what the page can
 // read at the end. The model does no I/O itself: a transport sends each request it builds.
-// Fetch #main-fetch, #http-fetch, #http-redirect-fetch, #cors-preflight-fetch.
+// Fetch #main-fetch, #http-fetch, #http-redirect-fetch, #cors-preflight-fetch; where an engine
+// departs from them (the preflights after a redirect, the redirect schemes, the console lines), it
+// follows that engine, as measured against the real browsers (issue 15).
 
 import { type BrowserRequest, type Classification, classifyRequest, originOf } from './classify.js';
+import type { CorsFailureCore, FailureContext } from './codes.js';
 import { type CorsFailure, explainFailure } from './errors.js';
 import { getHeader, type HeaderPairs, normalizeValue } from './headers.js';
 import type { PreflightCache } from './preflight-cache.js';
+import { type ConsoleLine, firefoxAuthorizationWarning, firefoxDidNotSucceed } from './reasons.js';
 import {
   type BrowserResponse,
   checkPreflight,
@@ -14,6 +18,7 @@ import {
   type PreflightGrant,
   readableHeaders,
 } from './response-checks.js';
+import type { Engine } from './safelist.js';
 
 /** A request as it goes on the wire. */
 export interface WireRequest {
@@ -49,6 +54,13 @@ export interface FetchOutcome {
   /** The response header names the page could read (allowed fetches only). */
   readonly exposedHeaders: readonly string[];
   readonly grant: PreflightGrant | null;
+  /** The engine the model ran as. */
+  readonly engine: Engine;
+  /**
+   * The CORS lines the engine prints in its console for this fetch, errors and warnings, in order
+   * (a Firefox warning can come with an allowed fetch).
+   */
+  readonly console: readonly ConsoleLine[];
 }
 
 export interface FetchOptions {
@@ -77,14 +89,21 @@ const REQUEST_BODY_HEADERS = new Set([
   'content-type',
 ]);
 
-/** The preflight a browser sends for a classified request to `url`, from `origin` (`null` when tainted). */
-export function buildPreflight(c: Classification, url: string, origin: string): WireRequest {
+/**
+ * The preflight a browser sends for a classified request to `url`, from `origin` (`null` when
+ * tainted, but for Firefox), asking for `asked` (the request's unsafe header names by default).
+ */
+export function buildPreflight(
+  c: Classification,
+  url: string,
+  origin: string,
+  asked: readonly string[] = c.unsafeHeaderNames,
+): WireRequest {
   const headers: [string, string][] = [
     ['Accept', '*/*'],
     ['Access-Control-Request-Method', c.method],
   ];
-  if (c.unsafeHeaderNames.length > 0)
-    headers.push(['Access-Control-Request-Headers', c.unsafeHeaderNames.join(',')]);
+  if (asked.length > 0) headers.push(['Access-Control-Request-Headers', asked.join(',')]);
   headers.push(['Origin', origin], ['Sec-Fetch-Mode', 'cors']);
   return { method: 'OPTIONS', url, headers, credentials: false };
 }
@@ -114,15 +133,57 @@ function listed(response: BrowserResponse | undefined, name: string): string[] {
   );
 }
 
+/** Chromium 156's list in its CorsDisabledScheme message (a redirect to ftp:, mailto:, ...). */
+export const CHROMIUM_CORS_SCHEMES =
+  'chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app';
+
+/**
+ * What a redirect to a scheme other than http(s) gets: a network error (with its net:: code, for
+ * Chromium) or a CORS failure. Measured in Chromium 156 and Firefox 153 (issue 15.6): Chromium
+ * calls ftp:, mailto:, javascript: and custom schemes a CORS error and the others unsafe; Firefox
+ * says "CORS request not http" for ftp:, mailto:, about: and custom schemes, and only "did not
+ * succeed" for the others. The standard makes every one a network error; WebKitGTK 2.50 an
+ * access-control error for every one ("FTP URLs are disabled", else "non CORS scheme").
+ */
+function redirectSchemeOutcome(engine: Engine, scheme: string): { network: string } | 'cors-failure' {
+  switch (engine) {
+    case 'chromium':
+      if (['data:', 'file:', 'about:', 'blob:', 'filesystem:'].includes(scheme))
+        return { network: 'net::ERR_UNSAFE_REDIRECT' };
+      if (scheme === 'ws:' || scheme === 'wss:') return { network: 'net::ERR_UNKNOWN_URL_SCHEME' };
+      return 'cors-failure';
+    case 'firefox':
+      return ['data:', 'file:', 'javascript:', 'blob:', 'ws:', 'wss:'].includes(scheme)
+        ? { network: 'NetworkError when attempting to fetch resource.' }
+        : 'cors-failure';
+    case 'webkit':
+      return 'cors-failure';
+    default:
+      return { network: 'net::ERR_UNSAFE_REDIRECT' };
+  }
+}
+
 /** One fetch in progress: what was sent, what came back, and the state a redirect carries on. */
 class FetchRun {
   readonly exchanges: Exchange[] = [];
+  readonly lines: ConsoleLine[] = [];
   readonly initialUrl: string;
+  readonly engine: Engine;
+  /** The unsafe header names of the request as the page made it (what Firefox and WebKit keep asking for). */
+  readonly firstAsked: readonly string[];
   url: string;
   tainted = false;
   preflightNeeded = false;
   preflightCached = false;
+  /** True once a preflight was sent or taken from the cache (Firefox and WebKit then preflight every hop). */
+  preflighted = false;
+  /** Firefox: the last redirect rewrote the method (Content-Type leaves the list it asks for) ... */
+  droppedBody = false;
+  /** ... or went to another origin (Authorization leaves it). */
+  droppedAuthorization = false;
   grant: PreflightGrant | null = null;
+  /** The URL of the last redirect followed, if any. */
+  redirectedFrom: string | null = null;
   private sendError = '';
 
   constructor(
@@ -133,6 +194,8 @@ class FetchRun {
   ) {
     this.initialUrl = c.url;
     this.url = c.url;
+    this.engine = c.engine;
+    this.firstAsked = c.unsafeHeaderNames;
   }
 
   /** Sends one request and records the exchange; null (see networkError) on a network error. */
@@ -163,6 +226,8 @@ class FetchRun {
       typeError: null,
       exposedHeaders: [],
       grant: this.grant,
+      engine: this.engine,
+      console: this.lines,
     };
   }
 
@@ -170,48 +235,123 @@ class FetchRun {
     return { ...this.outcome('allowed'), exposedHeaders };
   }
 
-  networkError(message = this.sendError): FetchOutcome {
+  /**
+   * A network error (no CORS failure). Firefox 153 prints nothing for a request that got no answer
+   * at all, but "CORS request did not succeed" for a redirect it could not follow, naming the URL
+   * that redirected (`refusedRedirect`, or the last redirect when a hop after it got no answer).
+   */
+  networkError(message = this.sendError, refusedRedirect = false): FetchOutcome {
+    const from = refusedRedirect ? this.url : this.redirectedFrom;
+    if (this.engine === 'firefox' && from !== null) this.lines.push(firefoxDidNotSucceed(from));
     return { ...this.outcome('blocked'), typeError: message };
   }
 
   /** A CORS failure, explained in the browser's words with its cause and fix. */
-  fail(failure: Parameters<typeof explainFailure>[0], response?: BrowserResponse): FetchOutcome {
+  fail(
+    failure: CorsFailureCore,
+    response?: BrowserResponse,
+    where: Pick<FailureContext, 'stage' | 'redirectTo'> = {},
+  ): FetchOutcome {
     const c = this.c;
-    this.options.cache?.forget(this.tainted ? 'null' : c.origin, this.url);
-    const ctx = {
+    this.options.cache?.forget(this.preflightOrigin(), this.url);
+    const stage = where.stage ?? 'request';
+    const ctx: FailureContext = {
       url: this.url,
       initialUrl: this.initialUrl,
       origin: c.origin,
-      tainted: this.tainted,
+      // Whether the failing request carried Origin: null (Firefox's preflights never do).
+      tainted: stage === 'request' ? this.tainted : this.preflightOrigin() === 'null',
       method: c.method,
       credentialed: c.credentialed,
       initiator: this.options.initiator ?? 'fetch',
       requestHeaders: c.unsafeHeaderNames,
       allowedMethods: listed(response, 'access-control-allow-methods'),
       allowedHeaders: listed(response, 'access-control-allow-headers'),
+      engine: this.engine,
+      stage,
+      ...(where.redirectTo === undefined ? {} : { redirectTo: where.redirectTo }),
       ...(response === undefined ? {} : { status: response.status }),
     };
-    return { ...this.outcome('blocked'), failure: explainFailure(failure, ctx) };
+    const explained = explainFailure(failure, ctx);
+    this.lines.push(...explained.reason.lines);
+    return { ...this.outcome('blocked'), failure: explained };
+  }
+
+  /**
+   * The origin a preflight carries: `null` after a tainting redirect, as the standard says, except
+   * in Firefox, which sends the page's origin (issue 15.1).
+   */
+  preflightOrigin(): string {
+    return this.tainted && this.engine !== 'firefox' ? 'null' : this.c.origin;
+  }
+
+  /**
+   * What the preflight of this hop asks for, or null when the hop needs none. The standard (and
+   * Chromium) preflight when the request as it now stands needs it. Firefox and WebKit, once they
+   * preflighted a request, preflight every later hop too, even when a redirect made it simple
+   * (issue 15.10; measured in Firefox 153): WebKit asks for the page's list as it was; Firefox for
+   * that list less Content-Type when the last redirect rewrote the method and less Authorization
+   * when it changed origin (nsCORSListenerProxy CheckPreflightNeeded, SetCorsPreflightParameters).
+   */
+  asked(hop: number, crossOrigin: boolean): readonly string[] | null {
+    const c = this.c;
+    if (!crossOrigin) return null;
+    if (hop > 0 && this.preflighted && this.engine === 'firefox') {
+      return this.firstAsked.filter(
+        (n) =>
+          !(this.droppedBody && n === 'content-type') &&
+          !(this.droppedAuthorization && n === 'authorization'),
+      );
+    }
+    if (hop > 0 && this.preflighted && this.engine === 'webkit') return this.firstAsked;
+    return c.reasons.length > 0 ? c.unsafeHeaderNames : null;
   }
 
   /** The preflight, from the cache or the network; null when it grants the request. */
-  async preflight(origin: string): Promise<FetchOutcome | null> {
+  async preflight(asked: readonly string[]): Promise<FetchOutcome | null> {
     const { c, url, options } = this;
+    const origin = this.preflightOrigin();
+    this.preflighted = true;
     if (options.cache?.covers(c, origin, url)) {
       this.preflightCached = true;
       return null;
     }
-    const response = await this.send(buildPreflight(c, url, origin));
+    const response = await this.send(buildPreflight(c, url, origin, asked));
     if (response === null) return this.networkError();
-    if (response.status >= 300 && response.status < 400 && getHeader(response.headers, 'location') !== null) {
-      // Chromium refuses a redirected preflight before looking at its CORS headers.
-      return this.fail({ code: 'PreflightDisallowedRedirect', hint: '' }, response);
+    const location = getHeader(response.headers, 'location');
+    if (location !== null && this.isPreflightRedirect(response.status)) {
+      // Chromium and WebKit refuse a redirected preflight before looking at its CORS headers;
+      // Firefox checks them first (issue 15.3).
+      const access =
+        this.engine === 'firefox' ? corsCheck(response, origin, c.credentialed, 'firefox') : null;
+      if (access !== null) {
+        const code = `Preflight${access.code}` as CorsFailureCore['code'];
+        return this.fail({ ...access, code }, response, { stage: 'preflight-redirect' });
+      }
+      return this.fail({ code: 'PreflightDisallowedRedirect', hint: '' }, response, {
+        stage: 'preflight-redirect',
+      });
     }
-    const checked = checkPreflight(c, response, origin);
-    if (!checked.ok) return this.fail(checked.failure, response);
+    const checked = checkPreflight(c, response, origin, asked);
+    if (!checked.ok) return this.fail(checked.failure, response, { stage: 'preflight' });
+    if (
+      this.engine === 'firefox' &&
+      !c.credentialed &&
+      asked.includes('authorization') &&
+      checked.grant.headers.includes('*') &&
+      !checked.grant.headers.includes('authorization')
+    )
+      this.lines.push(firefoxAuthorizationWarning(url));
     this.grant = checked.grant;
     options.cache?.store(origin, url, checked.grant);
     return null;
+  }
+
+  /** Chromium counts any 3xx with a Location; Firefox and WebKit the statuses they follow. */
+  private isPreflightRedirect(status: number): boolean {
+    return this.engine === 'chromium' || this.engine === 'standard'
+      ? status >= 300 && status < 400
+      : [301, 302, 303, 307, 308].includes(status);
   }
 
   /**
@@ -229,28 +369,47 @@ class FetchRun {
     try {
       next = new URL(location, this.url);
     } catch {
-      return this.networkError('Failed to fetch (net::ERR_INVALID_REDIRECT)');
+      // WebKit refuses it as a redirect to a scheme it cannot fetch, quoting the Location.
+      if (this.engine === 'webkit')
+        return this.fail({ code: 'CorsDisabledScheme', hint: '' }, response, { redirectTo: location });
+      return this.networkError('Failed to fetch (net::ERR_INVALID_REDIRECT)', true);
     }
-    if (next.protocol !== 'http:' && next.protocol !== 'https:')
-      return this.networkError('Failed to fetch (net::ERR_UNSAFE_REDIRECT)');
+    if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+      const scheme = redirectSchemeOutcome(this.engine, next.protocol);
+      if (scheme !== 'cors-failure') return this.networkError(`Failed to fetch (${scheme.network})`, true);
+      if (this.engine === 'chromium') {
+        // Chromium's console names the URL it was sent to.
+        this.url = next.href;
+        return this.fail({ code: 'CorsDisabledScheme', hint: CHROMIUM_CORS_SCHEMES }, undefined, {});
+      }
+      return this.fail({ code: 'CorsDisabledScheme', hint: CHROMIUM_CORS_SCHEMES }, response, {
+        redirectTo: next.href,
+      });
+    }
     if ((next.username !== '' || next.password !== '') && (crossOrigin || next.origin !== c.origin)) {
       // Chromium's message quotes an empty location here; the cause names the real one.
       const hint = c.engine === 'chromium' ? '' : next.href;
-      return this.fail({ code: 'RedirectContainsCredentials', hint, location: next.href }, response);
+      return this.fail({ code: 'RedirectContainsCredentials', hint, location: next.href }, response, {
+        redirectTo: next.href,
+      });
     }
     // A hop to another origin, from a URL that was not the request's own origin, taints (#concept-request-tainted-origin).
     if (next.origin !== target.origin && c.origin !== target.origin) this.tainted = true;
     let headers = c.headers;
     let method = c.method;
+    this.droppedBody = false;
     if (
       ((response.status === 301 || response.status === 302) && method === 'POST') ||
       (response.status === 303 && method !== 'GET' && method !== 'HEAD')
     ) {
       method = 'GET';
       headers = headers.filter(([n]) => !REQUEST_BODY_HEADERS.has(n));
+      this.droppedBody = true;
     }
-    if (next.origin !== target.origin) headers = headers.filter(([n]) => n !== 'authorization');
+    this.droppedAuthorization = next.origin !== target.origin;
+    if (this.droppedAuthorization) headers = headers.filter(([n]) => n !== 'authorization');
     if (c.engine === 'chromium') headers = headers.filter(([n]) => !CHROMIUM_CLIENT_HINTS.has(n));
+    this.redirectedFrom = this.url;
     this.url = next.href;
     const reclassified = classifyRequest({
       url: this.url,
@@ -260,15 +419,27 @@ class FetchRun {
       credentials: c.credentialed ? 'include' : 'same-origin',
       engine: c.engine,
     });
-    if (!reclassified.ok) return this.networkError(`Failed to fetch (${reclassified.message})`);
+    if (!reclassified.ok) return this.networkError(`Failed to fetch (${reclassified.message})`, true);
     this.c = reclassified.value;
+    return null;
+  }
+}
+
+const REDIRECT_STATUSES = [301, 302, 303, 307, 308];
+
+/** A Location against the URL it came from, or null when it is not a URL. */
+function resolve(location: string, base: string): string | null {
+  try {
+    return new URL(location, base).href;
+  } catch {
     return null;
   }
 }
 
 /**
  * What a browser does with `request` against the server behind `transport`: the preflight when one
- * is needed, the request, every redirect hop, and the verdict with the browser's own words.
+ * is needed, the request, every redirect hop, and the verdict with the browser's own words. The
+ * browser is `request.engine` (Chromium by default).
  */
 export async function simulateFetch(
   request: BrowserRequest,
@@ -287,6 +458,8 @@ export async function simulateFetch(
       typeError: classified.message,
       exposedHeaders: [],
       grant: null,
+      engine: request.engine ?? 'chromium',
+      console: [],
     };
   }
   const run = new FetchRun(classified.value, classified.value, transport, options);
@@ -295,27 +468,32 @@ export async function simulateFetch(
     const target = new URL(run.url);
     const crossOrigin = run.tainted || originOf(target) !== c.origin;
     const origin = run.tainted ? 'null' : c.origin;
-    const needsPreflight = crossOrigin && c.reasons.length > 0;
-    if (hop === 0) run.preflightNeeded = needsPreflight;
-    if (needsPreflight) {
-      const refused = await run.preflight(origin);
+    const asked = run.asked(hop, crossOrigin);
+    if (hop === 0) run.preflightNeeded = asked !== null;
+    if (asked !== null) {
+      const refused = await run.preflight(asked);
       if (refused !== null) return refused;
     }
     const response = await run.send(actualRequest(c, run.url, origin, crossOrigin));
     if (response === null) return run.networkError();
-    if (crossOrigin) {
-      const access = corsCheck(response, origin, c.credentialed);
-      if (access !== null) return run.fail(access, response);
-    }
     const location = getHeader(response.headers, 'location');
-    if (![301, 302, 303, 307, 308].includes(response.status) || location === null) {
+    const redirects = REDIRECT_STATUSES.includes(response.status) && location !== null;
+    if (crossOrigin) {
+      const access = corsCheck(response, origin, c.credentialed, c.engine);
+      if (access !== null) {
+        const redirectTo = redirects ? resolve(location, run.url) : null;
+        return run.fail(access, response, redirectTo === null ? {} : { redirectTo });
+      }
+    }
+    if (!redirects) {
       return run.allowed(
         crossOrigin
           ? readableHeaders(response, c.credentialed)
           : response.headers.map(([n]) => n.toLowerCase()),
       );
     }
-    if (hop + 1 > MAX_REDIRECTS) return run.networkError('Failed to fetch (net::ERR_TOO_MANY_REDIRECTS)');
+    if (hop + 1 > MAX_REDIRECTS)
+      return run.networkError('Failed to fetch (net::ERR_TOO_MANY_REDIRECTS)', true);
     const stopped = run.redirect(response, location, target, crossOrigin);
     if (stopped !== null) return stopped;
   }

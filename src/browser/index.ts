@@ -1,7 +1,8 @@
 // corsica/browser: the client half of the CORS protocol as a pure model (no I/O). It says what a
-// browser (Chromium by default) does with a cross-origin request: whether it preflights and why,
-// what it sends, whether it accepts each answer, what the page may read, and, when it refuses,
-// Chromium's own words, Firefox's reason, the cause and the fix.
+// browser (Chromium by default; Firefox, WebKit or the bare standard on request) does with a
+// cross-origin request: whether it preflights and why, what it sends, whether it accepts each
+// answer, what the page may read, and, when it refuses, that engine's own console lines, the
+// cause and the fix.
 
 export {
   type BodyKind,
@@ -33,6 +34,7 @@ export {
 export { getHeader, type HeaderPairs, type HeadersInput } from './headers.js';
 export { type ParsedMessage, parseCorsMessage } from './parse-message.js';
 export { PreflightCache } from './preflight-cache.js';
+export type { ConsoleLine, EngineReason } from './reasons.js';
 export {
   type BrowserResponse,
   checkPreflight,
@@ -41,4 +43,4 @@ export {
   parseMaxAge,
   readableHeaders,
 } from './response-checks.js';
-export type { Engine, UnsafeHeaderReason } from './safelist.js';
+export { ENGINES, type Engine, type UnsafeHeaderReason } from './safelist.js';

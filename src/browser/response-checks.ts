@@ -1,14 +1,19 @@
 // What the browser checks on the answers: the CORS check (Fetch #cors-check), the preflight's
 // checks (#cors-preflight-fetch), and which response headers a page may read (#cors-filtered
-// response). Orders and diagnostics follow Chromium (cors.cc CheckAccess, preflight_controller.cc,
-// preflight_result.cc).
+// response). Orders and diagnostics follow each engine: Chromium (cors.cc CheckAccess,
+// preflight_controller.cc, preflight_result.cc), Firefox (nsCORSListenerProxy.cpp
+// CheckRequestApproved, nsCORSPreflightListener), WebKit (CrossOriginAccessControl.cpp
+// passesAccessControlCheck, validatePreflightResponse). The standard sets no order; `standard`
+// takes Chromium's.
 
 import { type ListLimits, parseTokenList } from '../spec/header-list.js';
 import { FORBIDDEN_RESPONSE_HEADERS, SAFELISTED_RESPONSE_HEADERS } from '../spec/header-names.js';
 import { isSafelistedMethod } from '../spec/methods.js';
+import { isToken } from '../spec/tokens.js';
 import type { Classification } from './classify.js';
-import type { CorsFailureCore } from './codes.js';
+import type { CorsErrorCode, CorsFailureCore } from './codes.js';
 import { getHeader, type HeaderPairs } from './headers.js';
+import type { Engine } from './safelist.js';
 
 /** A response as the browser received it: status and header lines. */
 export interface BrowserResponse {
@@ -34,11 +39,23 @@ function isUrl(value: string): boolean {
   }
 }
 
-/**
- * The CORS check: null when `response` grants `origin` (the request's serialized origin, `null`
- * when tainted) access, with credentials when `credentialed`.
- */
-export function corsCheck(
+/** How a value that is not the origin is named (Chromium's diagnosis, which the other engines share in kind). */
+function mismatch(allowOrigin: string): CorsFailureCore {
+  if (/[ ,]/.test(allowOrigin)) return { code: 'MultipleAllowOriginValues', hint: allowOrigin };
+  if (allowOrigin === 'null' || isUrl(allowOrigin)) return { code: 'AllowOriginMismatch', hint: allowOrigin };
+  return { code: 'InvalidAllowOriginValue', hint: allowOrigin };
+}
+
+function credentialsCheck(response: BrowserResponse, credentialed: boolean): CorsFailureCore | null {
+  if (!credentialed) return null;
+  const allowCredentials = getHeader(response.headers, 'access-control-allow-credentials');
+  return allowCredentials === 'true'
+    ? null
+    : { code: 'InvalidAllowCredentials', hint: allowCredentials ?? '' };
+}
+
+/** Chromium (and the standard): `*` first, then presence, then the value, then credentials. */
+function chromiumCorsCheck(
   response: BrowserResponse,
   origin: string,
   credentialed: boolean,
@@ -49,17 +66,65 @@ export function corsCheck(
     return { code: 'WildcardOriginNotAllowed', hint: '' };
   }
   if (allowOrigin === null) return { code: 'MissingAllowOriginHeader', hint: '' };
+  if (allowOrigin !== origin) return mismatch(allowOrigin);
+  return credentialsCheck(response, credentialed);
+}
+
+/**
+ * Firefox 153: several Access-Control-Allow-Origin lines are refused before anything else
+ * (CORSMultipleAllowOriginNotAllowed); one line holding a comma is a mismatch that quotes it.
+ */
+function firefoxCorsCheck(
+  response: BrowserResponse,
+  origin: string,
+  credentialed: boolean,
+): CorsFailureCore | null {
+  const lines = response.headers.filter(([n]) => n.toLowerCase() === 'access-control-allow-origin');
+  if (lines.length > 1) {
+    const hint = getHeader(response.headers, 'access-control-allow-origin') ?? '';
+    return { code: 'MultipleAllowOriginValues', hint, engineKey: 'CORSMultipleAllowOriginNotAllowed' };
+  }
+  const allowOrigin = lines[0]?.[1] ?? null;
+  if (allowOrigin === null) return { code: 'MissingAllowOriginHeader', hint: '' };
+  if (credentialed && allowOrigin === '*') return { code: 'WildcardOriginNotAllowed', hint: '' };
+  if ((credentialed || allowOrigin !== '*') && allowOrigin !== origin) return mismatch(allowOrigin);
+  return credentialsCheck(response, credentialed);
+}
+
+/** WebKit: one message for a missing, a different and an unparsable value; "more than one" only on a comma. */
+function webkitCorsCheck(
+  response: BrowserResponse,
+  origin: string,
+  credentialed: boolean,
+): CorsFailureCore | null {
+  const allowOrigin = getHeader(response.headers, 'access-control-allow-origin');
+  if (allowOrigin === '*' && !credentialed) return null;
   if (allowOrigin !== origin) {
-    if (/[ ,]/.test(allowOrigin)) return { code: 'MultipleAllowOriginValues', hint: allowOrigin };
-    if (allowOrigin === 'null' || isUrl(allowOrigin))
-      return { code: 'AllowOriginMismatch', hint: allowOrigin };
-    return { code: 'InvalidAllowOriginValue', hint: allowOrigin };
+    if (allowOrigin === '*') return { code: 'WildcardOriginNotAllowed', hint: '' };
+    if (allowOrigin === null) return { code: 'MissingAllowOriginHeader', hint: '' };
+    if (allowOrigin.includes(',')) return { code: 'MultipleAllowOriginValues', hint: allowOrigin };
+    const named = mismatch(allowOrigin);
+    return named.code === 'MultipleAllowOriginValues'
+      ? { code: 'InvalidAllowOriginValue', hint: allowOrigin }
+      : named;
   }
-  if (credentialed) {
-    const allowCredentials = getHeader(response.headers, 'access-control-allow-credentials');
-    if (allowCredentials !== 'true') return { code: 'InvalidAllowCredentials', hint: allowCredentials ?? '' };
-  }
-  return null;
+  return credentialsCheck(response, credentialed);
+}
+
+/**
+ * The CORS check: null when `response` grants `origin` (the request's serialized origin, `null`
+ * when tainted) access, with credentials when `credentialed`; otherwise the failure, found in the
+ * order `engine` checks.
+ */
+export function corsCheck(
+  response: BrowserResponse,
+  origin: string,
+  credentialed: boolean,
+  engine: Engine = 'chromium',
+): CorsFailureCore | null {
+  if (engine === 'firefox') return firefoxCorsCheck(response, origin, credentialed);
+  if (engine === 'webkit') return webkitCorsCheck(response, origin, credentialed);
+  return chromiumCorsCheck(response, origin, credentialed);
 }
 
 /** What a successful preflight grants, as the preflight cache keeps it. */
@@ -78,8 +143,15 @@ export const CHROMIUM_MAX_AGE = { default: 5, cap: 7200 } as const;
 /** Firefox (nsCORSListenerProxy.cpp): absent → 5 s; anything but digits, or 0 → not cached; capped at 24 h. */
 export const FIREFOX_MAX_AGE = { default: 5, cap: 86400 } as const;
 
+/** WebKit (CrossOriginPreflightResultCache.cpp): absent or not an integer → 5 s; capped at 600 s. */
+export const WEBKIT_MAX_AGE = { default: 5, cap: 600 } as const;
+
 /** Seconds a preflight answer may be cached by the given browser. */
-export function parseMaxAge(value: string | null, browser: 'chromium' | 'firefox' = 'chromium'): number {
+export function parseMaxAge(value: string | null, browser: Engine = 'chromium'): number {
+  if (browser === 'webkit') {
+    if (value === null || !/^[+-]?\d+$/.test(value)) return WEBKIT_MAX_AGE.default;
+    return Math.max(0, Math.min(Number(value), WEBKIT_MAX_AGE.cap));
+  }
   if (browser === 'firefox') {
     // An empty value is no value, in Firefox as in the standard: the 5 s default (issue 15.4).
     if (value === null || value.trim() === '') return FIREFOX_MAX_AGE.default;
@@ -98,30 +170,120 @@ function parseList(value: string | null, lowerCase: boolean): string[] | null {
   return parsed.ok ? parsed.items : null;
 }
 
-/** Checks the answer to a preflight; on success, what it grants. */
-export function checkPreflight(
+type PreflightCheck =
+  | { readonly ok: true; readonly grant: PreflightGrant }
+  | { readonly ok: false; readonly failure: CorsFailureCore };
+
+const refuse = (code: CorsErrorCode, hint = ''): PreflightCheck => ({ ok: false, failure: { code, hint } });
+
+/** The CORS check of a preflight answer, as a preflight failure. */
+function preflightAccess(
+  response: BrowserResponse,
+  origin: string,
+  request: Classification,
+): PreflightCheck | null {
+  const access = corsCheck(response, origin, request.credentialed, request.engine);
+  if (access === null) return null;
+  return { ok: false, failure: { ...access, code: `Preflight${access.code}` as CorsErrorCode } };
+}
+
+const isOk = (status: number) => status >= 200 && status <= 299;
+
+/**
+ * Firefox's and WebKit's list parsing (nsCORSPreflightListener, parseAccessControlAllowList): split
+ * on commas, trim, skip empty items, and name the first item that is not a token.
+ */
+function tokenItems(value: string | null): { items: string[]; invalid: string | null } {
+  const items: string[] = [];
+  for (const raw of (value ?? '').split(',')) {
+    const item = raw.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
+    if (item === '') continue;
+    if (!isToken(item)) return { items, invalid: item };
+    items.push(item);
+  }
+  return { items, invalid: null };
+}
+
+/**
+ * Firefox: the CORS check (by the preflight's CORS listener), the status, the methods (parsed and
+ * the method looked for, before the headers are read), then the headers, compared with the list
+ * Access-Control-Request-Headers carried.
+ */
+function firefoxPreflight(
   request: Classification,
   response: BrowserResponse,
-  originSent: string,
-):
-  | { readonly ok: true; readonly grant: PreflightGrant }
-  | { readonly ok: false; readonly failure: CorsFailureCore } {
-  const access = corsCheck(response, originSent, request.credentialed);
-  if (access !== null) {
+  origin: string,
+  asked: readonly string[],
+): PreflightCheck {
+  const access = preflightAccess(response, origin, request);
+  if (access !== null) return access;
+  if (!isOk(response.status)) return refuse('PreflightInvalidStatus');
+  const methods = tokenItems(getHeader(response.headers, 'access-control-allow-methods'));
+  if (methods.invalid !== null) return refuse('InvalidAllowMethodsPreflightResponse', methods.invalid);
+  const wildcard = !request.credentialed;
+  if (
+    !isSafelistedMethod(request.method) &&
+    !methods.items.includes(request.method) &&
+    !(wildcard && methods.items.includes('*'))
+  )
+    return refuse('MethodDisallowedByPreflightResponse', request.method);
+  const headers = tokenItems(getHeader(response.headers, 'access-control-allow-headers'));
+  if (headers.invalid !== null) return refuse('InvalidAllowHeadersPreflightResponse', headers.invalid);
+  const allowed = headers.items.map((h) => h.toLowerCase());
+  const grant: PreflightGrant = {
+    methods: methods.items,
+    headers: allowed,
+    maxAge: parseMaxAge(getHeader(response.headers, 'access-control-max-age'), 'firefox'),
+    credentialed: request.credentialed,
+  };
+  if (wildcard && allowed.includes('*')) return { ok: true, grant };
+  const refused = asked.filter((name) => !allowed.includes(name));
+  if (refused.length > 0)
     return {
       ok: false,
-      failure: { code: `Preflight${access.code}` as CorsFailureCore['code'], hint: access.hint },
+      failure: { code: 'HeaderDisallowedByPreflightResponse', hint: refused[0]!, refused },
     };
-  }
-  if (response.status < 200 || response.status > 299) {
-    return { ok: false, failure: { code: 'PreflightInvalidStatus', hint: '' } };
-  }
+  return { ok: true, grant };
+}
+
+/** WebKit: the status before anything else (issue 15.9), then the CORS check, the lists, method, headers. */
+function webkitPreflight(request: Classification, response: BrowserResponse, origin: string): PreflightCheck {
+  if (!isOk(response.status)) return refuse('PreflightInvalidStatus');
+  const access = preflightAccess(response, origin, request);
+  if (access !== null) return access;
+  const methodsValue = getHeader(response.headers, 'access-control-allow-methods');
+  const methods = tokenItems(methodsValue);
+  if (methods.invalid !== null) return refuse('InvalidAllowMethodsPreflightResponse', methodsValue ?? '');
+  const headersValue = getHeader(response.headers, 'access-control-allow-headers');
+  const headers = tokenItems(headersValue);
+  if (headers.invalid !== null) return refuse('InvalidAllowHeadersPreflightResponse', headersValue ?? '');
+  const grant: PreflightGrant = {
+    methods: methods.items,
+    headers: headers.items.map((h) => h.toLowerCase()),
+    maxAge: parseMaxAge(getHeader(response.headers, 'access-control-max-age'), 'webkit'),
+    credentialed: request.credentialed,
+  };
+  const refused = refusedBy(grant, request);
+  if (refused === null) return { ok: true, grant };
+  if (refused.code !== 'HeaderDisallowedByPreflightResponse') return { ok: false, failure: refused };
+  // WebKit names the first refused header in the request's own order.
+  const first = request.headers.map(([n]) => n).find((n) => refused.refused?.includes(n)) ?? refused.hint;
+  return { ok: false, failure: { ...refused, hint: first } };
+}
+
+/** Chromium (and the standard): the CORS check, the status, both lists parsed, then method and headers. */
+function chromiumPreflight(
+  request: Classification,
+  response: BrowserResponse,
+  origin: string,
+): PreflightCheck {
+  const access = preflightAccess(response, origin, request);
+  if (access !== null) return access;
+  if (!isOk(response.status)) return refuse('PreflightInvalidStatus');
   const methods = parseList(getHeader(response.headers, 'access-control-allow-methods'), false);
-  if (methods === null)
-    return { ok: false, failure: { code: 'InvalidAllowMethodsPreflightResponse', hint: '' } };
+  if (methods === null) return refuse('InvalidAllowMethodsPreflightResponse');
   const headers = parseList(getHeader(response.headers, 'access-control-allow-headers'), true);
-  if (headers === null)
-    return { ok: false, failure: { code: 'InvalidAllowHeadersPreflightResponse', hint: '' } };
+  if (headers === null) return refuse('InvalidAllowHeadersPreflightResponse');
   const grant: PreflightGrant = {
     methods,
     headers,
@@ -130,6 +292,22 @@ export function checkPreflight(
   };
   const refused = refusedBy(grant, request);
   return refused === null ? { ok: true, grant } : { ok: false, failure: refused };
+}
+
+/**
+ * Checks the answer to a preflight sent with `originSent`, in the order the request's engine
+ * checks; on success, what it grants. `asked` is what Access-Control-Request-Headers listed
+ * (Firefox compares the answer with that list; the others with the request's headers).
+ */
+export function checkPreflight(
+  request: Classification,
+  response: BrowserResponse,
+  originSent: string,
+  asked: readonly string[] = request.unsafeHeaderNames,
+): PreflightCheck {
+  if (request.engine === 'firefox') return firefoxPreflight(request, response, originSent, asked);
+  if (request.engine === 'webkit') return webkitPreflight(request, response, originSent);
+  return chromiumPreflight(request, response, originSent);
 }
 
 /**

@@ -1,5 +1,6 @@
 // Which request headers a page may send cross-origin without a preflight (Fetch
-// #cors-safelisted-request-header), with Chromium's own additions, and why any other one needs it.
+// #cors-safelisted-request-header), with Chromium's own additions (Firefox and WebKit preflight
+// them, issue 15.5), and why any other one needs it.
 
 /** Why a header (name, value) is not CORS-safelisted, or null when it is. */
 export type UnsafeHeaderReason =
@@ -99,7 +100,12 @@ export function isSimpleRange(value: string): boolean {
   return match[2] === '' || BigInt(match[1]!) <= BigInt(match[2]!);
 }
 
-/** Chromium's legacy client hints that script may still set: the value rules it applies. */
+/**
+ * Chromium's legacy client hints that script may still set: the value rules it applies
+ * (cors_util.cc IsCorsSafelistedHeader). `Intervention` is there too, with any value, though no
+ * document lists it. Firefox 153 and WebKit safelist none of them: a page that sends `Save-Data`
+ * or `DPR` gets a preflight there (measured in real Firefox 153 ESR, issue 15.5).
+ */
 const CHROMIUM_CLIENT_HINTS: Readonly<Record<string, (value: string) => boolean>> = {
   'device-memory': (v) => /^\d+(\.\d+)?$/.test(v),
   dpr: (v) => /^\d+(\.\d+)?$/.test(v),
@@ -112,7 +118,16 @@ const CHROMIUM_CLIENT_HINTS: Readonly<Record<string, (value: string) => boolean>
   intervention: () => true,
 };
 
-export type Engine = 'chromium' | 'standard';
+/**
+ * The browser the model answers for: `chromium` (Chromium 156, the default), `firefox` (Firefox 153
+ * ESR), `webkit` (WebCore, as in Safari and WebKitGTK 2.50), or `standard` (the Fetch standard
+ * alone, with Chromium's words for its failures). Each follows its real browser where they differ
+ * (README, "Where browsers differ").
+ */
+export type Engine = 'chromium' | 'firefox' | 'webkit' | 'standard';
+
+/** Every engine, in the order reports list them. */
+export const ENGINES: readonly Engine[] = ['chromium', 'firefox', 'webkit', 'standard'];
 
 /**
  * Why the header needs a preflight, or null when it is safelisted. `lowerName` is lower-case;

@@ -5,6 +5,7 @@
 import { baseCode, type CorsErrorCode } from '../browser/codes.js';
 import { explainFailure } from '../browser/errors.js';
 import { type ParsedMessage, parseCorsMessage } from '../browser/parse-message.js';
+import { unversionedKey } from '../browser/reasons.js';
 
 /** What the server's answer held, for each failure, in one phrase. */
 function serverSent(code: CorsErrorCode, hint: string, browser: ParsedMessage['browser']): string {
@@ -80,6 +81,9 @@ function reproduce(p: ParsedMessage): { command: string; note: string | null } |
     note = `${note === null ? '' : `${note} `}The message is about a preflight but does not say what triggered it: replace <METHOD> with your request's method (PUT, DELETE...) and <Name: value> with the header your page sends (Content-Type: application/json, Authorization: ...), or drop --header if the method alone needs a preflight.`;
   }
   if (base === 'WildcardOriginNotAllowed' || base === 'InvalidAllowCredentials') parts.push('--credentials');
+  // The same browser's model: Firefox and WebKit check in their own order (issue 15).
+  if (p.browser === 'firefox') parts.push('--browser', 'firefox');
+  if (p.browser === 'safari') parts.push('--browser', 'webkit');
   return { command: parts.join(' '), note };
 }
 
@@ -91,7 +95,10 @@ function reproduceFields(p: ParsedMessage): { reproduce: string | null; reproduc
 export interface Explanation {
   readonly browser: ParsedMessage['browser'];
   readonly code: CorsErrorCode | null;
+  /** Firefox's name for the failure, as MDN names it (no version digit), or null. */
   readonly firefox: string | null;
+  /** For a Firefox line: its key as Firefox 153 prints it (`CORSMissingAllowOrigin2`), or null. */
+  readonly key: string | null;
   readonly serverSent: string | null;
   readonly cause: string;
   readonly fix: ReturnType<typeof explainFailure>['fix'] | null;
@@ -108,7 +115,8 @@ export function explainMessage(pasted: string): Explanation | null {
     return {
       browser: p.browser,
       code: null,
-      firefox: null,
+      firefox: p.key === null ? null : unversionedKey(p.key),
+      key: p.key,
       serverSent: null,
       cause: p.note ?? '',
       fix: null,
@@ -133,7 +141,8 @@ export function explainMessage(pasted: string): Explanation | null {
   return {
     browser: p.browser,
     code: p.code,
-    firefox: f.firefox,
+    firefox: p.key === null ? f.firefox : unversionedKey(p.key),
+    key: p.key,
     serverSent: serverSent(p.code, p.hint, p.browser),
     cause,
     fix: f.fix,

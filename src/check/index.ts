@@ -3,29 +3,52 @@
 // I/O (undici), so it is not part of `browser/`, which stays pure.
 
 import { type FetchOutcome, simulateFetch } from '../browser/index.js';
+import { BROWSERS, type EngineVerdict, engineVerdict, memoTransport } from './engines.js';
 import { type CheckReport, report } from './report.js';
 import { type CheckOptions, requestFromOptions, timeoutOf } from './request.js';
 import { httpTransport } from './transport.js';
 import { warningsFor } from './warnings.js';
 
+export {
+  BROWSER_NAMES,
+  BROWSERS,
+  disagreement,
+  type EngineVerdict,
+  engineVerdict,
+  memoTransport,
+} from './engines.js';
+
 export { CheckInputError } from './errors.js';
 export { type Explanation, explainMessage } from './explain-message.js';
 export { type CheckReport, type JsonExchange, reasonText, report } from './report.js';
-export { type CheckOptions, requestFromOptions, timeoutOf } from './request.js';
+export { type CheckOptions, engineOf, requestFromOptions, timeoutOf } from './request.js';
 export { httpTransport, NetworkError, type TransportOptions } from './transport.js';
 export { type CheckWarning, type CheckWarningCode, PROBE_ORIGIN, warningsFor } from './warnings.js';
 
-/** Sends what a browser would send for the request `options` describe, and reports the outcome. */
+/**
+ * Sends what a browser (`options.browser`, Chromium by default) would send for the request
+ * `options` describe, and reports the outcome, with every engine's verdict beside it. The other
+ * engines reuse the answers to the requests they send alike, so they add only the requests that
+ * differ.
+ */
 export async function probe(
   url: string,
   options: CheckOptions,
 ): Promise<{ outcome: FetchOutcome; report: CheckReport }> {
   const request = requestFromOptions(url, options);
-  const transport = httpTransport({
-    timeout: timeoutOf(options),
-    ...(options.data === undefined ? {} : { body: options.data }),
-  });
+  const transport = memoTransport(
+    httpTransport({
+      timeout: timeoutOf(options),
+      ...(options.data === undefined ? {} : { body: options.data }),
+    }),
+  );
   const outcome = await simulateFetch(request, transport);
   const warnings = await warningsFor(outcome, request, transport);
-  return { outcome, report: report(outcome, request, warnings) };
+  const engines: EngineVerdict[] = [];
+  for (const engine of BROWSERS) {
+    const other =
+      engine === outcome.engine ? outcome : await simulateFetch({ ...request, engine }, transport);
+    engines.push(engineVerdict(other));
+  }
+  return { outcome, report: report(outcome, request, warnings, engines) };
 }

@@ -4,11 +4,15 @@
 
 import type {
   BrowserRequest,
+  ConsoleLine,
   CorsFailure,
+  Engine,
+  EngineReason,
   Exchange,
   FetchOutcome,
   PreflightReason,
 } from '../browser/index.js';
+import { disagreement, type EngineVerdict } from './engines.js';
 import type { CheckWarning } from './warnings.js';
 
 /** One request and its answer, as JSON. */
@@ -25,6 +29,8 @@ export interface JsonExchange {
 export interface CheckReport {
   /** `network-error`: no answer at all (refused, unreachable, timed out): not a CORS block. */
   readonly verdict: 'allowed' | 'blocked' | 'network-error';
+  /** The engine the check answered for. */
+  readonly browser: Engine;
   readonly url: string;
   readonly origin: string;
   readonly method: string;
@@ -42,7 +48,15 @@ export interface CheckReport {
     readonly fix: CorsFailure['fix'];
     /** For a refused request header: every refused name (Chromium's message names one of them). */
     readonly refused?: readonly string[];
+    /** The failure in the words of the engine checked: its key and every console line. */
+    readonly reason: EngineReason;
   } | null;
+  /** Every CORS line the engine prints for this fetch, errors and warnings. */
+  readonly console: readonly ConsoleLine[];
+  /** Each engine's verdict for the same request (Chromium, Firefox, WebKit), when compared. */
+  readonly engines: readonly EngineVerdict[];
+  /** Where the engines disagree, in a sentence, or null when they agree (or were not compared). */
+  readonly disagreement: string | null;
   readonly exposedHeaders: readonly string[];
   /** What an allowed answer still gets wrong (reflected origins, a missing Vary, `null` allowed). */
   readonly warnings: readonly CheckWarning[];
@@ -91,6 +105,7 @@ export function report(
   outcome: FetchOutcome,
   request: BrowserRequest,
   warnings: readonly CheckWarning[] = [],
+  engines: readonly EngineVerdict[] = [],
 ): CheckReport {
   const preflight = outcome.exchanges.find(
     (e) =>
@@ -103,6 +118,7 @@ export function report(
   const f = outcome.failure;
   return {
     verdict: outcome.verdict === 'blocked' && outcome.failure === null ? 'network-error' : outcome.verdict,
+    browser: outcome.engine,
     url: outcome.classification?.url ?? request.url,
     origin: request.origin,
     method: outcome.classification?.method ?? request.method ?? 'GET',
@@ -122,7 +138,11 @@ export function report(
             cause: f.cause,
             fix: f.fix,
             ...(f.refused === undefined ? {} : { refused: f.refused }),
+            reason: f.reason,
           },
+    console: outcome.console,
+    engines,
+    disagreement: disagreement(engines),
     exposedHeaders: outcome.exposedHeaders,
     warnings,
     typeError: outcome.typeError,

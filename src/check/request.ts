@@ -1,7 +1,7 @@
 // The request a page would make, from a check's options (what `corsica check` and the playground
 // take): validated here, so that a bad origin or URL is a clear error before anything is sent.
 
-import type { BodyKind, BrowserRequest } from '../browser/index.js';
+import { type BodyKind, type BrowserRequest, ENGINES, type Engine } from '../browser/index.js';
 import { parseSerializedOrigin } from '../spec/origin-syntax.js';
 import { CheckInputError } from './errors.js';
 
@@ -14,6 +14,22 @@ export interface CheckOptions {
   readonly data?: string;
   readonly json?: boolean;
   readonly timeout?: string | number;
+  /**
+   * The browser to answer for: `chromium` (default), `firefox`, `webkit`, or `standard` (the Fetch
+   * standard alone). The report also says where the others disagree.
+   */
+  readonly browser?: string;
+}
+
+/** The engine a check answers for, from `--browser` (Chromium by default). */
+export function engineOf(options: CheckOptions): Engine {
+  const name = (options.browser ?? 'chromium').toLowerCase();
+  const engine = ENGINES.find((e) => e === name);
+  if (engine === undefined)
+    throw new CheckInputError(
+      `--browser must be chromium, firefox or webkit (or standard, the Fetch standard alone), got '${options.browser}'`,
+    );
+  return engine;
 }
 
 function parseHeader(line: string): [string, string] {
@@ -45,6 +61,7 @@ export function requestFromOptions(url: string, options: CheckOptions): BrowserR
     headers: (options.header ?? []).map(parseHeader),
     credentials: options.credentials === true ? 'include' : 'same-origin',
     body,
+    engine: engineOf(options),
   };
 }
 

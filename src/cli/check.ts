@@ -1,11 +1,12 @@
-// `corsica check <url>`: sends the requests Chromium would send for a fetch() from `--origin`
-// (preflight included), applies Chromium's checks to the real answers, and says whether the page
-// would get the response, and if not, Chromium's message, the cause and the fix. The probe lives in
-// src/check; this file prints.
+// `corsica check <url>`: sends the requests a browser (`--browser chromium|firefox|webkit`,
+// Chromium by default) would send for a fetch() from `--origin` (preflight included), applies that
+// browser's checks to the real answers, and says whether the page would get the response, and if
+// not, that browser's console lines, the cause and the fix, and where the other browsers disagree.
+// The probe lives in src/check; this file prints.
 
 import pc from 'picocolors';
 import type { Exchange, FetchOutcome } from '../browser/index.js';
-import { type CheckOptions, type CheckReport, probe } from '../check/index.js';
+import { BROWSER_NAMES, type CheckOptions, type CheckReport, probe } from '../check/index.js';
 import { printFix } from './print.js';
 
 const RELEVANT = /^(access-control-|vary$|location$|origin$)/i;
@@ -23,8 +24,29 @@ function printExchange(e: Exchange, out: string[]): void {
   for (const [n, v] of relevant) out.push(pc.dim(`      ${n}: ${v}`));
 }
 
+/** Each engine's verdict in one line, and where they disagree. */
+function printEngines(r: CheckReport, out: string[]): void {
+  if (r.engines.length === 0) return;
+  const each = r.engines.map(
+    (e) => `${BROWSER_NAMES[e.engine]} ${e.verdict}${e.key === null ? '' : ` (${e.key})`}`,
+  );
+  out.push(`  ${pc.bold('browsers')}: ${each.join(' · ')}`);
+  if (r.disagreement !== null) out.push(`  ${pc.yellow('⚠ browsers disagree')}: ${r.disagreement}`);
+}
+
+/** The console lines the checked engine prints (warnings too), as that browser prints them. */
+function printConsole(r: CheckReport, out: string[]): void {
+  for (const line of r.console) {
+    const label = line.level === 'warning' ? pc.yellow('warning') : pc.red('error');
+    out.push(`      ${label}${line.key === null ? '' : ` ${line.key}`}: ${line.text}`);
+  }
+}
+
 export function humanReport(outcome: FetchOutcome, r: CheckReport): string {
-  const out: string[] = [`${pc.bold('corsica check')}: ${r.method} ${r.url} from origin ${r.origin}`];
+  const browser = r.browser === 'chromium' ? '' : ` as ${BROWSER_NAMES[r.browser]}`;
+  const out: string[] = [
+    `${pc.bold('corsica check')}: ${r.method} ${r.url} from origin ${r.origin}${browser}`,
+  ];
   if (outcome.classification !== null) {
     if (!outcome.classification.crossOrigin) out.push('  same-origin request: CORS does not apply');
     else if (r.preflightNeeded) {
@@ -37,6 +59,9 @@ export function humanReport(outcome: FetchOutcome, r: CheckReport): string {
   if (r.verdict === 'allowed') {
     out.push(`${pc.green('✔ allowed')}: the page can read the response.`);
     out.push(`  readable headers: ${r.exposedHeaders.length === 0 ? '(none)' : r.exposedHeaders.join(', ')}`);
+    if (r.console.length > 0) out.push(`  ${pc.bold(BROWSER_NAMES[r.browser])} prints:`);
+    printConsole(r, out);
+    printEngines(r, out);
     for (const w of r.warnings) {
       const label = w.severity === 'hole' ? pc.red(`⚠ security hole (${w.code})`) : pc.yellow(`⚠ ${w.code}`);
       out.push(`${label}${w.pitfall === undefined ? '' : ` (pitfall ${w.pitfall})`}: ${w.message}`);
@@ -47,13 +72,20 @@ export function humanReport(outcome: FetchOutcome, r: CheckReport): string {
   const f = outcome.failure;
   if (f === null) {
     out.push(`${pc.red('✖ network error')} (not a CORS block): ${outcome.typeError ?? 'unknown error'}`);
+    printEngines(r, out);
     return out.join('\n');
   }
   out.push(`${pc.red('✖ blocked by CORS policy')}`);
-  out.push(`  ${pc.bold('Chromium')}: ${f.consoleMessage}`);
-  out.push(`  ${pc.bold('Firefox')}:  ${f.firefox ?? '(no specific reason)'}`);
+  if (r.browser === 'firefox' || r.browser === 'webkit') {
+    out.push(`  ${pc.bold(BROWSER_NAMES[r.browser])}:${f.reason.key === null ? '' : ` ${f.reason.key}`}`);
+    printConsole(r, out);
+  } else {
+    out.push(`  ${pc.bold('Chromium')}: ${f.consoleMessage}`);
+    out.push(`  ${pc.bold('Firefox')}:  ${f.firefox ?? '(no specific reason)'}`);
+  }
   out.push(`  ${pc.bold('Cause')}:    ${f.cause}`);
   printFix(f.fix, '      ', out);
+  printEngines(r, out);
   return out.join('\n');
 }
 

@@ -1,5 +1,6 @@
-// `corsica explain "<pasted console message>"`: prints what src/check/explain.ts makes of a CORS
-// error from Chromium, Firefox or Safari.
+// `corsica explain "<pasted console message>"`: prints what src/check/explain-message.ts makes of
+// a CORS error from Chromium, Firefox (a line or only its key, CORSMissingAllowOrigin2) or Safari
+// (WebKit).
 
 import pc from 'picocolors';
 import { explainMessage } from '../check/index.js';
@@ -22,8 +23,11 @@ export function explain(message: string | undefined, json: boolean): number {
     process.stdout.write(`${JSON.stringify({ recognized: true, ...e }, null, 2)}\n`);
     return 0;
   }
+  const browser = { chromium: 'Chromium', firefox: 'Firefox', safari: 'Safari (WebKit)' }[e.browser];
+  const firefox = e.key ?? e.firefox;
+  const names = [...(e.code === null ? [] : [e.code]), ...(firefox === null ? [] : [`Firefox ${firefox}`])];
   const out = [
-    `${pc.bold('corsica explain')}: a ${e.browser} CORS error${e.code === null ? '' : ` (${e.code}${e.firefox === null ? '' : `, Firefox ${e.firefox}`})`}`,
+    `${pc.bold('corsica explain')}: a ${browser} CORS ${e.key === 'CORSAllowHeaderFromPreflightDeprecation' ? 'warning' : 'error'}${names.length === 0 ? '' : ` (${names.join(', ')})`}`,
   ];
   if (e.serverSent !== null) out.push(`  ${pc.bold('The server')}: ${e.serverSent}.`);
   out.push(`  ${pc.bold('Cause')}:      ${e.cause}`);

@@ -48,7 +48,7 @@ program
 program
   .command('check')
   .description(
-    'send the requests Chromium would send for a cross-origin fetch and say whether the page gets the response, and why not (exit 0 allowed, 1 blocked, 2 usage or network error)',
+    "send the requests a browser (Chromium, or --browser firefox|webkit) would send for a cross-origin fetch and say whether the page gets the response, why not in that browser's words, and where the browsers disagree (exit 0 allowed, 1 blocked, 2 usage or network error)",
   )
   .argument('<url>', 'the URL the page fetches')
   .requiredOption('--origin <origin>', "the page's origin, e.g. https://app.example.com")
@@ -62,6 +62,7 @@ program
   .option('--data <body>', 'a request body (sent as text/plain unless --header sets Content-Type)')
   .option('--json', 'print one JSON object')
   .option('--timeout <ms>', 'per request', '10000')
+  .option('--browser <browser>', 'the browser to answer for: chromium, firefox or webkit', 'chromium')
   .action(async (url: string, opts) => {
     const { check } = await import('./check.js');
     process.exitCode = await check(url, opts);

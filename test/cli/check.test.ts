@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { cors } from '../../src/adapters/node/index.js';
+import { check } from '../../src/cli/check.js';
 import { close, listen } from '../helpers/http.js';
 
 const PAGE = 'https://app.example.com';
@@ -183,5 +184,45 @@ describe('corsica check', () => {
       assert.equal(run.code, 2, `${args.join(' ')}: ${run.stdout}${run.stderr}`);
       assert.match(run.stderr + run.stdout, message);
     }
+  });
+
+  // The command's own function, in this process: what `--browser` reaches (issue 15).
+  it('check with browser firefox answers for Firefox, in its words, and names the browsers that disagree', async () => {
+    const printed: string[] = [];
+    const write = process.stdout.write;
+    // The test runner writes to stdout too: keep only the report, pass the rest on.
+    process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (typeof chunk === 'string' && chunk.startsWith('{')) {
+        printed.push(chunk);
+        return true;
+      }
+      return (write as (...args: unknown[]) => boolean).call(process.stdout, chunk, ...rest);
+    }) as typeof process.stdout.write;
+    let code: number;
+    try {
+      // Save-Data: safelisted in Chromium only, so Chromium sends no preflight; the server allows
+      // only Content-Type, so Firefox's and WebKit's preflight fails.
+      code = await check(`${url}/items`, {
+        origin: PAGE,
+        header: ['Save-Data: on'],
+        browser: 'firefox',
+        json: true,
+      });
+    } finally {
+      process.stdout.write = write;
+    }
+    assert.equal(code, 1);
+    const report = JSON.parse(printed.join(''));
+    assert.equal(report.browser, 'firefox');
+    assert.equal(report.error.reason.key, 'CORSMissingAllowHeaderFromPreflight2');
+    assert.deepEqual(
+      report.console.map((l: { key: string }) => l.key),
+      ['CORSMissingAllowHeaderFromPreflight2', 'CORSDidNotSucceed2'],
+    );
+    assert.match(report.disagreement, /^allowed in Chromium, blocked in Firefox and WebKit: /);
+    await assert.rejects(
+      check(url, { origin: PAGE, browser: 'netscape' }),
+      /--browser must be chromium, firefox or webkit/,
+    );
   });
 });

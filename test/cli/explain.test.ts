@@ -242,3 +242,99 @@ describe('corsica explain (the command)', () => {
     assert.match(e?.serverSent ?? '', /or one that is not exactly 'true'/);
   });
 });
+
+// Issue 15.3 and 15.12: Firefox's keys as Firefox 153 prints them (and as MDN names them), the
+// lines whose meaning depends on what they quote, and WebKit's lines.
+describe('explain: Firefox keys and WebKit lines', () => {
+  const firefox = (reason: string, status = '') =>
+    `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${URL_}. (Reason: ${reason}).${status}`;
+
+  it('a Firefox key alone, with or without its version digit, names the failure', () => {
+    for (const key of ['CORSMissingAllowOrigin2', 'CORSMissingAllowOrigin', 'corsmissingalloworigin']) {
+      const e = explainMessage(key);
+      assert.equal(e?.code, 'MissingAllowOriginHeader', key);
+      assert.equal(e?.key, 'CORSMissingAllowOrigin2');
+      assert.equal(e?.firefox, 'CORSMissingAllowOrigin');
+    }
+    assert.equal(explainMessage('CORSPreflightDidNotSucceed3')?.code, 'PreflightInvalidStatus');
+    assert.equal(
+      explainMessage('CORSMissingAllowHeaderFromPreflight2')?.code,
+      'HeaderDisallowedByPreflightResponse',
+    );
+    assert.match(explainMessage('CORSDidNotSucceed2')?.cause ?? '', /that line is the reason/);
+    assert.equal(explainMessage('CORSNoSuchKey'), null);
+  });
+
+  it('"does not match" is read by what it quotes: several values, another origin, or no origin at all', () => {
+    const quoted = (value: string) =>
+      explainMessage(firefox(`CORS header ‘Access-Control-Allow-Origin’ does not match ‘${value}’`))?.code;
+    assert.equal(quoted(`${PAGE}, https://b.example`), 'MultipleAllowOriginValues');
+    assert.equal(quoted('https://b.example'), 'AllowOriginMismatch');
+    assert.equal(quoted('null'), 'AllowOriginMismatch');
+    assert.equal(quoted('app.example.com'), 'InvalidAllowOriginValue');
+    const multiple = explainMessage(
+      firefox('Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed'),
+    );
+    assert.equal(multiple?.code, 'MultipleAllowOriginValues');
+    assert.equal(multiple?.firefox, 'CORSMultipleAllowOriginNotAllowed');
+  });
+
+  it('"preflight response did not succeed" with a 3xx status is a redirected preflight', () => {
+    const e = explainMessage(firefox('CORS preflight response did not succeed', ' Status code: 302.'));
+    assert.equal(e?.code, 'PreflightDisallowedRedirect');
+    assert.equal(
+      explainMessage(firefox('CORS preflight response did not succeed', ' Status code: 404.'))?.code,
+      'PreflightInvalidStatus',
+    );
+  });
+
+  it("a Firefox line reproduces with Firefox's model", () => {
+    const e = explainMessage(
+      firefox('CORS header ‘Access-Control-Allow-Origin’ missing', ' Status code: 200.'),
+    );
+    assert.equal(e?.reproduce, `corsica check '${URL_}' --origin '<your page origin>' --browser firefox`);
+  });
+
+  it("WebKit's lines, as WebKitGTK 2.50 printed them", () => {
+    const cases: [string, string | null][] = [
+      [
+        'CONSOLE SECURITY ERROR Access-Control-Allow-Origin cannot contain more than one origin.',
+        'MultipleAllowOriginValues',
+      ],
+      [
+        'Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.',
+        'WildcardOriginNotAllowed',
+      ],
+      [
+        'Credentials flag is true, but Access-Control-Allow-Credentials is not "true".',
+        'InvalidAllowCredentials',
+      ],
+      ['Method PUT is not allowed by Access-Control-Allow-Methods.', 'MethodDisallowedByPreflightResponse'],
+      [
+        'Request header field x-custom is not allowed by Access-Control-Allow-Headers.',
+        'HeaderDisallowedByPreflightResponse',
+      ],
+      ['Preflight response is not successful. Status code: 500', 'PreflightInvalidStatus'],
+      [
+        'Header Access-Control-Allow-Methods has an invalid value: GET PUT',
+        'InvalidAllowMethodsPreflightResponse',
+      ],
+      [
+        `Origin ${PAGE} is not allowed by Access-Control-Allow-Origin. Status code: 200`,
+        'MissingAllowOriginHeader',
+      ],
+      [`Fetch API cannot load ${URL_} due to access control checks.`, null],
+    ];
+    for (const [line, code] of cases) {
+      const e = explainMessage(line);
+      assert.equal(e?.browser, 'safari', line);
+      assert.equal(e?.code, code, line);
+    }
+    const method = explainMessage('Method PUT is not allowed by Access-Control-Allow-Methods.');
+    assert.match(method?.serverSent ?? '', /did not include PUT/);
+    assert.equal(
+      explainMessage('Preflight response is not successful. Status code: 500')?.serverSent,
+      'the preflight (OPTIONS) got a status outside 200–299',
+    );
+  });
+});

@@ -27,6 +27,11 @@ export interface Redirect {
   readonly crossOrigin: boolean;
   /** With userinfo in the Location. */
   readonly userinfo: boolean;
+  /**
+   * To a URL that is not http(s) instead (issue 15.6): Chromium calls ftp: and mailto: a CORS
+   * error and data: a network error; Firefox says "CORS request not http" for the first two.
+   */
+  readonly to?: 'ftp' | 'data' | 'mailto';
   /** The answer at the new URL (its preflight gets the scenario's preflight answer). */
   readonly next: ResponseSpec;
 }
@@ -166,7 +171,21 @@ function sentMethod(method: string): string {
   return ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'].includes(upper) ? upper : method;
 }
 
-export function makeScenarios(seed: number, count: number, origin: string, other: string): Scenario[] {
+export interface ScenarioOptions {
+  /**
+   * Let about one redirect in ten go to ftp:, data: or mailto: (issue 15.6). Off by default, so
+   * that a seed gives the other differential tests the scenarios it always gave them.
+   */
+  readonly otherSchemes?: boolean;
+}
+
+export function makeScenarios(
+  seed: number,
+  count: number,
+  origin: string,
+  other: string,
+  options: ScenarioOptions = {},
+): Scenario[] {
   const rng = random(seed);
   const scenarios: Scenario[] = [];
   for (let i = 0; i < count; i++) {
@@ -242,10 +261,17 @@ export function makeScenarios(seed: number, count: number, origin: string, other
       // After a taint the request carries Origin: null; a server that knows it answers null or *.
       const taintedOrigin = crossOrigin ? pick(rng, ['null', '*', origin]) : origin;
       const nextHeaders = allowOrigin(r, taintedOrigin, other);
+      const status = pick(rng, [301, 302, 303, 307, 308] as const);
+      const userinfo = chance(rng, 0.1);
+      const to =
+        options.otherSchemes === true && chance(rng, 0.1)
+          ? pick(rng, ['ftp', 'data', 'mailto'] as const)
+          : undefined;
       redirect = {
-        status: pick(rng, [301, 302, 303, 307, 308] as const),
+        status,
         crossOrigin,
-        userinfo: chance(rng, 0.1),
+        userinfo,
+        ...(to === undefined ? {} : { to }),
         next: {
           status: 200,
           headers: [...nextHeaders, ...allowCredentials(r, credentials), ...aceh, ...extra],
@@ -304,10 +330,17 @@ export function scenarioHandler(scenarios: ReadonlyMap<string, Scenario>, seen: 
           ? host.replace('localhost', '127.0.0.1')
           : host.replace('127.0.0.1', 'localhost');
         const userinfo = redirect.userinfo ? 'user:pw@' : '';
-        res.setHeader(
-          'Location',
-          `http://${userinfo}${redirect.crossOrigin ? otherHost : host}/${run}/${id}/next`,
-        );
+        const next = `${redirect.crossOrigin ? otherHost : host}/${run}/${id}/next`;
+        // Every Location names /<run>/<id>, so that a browser's lines about it can be told apart.
+        const location =
+          redirect.to === 'ftp'
+            ? `ftp://${next}`
+            : redirect.to === 'data'
+              ? `data:text/plain,/${run}/${id}`
+              : redirect.to === 'mailto'
+                ? `mailto:cors@example.com?subject=/${run}/${id}`
+                : `http://${userinfo}${next}`;
+        res.setHeader('Location', location);
         spec = { status: redirect.status, headers: scenario.actual.headers };
       }
     }

@@ -39,6 +39,9 @@ function preflightResponse(d: Decision): Response | null {
 }
 
 /** The answer to a preflight, or null when `request` is not one the policy ends itself. */
+export function preflight(request: Request, policy: Policy<Decision>): Response | null;
+/** With an origin function, the answer may come as a promise. */
+export function preflight(request: Request, policy: Policy): Response | null | Promise<Response | null>;
 export function preflight(request: Request, policy: Policy): Response | null | Promise<Response | null> {
   const d = decide(request, policy);
   return d instanceof Promise ? d.then(preflightResponse) : preflightResponse(d);
@@ -62,6 +65,9 @@ function withHeaders(response: Response, d: Decision): Response {
 }
 
 /** Adds the CORS headers `request` earned to `response` (a copy when its headers are immutable). */
+export function applyCors(request: Request, response: Response, policy: Policy<Decision>): Response;
+/** With an origin function, the answer may come as a promise. */
+export function applyCors(request: Request, response: Response, policy: Policy): Response | Promise<Response>;
 export function applyCors(
   request: Request,
   response: Response,
@@ -73,16 +79,23 @@ export function applyCors(
     : withHeaders(response, d);
 }
 
-type Handler<A extends unknown[]> = (request: Request, ...rest: A) => Response | Promise<Response>;
+/**
+ * A fetch handler. `R` is the request type the runtime or framework gives (Next.js's `NextRequest`
+ * is a Request with more), so a handler typed for it keeps its type through `withCors`.
+ */
+type Handler<R extends Request, A extends unknown[]> = (
+  request: R,
+  ...rest: A
+) => Response | Promise<Response>;
 
 /**
  * Wraps a fetch handler: preflights are answered, every answer (errors included) gets the CORS
  * headers. Invalid options throw CorsConfigError here, not on the first request.
  */
-export function withCors<A extends unknown[]>(
-  handler: Handler<A>,
+export function withCors<R extends Request = Request, A extends unknown[] = []>(
+  handler: Handler<R, A>,
   options: FetchCorsOptions = {},
-): Handler<A> {
+): Handler<R, A> {
   const { onError, ...corsOptions } = options;
   const policy = createPolicy(corsOptions);
   const report = onError ?? ((error: unknown) => console.error(error));
@@ -110,7 +123,7 @@ export function withCors<A extends unknown[]>(
  */
 export function cors(
   options: FetchCorsOptions = {},
-): <A extends unknown[]>(handler: Handler<A>) => Handler<A> {
+): <R extends Request = Request, A extends unknown[] = []>(handler: Handler<R, A>) => Handler<R, A> {
   // Validated now, not on the first wrap: invalid options throw CorsConfigError here.
   const { onError: _, ...corsOptions } = options;
   createPolicy(corsOptions);

@@ -28,21 +28,37 @@ const LIBRARY = {
 
 const common: Options = {
   target: 'node20',
-  // One build per format for every entry, so that they share chunks: `corsica` and `corsica/node`
-  // must hand out the same CorsConfigError class and the same once-only warning registry.
+  // The entries of one build share chunks: `corsica` and `corsica/node` must hand out the same
+  // CorsConfigError class and the same once-only warning registry.
   splitting: true,
   noExternal: BUNDLED,
   // Only loaded from the sources, to compile the playground's page script (built below).
   external: ['esbuild'],
 };
 
+/** The library entries for every runtime: web-platform and Node code, nothing that needs require(). */
+const { proxy: _proxy, ...PORTABLE } = LIBRARY;
+
 export default defineConfig([
+  // ES modules that must load anywhere (corsica/fetch on Cloudflare Workers, Deno, edge runtimes):
+  // no banner, no node:module. Nothing they bundle calls require().
   {
     ...common,
-    entry: { ...LIBRARY, cli: 'src/cli/index.ts' },
+    entry: PORTABLE,
     format: ['esm'],
-    dts: { entry: LIBRARY },
-    // Bundled CommonJS code (undici, ioredis...) calls require(): give ES modules a real one.
+    dts: { entry: PORTABLE },
+  },
+  // The proxy and the command line, for Node only: what they bundle (undici, ioredis...) is
+  // CommonJS and calls require(), which ES modules get from node:module.
+  {
+    ...common,
+    entry: { proxy: LIBRARY.proxy, cli: 'src/cli/index.ts' },
+    format: ['esm'],
+    dts: { entry: { proxy: LIBRARY.proxy } },
+    // Its own chunk names: a portable entry must never load one of these (they import node:module).
+    esbuildOptions(options) {
+      options.chunkNames = 'node-[name]-[hash]';
+    },
     banner: {
       js: "import { createRequire as __corsicaCreateRequire } from 'node:module'; const require = __corsicaCreateRequire(import.meta.url);",
     },
@@ -53,7 +69,7 @@ export default defineConfig([
     format: ['cjs'],
     dts: { entry: LIBRARY },
     // `require('corsica/node')` must return the middleware factory itself, as `require('cors')`
-    // does, with the named exports hung on it. Only that entry has a default export.
+    // does, with the named exports hung on it (so must the other entries with a default export).
     footer: {
       js: "if (typeof module.exports.default === 'function') module.exports = Object.assign(module.exports.default, module.exports);",
     },

@@ -385,7 +385,18 @@ function parseWebKit(text: string): ParsedMessage | null {
     if (w === null) continue;
     const status = code === 'PreflightInvalidStatus' && w[1] !== undefined ? Number(w[1]) : null;
     const hint = code === 'PreflightInvalidStatus' ? '' : (w[1] ?? '');
-    return { ...empty, browser: 'safari', code, hint, status, note: note ?? null };
+    // WebKit says "not successful" for a redirected preflight too: its status tells which.
+    const redirected = status !== null && status >= 300 && status < 400;
+    return {
+      ...empty,
+      browser: 'safari',
+      code: redirected ? 'PreflightDisallowedRedirect' : code,
+      hint,
+      status,
+      note: redirected
+        ? 'The preflight was answered with a redirect, which browsers never follow.'
+        : (note ?? null),
+    };
   }
   let m: RegExpExecArray | null =
     /^Cross-origin redirection to (\S+) denied by Cross-Origin Resource Sharing policy: (.*)$/.exec(
@@ -402,7 +413,7 @@ function parseWebKit(text: string): ParsedMessage | null {
         ...inner,
         url: m[1]!,
         initialUrl: m[1]!,
-        note: 'The refused answer was a redirect (to this URL): CORS is checked on the redirect itself.',
+        note: `The refused answer was a redirect (to this URL): CORS is checked on the redirect itself.${inner.note ? ` ${inner.note}` : ''}`,
       };
     return null;
   }

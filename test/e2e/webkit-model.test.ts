@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { type Engine, simulateFetch } from '../../src/browser/index.js';
+import { type Engine, parseCorsMessage, simulateFetch } from '../../src/browser/index.js';
 import { httpTransport, report } from '../../src/check/index.js';
 import { close, listen } from '../helpers/http.js';
 import {
@@ -34,7 +34,7 @@ import { launchWebKit, type WebKitBrowser, type WebKitResult, webkitSkipReason }
 const skip = webkitSkipReason();
 const SEED = Number(process.env.CORSICA_DIFF_SEED ?? 20261125);
 const COUNT = Number(process.env.CORSICA_DIFF_COUNT ?? 400);
-/** The model's engine to compare with: `webkit` once src/browser has it (issue 15). */
+/** The model's engine to compare with (CORSICA_WEBKIT_MODEL_ENGINE=chromium for Chromium's rules). */
 const MODEL_ENGINE = (process.env.CORSICA_WEBKIT_MODEL_ENGINE ?? 'webkit') as string as Engine;
 const STANDARD = 'standard' as Engine;
 
@@ -727,6 +727,38 @@ describe('WebKit and the browser model agree', { skip }, () => {
       for (const [line, n] of lines) t.diagnostic(`${key} ×${n}: ${line}`);
     }
     assert.deepEqual(odd, []);
+  });
+
+  it('corsica explain reads every line WebKit printed as the failure the model found, or says it is ambiguous', () => {
+    // WebKit prints one line for a missing, a different and an unparsable allow-origin.
+    const ALLOW_ORIGIN = new Set([
+      'MissingAllowOriginHeader',
+      'AllowOriginMismatch',
+      'InvalidAllowOriginValue',
+    ]);
+    const misread: string[] = [];
+    let read = 0;
+    for (const s of [...seeded, ...pins]) {
+      const r = webkitResults.get(s.id)!;
+      const model = modelCodes.get(s.id) ?? null;
+      if (r.verdict !== 'blocked' || model === null) continue;
+      for (const line of r.console.filter((l) => l.startsWith(SECURITY))) {
+        read++;
+        const parsed = parseCorsMessage(line);
+        const got = parsed?.code == null ? null : baseCode(parsed.code);
+        const want = baseCode(model);
+        const ambiguous = got !== null && ALLOW_ORIGIN.has(got) && ALLOW_ORIGIN.has(want);
+        if (parsed === null || parsed.browser !== 'safari' || (got !== want && !ambiguous))
+          misread.push(`${s.id}: ${line} → ${parsed?.code} (model ${model})`);
+        else if (
+          ambiguous &&
+          !/no Access-Control-Allow-Origin, or one that does not match/.test(parsed.note ?? '')
+        )
+          misread.push(`${s.id}: ${line}: the ambiguity is not said (${parsed.note})`);
+      }
+    }
+    assert.ok(read > COUNT / 10, `${read} lines read`);
+    assert.deepEqual(misread, []);
   });
 
   it('redirects WebKit will not follow, and fetches that fail before CORS', async (t) => {

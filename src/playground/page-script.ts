@@ -7,6 +7,14 @@ import type { CheckReport } from '../check/report.js';
 import type { Scenario } from './gallery.js';
 import type { RawAnswer, RequestSpec, Seen as SeenExchange, ServerSpec } from './server.js';
 
+/** The engine of the browser this page runs in: the model compared with it is that engine's. */
+const ENGINE: 'chromium' | 'firefox' | 'webkit' = /Firefox\//.test(navigator.userAgent)
+  ? 'firefox'
+  : /AppleWebKit\//.test(navigator.userAgent) && !/(Chrome|Chromium|Edg)\//.test(navigator.userAgent)
+    ? 'webkit'
+    : 'chromium';
+const ENGINE_NAME = { chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKit (Safari)' }[ENGINE];
+
 /** The page's fields, as a shareable state (the link's hash holds it). */
 type FormState = Record<string, string | boolean>;
 
@@ -201,7 +209,12 @@ async function send(): Promise<void> {
   const seen = request.target
     ? null
     : ((await (await fetch(`/api/seen?id=${run.id}`)).json()) as { seen: SeenExchange[] }).seen;
-  const model = await postJson<CheckReport>('/api/explain', { server, request, origin: location.origin });
+  const model = await postJson<CheckReport>('/api/explain', {
+    server,
+    request,
+    origin: location.origin,
+    engine: ENGINE,
+  });
   render(real, seen, model);
 }
 
@@ -254,18 +267,22 @@ function timeline(seen: SeenExchange[] | null, model: CheckReport): string[] {
 
 function verdicts(real: RealResult, model: CheckReport): string[] {
   const html = [
-    `<p>Your browser: <span id="realVerdict" class="verdict ${real.allowed ? 'allowed">allowed' : 'blocked">blocked'}</span> ${real.allowed ? `status ${real.status}; the page can read: ${esc(real.readable.join(', ') || '(no headers)')}` : `${esc(real.error)} (the console shows why)`}</p>`,
-    `<p>corsica's model of Chromium: <span id="modelVerdict" class="verdict ${model.verdict}">${model.verdict}</span></p>`,
+    `<p>Your browser (<span id="engine">${ENGINE_NAME}</span>): <span id="realVerdict" class="verdict ${real.allowed ? 'allowed">allowed' : 'blocked">blocked'}</span> ${real.allowed ? `status ${real.status}; the page can read: ${esc(real.readable.join(', ') || '(no headers)')}` : `${esc(real.error)} (the console shows why)`}</p>`,
+    `<p>corsica's model of ${ENGINE_NAME}: <span id="modelVerdict" class="verdict ${model.verdict}">${model.verdict}</span></p>`,
   ];
   if ((model.verdict === 'allowed') !== real.allowed)
     html.push(
-      '<p class="warn" id="disagree">The model and your browser disagree. If this is Chromium, please report it; other browsers differ in places (see the README).</p>',
+      `<p class="warn" id="disagree">The model of ${ENGINE_NAME} and your browser disagree: please report it, with the shared link of this page.</p>`,
     );
   const error = model.error;
   if (error) {
     const fix = error.fix;
+    const lines = error.reason.lines.map((l) => l.text).join('\n');
     html.push(
       `<div id="explanation"><p><strong>Chromium says</strong>:</p><pre id="chromiumMessage">${esc(error.consoleMessage)}</pre>`,
+      ENGINE === 'chromium'
+        ? ''
+        : `<p><strong>${ENGINE_NAME} says</strong> (its console):</p><pre id="engineMessage">${esc(lines)}</pre>`,
       `<p><strong>Firefox</strong>: ${esc(error.firefox || '—')}</p><p><strong>Cause</strong>: <span id="cause">${esc(error.cause)}</span></p>`,
       `<p><strong>Fix</strong>: ${esc(fix.summary)}</p><pre>corsica: ${esc(fix.corsica)}\ncors:    ${esc(fix.cors)}\nfastify: ${esc(fix.fastify)}\nnginx:   ${esc(fix.nginx)}</pre></div>`,
     );

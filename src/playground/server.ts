@@ -55,6 +55,8 @@ interface Run {
 }
 
 const MAX_RUNS = 500;
+/** The engines a page may say it runs in. */
+const PAGE_ENGINES = ['chromium', 'firefox', 'webkit'] as const;
 const MAX_BODY = 64 * 1024;
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -177,12 +179,14 @@ class RunBook {
   }
 
   /** The model's account of the same request, run against a twin of the run (its own id). */
-  async explain(body: { server: ServerSpec; request: RequestSpec; origin: string }) {
+  async explain(body: { server: ServerSpec; request: RequestSpec; origin: string; engine?: string }) {
     const twin = this.newRun(body);
     if ('error' in twin) return twin;
     const request: BrowserRequest = {
       url: twin.url,
       origin: body.origin,
+      // The engine of the browser the page runs in, so that the model compared is that browser's.
+      engine: PAGE_ENGINES.find((e) => e === body.engine) ?? 'chromium',
       method: body.request.method,
       headers: body.request.headers,
       credentials: body.request.credentials ? 'include' : 'same-origin',

@@ -55,6 +55,9 @@ export default defineConfig([
     entry: { proxy: LIBRARY.proxy, cli: 'src/cli/index.ts' },
     format: ['esm'],
     dts: { entry: { proxy: LIBRARY.proxy } },
+    // Mostly bundled third-party code (undici alone is 1.3 MB): minified, names kept for stack traces.
+    minify: true,
+    keepNames: true,
     // Its own chunk names: a portable entry must never load one of these (they import node:module).
     esbuildOptions(options) {
       options.chunkNames = 'node-[name]-[hash]';
@@ -65,14 +68,22 @@ export default defineConfig([
   },
   {
     ...common,
-    entry: LIBRARY,
+    entry: PORTABLE,
     format: ['cjs'],
-    dts: { entry: LIBRARY },
+    dts: { entry: PORTABLE },
     // `require('corsica/node')` must return the middleware factory itself, as `require('cors')`
     // does, with the named exports hung on it (so must the other entries with a default export).
     footer: {
       js: "if (typeof module.exports.default === 'function') module.exports = Object.assign(module.exports.default, module.exports);",
     },
+  },
+  // `require('corsica/proxy')`: its own file (not minified: tsup's CommonJS output of minified
+  // undici does not parse; the tarball test requires every CommonJS entry).
+  {
+    ...common,
+    entry: { proxy: LIBRARY.proxy },
+    format: ['cjs'],
+    dts: { entry: { proxy: LIBRARY.proxy } },
   },
   // The playground page's script, for the browser: served by `corsica playground` from dist/.
   {

@@ -258,6 +258,27 @@ const server = app.listen(0, '127.0.0.1', () => console.log(server.address().por
     assert.equal(got, '200 https://app.example.com');
   });
 
+  it('every entry loads: require() for CommonJS, import() for ES modules', async () => {
+    const entries = [
+      'corsica',
+      'corsica/node',
+      'corsica/browser',
+      'corsica/proxy',
+      'corsica/fastify',
+      'corsica/koa',
+      'corsica/hono',
+      'corsica/fetch',
+    ];
+    const script = `
+const entries = ${JSON.stringify(entries)};
+for (const e of entries) { const m = require(e); if (m == null || Object.keys(m).length === 0) throw new Error(e + ' (require) exports nothing'); }
+Promise.all(entries.map((e) => import(e))).then((ms) => { for (const [i, m] of ms.entries()) if (Object.keys(m).length === 0) throw new Error(entries[i] + ' (import) exports nothing'); console.log('loaded ' + ms.length); });
+`;
+    writeFileSync(join(app, 'load-all.cjs'), script);
+    const { stdout } = await run(process.execPath, ['load-all.cjs'], { cwd: app });
+    assert.equal(stdout.trim(), `loaded ${entries.length}`);
+  });
+
   it('the corsica command runs from the installed package, its dependencies bundled', async () => {
     const api = createServer((_req, res) => {
       res.setHeader('Access-Control-Allow-Origin', 'https://app.example.com');

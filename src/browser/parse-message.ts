@@ -309,34 +309,26 @@ function parseChromium(text: string): ParsedMessage | null {
   m = /Failed to load (\S+?): (.*?)(?: Origin '([^']*)' is therefore not allowed access\..*)?$/.exec(text);
   if (m !== null) {
     const detail = chromiumDetail(m[2]!);
-    if (detail !== null)
-      return {
-        ...empty,
-        browser: 'chromium',
-        ...detail,
-        url: m[1]!,
-        initialUrl: m[1]!,
-        origin: m[3] ?? null,
-      };
+    if (detail !== null) return olderChromium(detail, m[1]!, m[3] ?? null, null);
   }
   // Chromium, older still: XMLHttpRequest cannot load <url>. <detail> / Fetch API cannot load <url>. <detail>
   m = /(XMLHttpRequest|Fetch API) cannot load (\S+?)\. (.*)$/.exec(text);
   if (m !== null) {
     const detail = chromiumDetail(m[3]!.replace(/ Origin '[^']*' is therefore not allowed access\..*$/, ''));
     const origin = /Origin '([^']*)' is therefore not allowed access/.exec(m[3]!)?.[1] ?? null;
-    if (detail !== null) {
-      return {
-        ...empty,
-        browser: 'chromium',
-        ...detail,
-        url: m[2]!,
-        initialUrl: m[2]!,
-        origin,
-        initiator: m[1] === 'Fetch API' ? 'fetch' : 'xhr',
-      };
-    }
+    if (detail !== null) return olderChromium(detail, m[2]!, origin, m[1] === 'Fetch API' ? 'fetch' : 'xhr');
   }
   return null;
+}
+
+/** A message of Chromium's older formats, which name one URL (no redirect chain). */
+function olderChromium(
+  detail: NonNullable<ReturnType<typeof chromiumDetail>>,
+  url: string,
+  origin: string | null,
+  initiator: ParsedMessage['initiator'],
+): ParsedMessage {
+  return { ...empty, browser: 'chromium', ...detail, url, initialUrl: url, origin, initiator };
 }
 
 /** Firefox's lines ("Cross-Origin Request Blocked/Warning"), or only its key. */

@@ -62,17 +62,11 @@ function firefoxSpecific(f: CorsFailureCore, ctx: FailureContext): ConsoleLine[]
     case 'MissingAllowOriginHeader':
       return [firefoxLine('CORSMissingAllowOrigin2', url, `CORS header ${ACAO} missing`, status)];
     case 'MultipleAllowOriginValues':
-      if (f.engineKey === 'CORSMultipleAllowOriginNotAllowed')
-        return [firefoxLine(f.engineKey, url, `Multiple CORS header ${ACAO} not allowed`)];
-      return [
-        firefoxLine(
-          'CORSAllowOriginNotMatchingOrigin',
-          url,
-          `CORS header ${ACAO} does not match ‘${f.hint}’`,
-        ),
-      ];
     case 'InvalidAllowOriginValue':
     case 'AllowOriginMismatch':
+      // Two header lines are "Multiple"; one line holding several values only "does not match".
+      if (f.engineKey === 'CORSMultipleAllowOriginNotAllowed')
+        return [firefoxLine(f.engineKey, url, `Multiple CORS header ${ACAO} not allowed`)];
       return [
         firefoxLine(
           'CORSAllowOriginNotMatchingOrigin',
@@ -107,21 +101,15 @@ function firefoxSpecific(f: CorsFailureCore, ctx: FailureContext): ConsoleLine[]
         firefoxLine('CORSPreflightDidNotSucceed3', url, 'CORS preflight response did not succeed', status),
       ];
     case 'InvalidAllowMethodsPreflightResponse':
+    case 'InvalidAllowHeadersPreflightResponse': {
+      const [key, header] =
+        f.code === 'InvalidAllowMethodsPreflightResponse'
+          ? ['CORSInvalidAllowMethod', 'Methods']
+          : ['CORSInvalidAllowHeader', 'Headers'];
       return [
-        firefoxLine(
-          'CORSInvalidAllowMethod',
-          url,
-          `invalid token ‘${f.hint}’ in CORS header ‘Access-Control-Allow-Methods’`,
-        ),
+        firefoxLine(key, url, `invalid token ‘${f.hint}’ in CORS header ‘Access-Control-Allow-${header}’`),
       ];
-    case 'InvalidAllowHeadersPreflightResponse':
-      return [
-        firefoxLine(
-          'CORSInvalidAllowHeader',
-          url,
-          `invalid token ‘${f.hint}’ in CORS header ‘Access-Control-Allow-Headers’`,
-        ),
-      ];
+    }
     case 'MethodDisallowedByPreflightResponse':
       return [
         firefoxLine(

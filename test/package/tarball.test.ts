@@ -279,6 +279,13 @@ Promise.all(entries.map((e) => import(e))).then((ms) => { for (const [i, m] of m
     assert.equal(stdout.trim(), `loaded ${entries.length}`);
   });
 
+  it('npx corsica --help runs from the fresh app', async () => {
+    const { stdout } = await run('npx', ['--no-install', 'corsica', '--help'], { cwd: app });
+    assert.match(stdout, /Usage: corsica \[options\] \[command\]/);
+    for (const command of ['check', 'explain', 'audit', 'proxy', 'lint', 'playground'])
+      assert.match(stdout, new RegExp(`\\n\\s+${command}\\b`), command);
+  });
+
   it('the corsica command runs from the installed package, its dependencies bundled', async () => {
     const api = createServer((_req, res) => {
       res.setHeader('Access-Control-Allow-Origin', 'https://app.example.com');

@@ -1,6 +1,6 @@
 // The live probe behind `corsica check`, `corsica explain` and the playground: the browser model
 // run against a real server through a real HTTP transport, and the reports built from it. It does
-// I/O (undici), so it is not part of `browser/`, which stays pure.
+// I/O (node:http), so it is not part of `browser/`, which stays pure.
 
 import { type FetchOutcome, simulateFetch } from '../browser/index.js';
 import { BROWSERS, type EngineVerdict, engineVerdict, memoTransport } from './engines.js';

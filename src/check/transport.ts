@@ -1,9 +1,16 @@
-// The transport `corsica check` gives the browser model: one real HTTP(S) request per call with
-// undici, the method sent exactly as written (node:http upper-cases it; browsers send `patch` as
-// `patch`), redirects not followed (the model follows them as a browser does), and every response
-// header line kept, so that duplicated CORS headers are seen as the browser sees them.
+// The transport `corsica check` gives the browser model: one real HTTP(S) request per call on the
+// platform's node:http (node:https loaded only for https: URLs), so that the command starts
+// without loading an HTTP client of its own (issue 16). The method goes out exactly as written
+// (node:http upper-cases it; browsers send `patch` as `patch`), redirects are not followed (the
+// model follows them as a browser does), and every response header line is kept, in order, so that
+// duplicated CORS headers are seen as the browser sees them.
+//
+// The request on the wire is the one undici sent before: `host`, `connection: keep-alive`, the
+// user agent and the request's headers, then `content-length` when there is a body or the method
+// expects one (PUT, POST, PATCH...), nothing that node:http would add of its own.
 
-import { errors, request } from 'undici';
+import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
+import * as http from 'node:http';
 import type { Transport, WireRequest } from '../browser/index.js';
 
 /** A network failure, described for people (not a CORS failure). */
@@ -17,15 +24,25 @@ const USER_AGENT =
 /** Response bodies are read and dropped, up to this much; a check needs headers, not bodies. */
 const MAX_BODY = 1 << 20;
 
+/**
+ * The most response header bytes read, as Chromium's limit (net::ERR_RESPONSE_HEADERS_TOO_BIG):
+ * larger answers are a network error in words, as they are in the browser.
+ */
+const MAX_HEADER_SIZE = 256 * 1024;
+
+/** Methods whose requests carry a `content-length: 0` without a body, as undici sent them. */
+const EXPECTS_PAYLOAD = new Set(['PUT', 'POST', 'PATCH', 'QUERY', 'PROPFIND', 'PROPPATCH']);
+
+/** The request's deadline passed: connecting, waiting for the headers, or reading the body. */
+class Deadline extends Error {}
+
 function describe(err: unknown, url: URL, timeout: number): string {
-  if (err instanceof errors.HeadersTimeoutError || err instanceof errors.ConnectTimeoutError) {
-    return `no answer from ${url.host} within ${timeout} ms`;
-  }
-  if (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError')) {
-    return `no answer from ${url.host} within ${timeout} ms`;
-  }
+  if (err instanceof Deadline) return `no answer from ${url.host} within ${timeout} ms`;
   const cause = (err as { cause?: unknown }).cause;
-  const e = (cause instanceof Error ? cause : err) as NodeJS.ErrnoException;
+  let e = (cause instanceof Error ? cause : err) as NodeJS.ErrnoException;
+  // Every address of a name refused (Happy Eyeballs): one AggregateError, its code on the first.
+  const first: unknown = e instanceof AggregateError ? e.errors[0] : undefined;
+  if (e.code === undefined && first instanceof Error) e = first as NodeJS.ErrnoException;
   switch (e.code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
@@ -33,12 +50,16 @@ function describe(err: unknown, url: URL, timeout: number): string {
     case 'ECONNREFUSED':
       return `connection refused by ${url.host} (is the server running?)`;
     case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
+    case 'EPIPE':
       return `connection to ${url.host} was closed before an answer`;
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return `${url.host} is unreachable`;
+    case 'HPE_HEADER_OVERFLOW':
+      return `${url.host} answered with more than ${MAX_HEADER_SIZE / 1024} KiB of response headers, which browsers refuse too`;
     default:
+      if (e.code?.startsWith('HPE_'))
+        return `${url.host} answered with a malformed HTTP response (${e.message.replace(/^Parse Error: /, '')})`;
       return tlsFailure(e, url) ?? e.message ?? String(err);
   }
 }
@@ -73,6 +94,127 @@ export interface TransportOptions {
   readonly body?: string;
 }
 
+/**
+ * Connections kept alive between requests, as a browser keeps them (and undici did): this
+ * module's own agents, so that an application's global agents are left as they are. Idle sockets
+ * do not keep the process alive.
+ */
+let httpAgent: Agent | undefined;
+let httpsModule: Promise<{ request: typeof http.request; agent: Agent }> | undefined;
+
+function httpClient(): { request: typeof http.request; agent: Agent } {
+  httpAgent ??= new http.Agent({ keepAlive: true, scheduling: 'lifo', timeout: 5000 });
+  return { request: http.request, agent: httpAgent };
+}
+
+/** node:https (and with it node:tls) is loaded on the first https: request only. */
+function httpsClient(): Promise<{ request: typeof http.request; agent: Agent }> {
+  httpsModule ??= import('node:https').then((https) => ({
+    request: https.request as typeof http.request,
+    agent: new https.Agent({ keepAlive: true, scheduling: 'lifo', timeout: 5000 }),
+  }));
+  return httpsModule;
+}
+
+/** The request's header lines in undici's order: host, connection, the others, content-length. */
+function requestHeaders(
+  url: URL,
+  method: string,
+  headers: Readonly<Record<string, string>>,
+  body: Buffer | null,
+): Record<string, string> {
+  const lines: Record<string, string> = { host: url.host, connection: 'keep-alive' };
+  for (const [name, value] of Object.entries(headers)) {
+    // Forbidden request headers never come from the model; a length is the body's own.
+    if (name !== 'content-length') lines[name] = value;
+  }
+  if (body !== null) lines['content-length'] = String(body.length);
+  else if (EXPECTS_PAYLOAD.has(method)) lines['content-length'] = '0';
+  return lines;
+}
+
+/** Response header lines as received: one pair per line, in order, names in lower case. */
+function headerLines(res: IncomingMessage): [string, string][] {
+  const lines: [string, string][] = [];
+  const raw = res.rawHeaders;
+  for (let i = 0; i + 1 < raw.length; i += 2) lines.push([raw[i]!.toLowerCase(), raw[i + 1]!]);
+  return lines;
+}
+
+function exchange(
+  client: { request: typeof http.request; agent: Agent },
+  url: URL,
+  method: string,
+  headers: Readonly<Record<string, string>>,
+  body: string | undefined,
+  timeout: number,
+): Promise<{ status: number; headers: [string, string][] }> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let req: ClientRequest | undefined;
+    const settle = (err: unknown, value?: { status: number; headers: [string, string][] }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err === null && value !== undefined) resolve(value);
+      else reject(err);
+    };
+    // One deadline for the whole exchange: connecting, the headers and the body.
+    const timer = setTimeout(() => {
+      const err = new Deadline();
+      settle(err);
+      req?.destroy(err);
+    }, timeout);
+    const payload = body === undefined || body === '' ? null : Buffer.from(body);
+    const options: RequestOptions & { ALPNProtocols?: string[] } = {
+      agent: client.agent,
+      protocol: url.protocol,
+      hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+      ...(url.port === '' ? {} : { port: Number(url.port) }),
+      path: url.pathname + url.search,
+      method,
+      headers: requestHeaders(url, method, headers, payload),
+      setHost: false,
+      maxHeaderSize: MAX_HEADER_SIZE,
+      ...(url.protocol === 'https:' ? { ALPNProtocols: ['http/1.1'] } : {}),
+    };
+    try {
+      req = client.request(options);
+    } catch (err) {
+      settle(err);
+      return;
+    }
+    // node:http upper-cases the method; the request line is written from this property later.
+    req.method = method;
+    // Every header line counts (node:http keeps the first 2000 by default; browsers keep them all):
+    // the size limit above bounds them.
+    req.maxHeadersCount = 0;
+    // No body and no content-length: nothing to add (node:http would add `Content-Length: 0`
+    // or chunked encoding to any method outside its list).
+    if (options.headers !== undefined && !('content-length' in options.headers))
+      req.useChunkedEncodingByDefault = false;
+    req.on('error', (err) => settle(err));
+    req.on('response', (res) => {
+      const answer = { status: res.statusCode ?? 0, headers: headerLines(res) };
+      // Bodies are not needed; read a little, then let the connection go.
+      let seen = 0;
+      res.on('data', (chunk: Buffer) => {
+        seen += chunk.length;
+        if (seen > MAX_BODY) {
+          settle(null, answer);
+          res.destroy();
+        }
+      });
+      res.on('end', () => settle(null, answer));
+      res.on('error', (err) => settle(err));
+      res.on('close', () => {
+        if (!res.complete) settle(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+      });
+    });
+    req.end(payload ?? undefined);
+  });
+}
+
 export function httpTransport(options: TransportOptions): Transport {
   return async (wire: WireRequest) => {
     const url = new URL(wire.url);
@@ -84,28 +226,8 @@ export function httpTransport(options: TransportOptions): Transport {
     const body =
       wire.method !== 'OPTIONS' && wire.method !== 'GET' && wire.method !== 'HEAD' ? options.body : undefined;
     try {
-      const res = await request(url, {
-        method: wire.method as 'GET',
-        headers,
-        ...(body === undefined ? {} : { body }),
-        signal: AbortSignal.timeout(options.timeout),
-        headersTimeout: options.timeout,
-        // Browsers keep the connection alive for every method; undici closes it after a HEAD
-        // unless told, and the server then answers without Keep-Alive (a header the page may read).
-        reset: false,
-      });
-      const lines: [string, string][] = [];
-      for (const [name, value] of Object.entries(res.headers)) {
-        if (Array.isArray(value)) for (const v of value) lines.push([name, v]);
-        else if (value !== undefined) lines.push([name, value]);
-      }
-      // Bodies are not needed; read a little, then let the connection go.
-      let seen = 0;
-      for await (const chunk of res.body) {
-        seen += (chunk as Buffer).length;
-        if (seen > MAX_BODY) break;
-      }
-      return { status: res.statusCode, headers: lines };
+      const client = url.protocol === 'https:' ? await httpsClient() : httpClient();
+      return await exchange(client, url, wire.method, headers, body, options.timeout);
     } catch (err) {
       throw new NetworkError(describe(err, url, options.timeout));
     }

@@ -195,21 +195,19 @@ function exchange(
       req.useChunkedEncodingByDefault = false;
     req.on('error', (err) => settle(err));
     req.on('response', (res) => {
-      const answer = { status: res.statusCode ?? 0, headers: headerLines(res) };
-      // Bodies are not needed; read a little, then let the connection go.
+      // fetch() resolves when the headers arrive, and the CORS check reads only them: settle now,
+      // so that a stream that never ends (server-sent events) is answered, not timed out.
+      settle(null, { status: res.statusCode ?? 0, headers: headerLines(res) });
+      // Then read a little of the body, so that the connection can be reused, and let it go.
       let seen = 0;
+      const drain = setTimeout(() => res.destroy(), Math.min(timeout, 2000));
+      drain.unref();
       res.on('data', (chunk: Buffer) => {
         seen += chunk.length;
-        if (seen > MAX_BODY) {
-          settle(null, answer);
-          res.destroy();
-        }
+        if (seen > MAX_BODY) res.destroy();
       });
-      res.on('end', () => settle(null, answer));
-      res.on('error', (err) => settle(err));
-      res.on('close', () => {
-        if (!res.complete) settle(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
-      });
+      res.on('error', () => {});
+      res.on('close', () => clearTimeout(drain));
     });
     req.end(payload ?? undefined);
   });

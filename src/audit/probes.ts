@@ -39,7 +39,8 @@ export type ProbeKind =
   | 'http'
   | 'third-party'
   | 'site-preflight'
-  | 'unrelated-preflight';
+  | 'unrelated-preflight'
+  | 'misspelled';
 
 /** One request of the battery. */
 export interface Probe {
@@ -118,6 +119,15 @@ export const THIRD_PARTY_ORIGINS: readonly string[] = [
     'glitch.me',
     'wordpress.com',
     'neocities.org',
+    'webflow.io',
+    'app.github.dev',
+    'readthedocs.io',
+    'gitpod.io',
+    'replit.dev',
+    'run.app',
+    'koyeb.app',
+    'loca.lt',
+    'stackblitz.io',
   ].map((suffix) => `https://${PROBE_LABEL}.${suffix}`),
   'https://codepen.io',
   'https://cdpn.io',
@@ -174,6 +184,24 @@ export function battery(site: Site): Probe[] {
     probes.push({ kind, origin, method: 'GET' });
   };
   get('site', site.origin);
+  // The preflights early: a rate limiter that answers the last probes 429, or a cut-off after
+  // probes that got no answer, must not take the preflight checks with it. Two methods, so that
+  // an API that refuses PUT on purpose but grants POST is not called broken.
+  for (const requestMethod of ['PUT', 'POST'])
+    probes.push({
+      kind: 'site-preflight',
+      origin: site.origin,
+      method: 'OPTIONS',
+      requestMethod,
+      requestHeaders: 'content-type',
+    });
+  probes.push({
+    kind: 'unrelated-preflight',
+    origin: `${s}://${ATTACKER_DOMAIN}`,
+    method: 'OPTIONS',
+    requestMethod: 'DELETE',
+    requestHeaders: 'x-corsica-probe',
+  });
   get('no-origin', null);
   get('unrelated', `${s}://${ATTACKER_DOMAIN}`);
   // With credentials too: some servers grant (or add Allow-Credentials) only to a request with a session.
@@ -188,6 +216,7 @@ export function battery(site: Site): Probe[] {
   get('suffix', `${s}://attacker${d}${p}`);
   if (h !== d) get('suffix', `${s}://attacker${h}${p}`);
   get('middle', `${s}://attacker${d}.${ATTACKER_DOMAIN}${p}`);
+  if (h !== d) get('middle', `${s}://attacker${h}.${ATTACKER_DOMAIN}${p}`);
   if (h.length > 2) {
     get('substring', `${s}://${h.slice(0, -1)}${p}`);
     get('substring', `${s}://${d.slice(1)}${p}`);
@@ -200,19 +229,10 @@ export function battery(site: Site): Probe[] {
   }
   if (s === 'https') for (const host of new Set([h, www])) get('http', `http://${host}${p}`);
   for (const origin of THIRD_PARTY_ORIGINS) get('third-party', origin);
-  probes.push({
-    kind: 'site-preflight',
-    origin: site.origin,
-    method: 'OPTIONS',
-    requestMethod: 'PUT',
-    requestHeaders: 'content-type',
-  });
-  probes.push({
-    kind: 'unrelated-preflight',
-    origin: `${s}://${ATTACKER_DOMAIN}`,
-    method: 'OPTIONS',
-    requestMethod: 'DELETE',
-    requestHeaders: 'x-corsica-probe',
-  });
+  // The site's origin as allow-lists misspell it: browsers never send these, but a server that
+  // echoes one while it refuses the real origin shows how its list is written.
+  get('misspelled', `${site.origin}/`);
+  get('misspelled', `${h}${p}`);
+  if (!isIp(h)) get('misspelled', `${s}://*.${d}${p}`);
   return probes;
 }

@@ -184,40 +184,91 @@ function brokenValues(records: readonly ProbeRecord[]): Finding[] {
   return [...found.values()];
 }
 
-/** Whether a preflight answer lets the browser send the probe's method and header, with or without credentials. */
-function preflightPasses(r: ProbeRecord, url: string): boolean {
+/**
+ * Whether a preflight answer lets the browser send the request the preflight asked for (its method
+ * and headers), with credentials (`include`) or without (`omit`).
+ */
+function preflightPasses(r: ProbeRecord, url: string, credentials: 'include' | 'omit'): boolean {
   if (r.response === null || r.origin === null) return false;
-  for (const credentials of ['include', 'omit'] as const) {
-    const c = classifyRequest({
-      url,
-      origin: r.origin,
-      method: 'DELETE',
-      headers: [['X-Corsica-Probe', '1']],
-      credentials,
-    });
-    if (c.ok && checkPreflight(c.value, r.response, r.origin).ok) return true;
-  }
-  return false;
+  const asked = (name: string) => r.request.headers.find(([n]) => n.toLowerCase() === name)?.[1];
+  const headers: [string, string][] = (asked('access-control-request-headers') ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter((n) => n !== '')
+    .map((n) => [n, n === 'content-type' ? 'application/json' : '1']);
+  const c = classifyRequest({
+    url,
+    origin: r.origin,
+    method: asked('access-control-request-method') ?? 'PUT',
+    headers,
+    credentials,
+  });
+  return c.ok && checkPreflight(c.value, r.response, r.origin).ok;
 }
 
 type ByKind = (k: ProbeKind) => ProbeRecord[];
+
+/**
+ * The preflight from an unrelated origin echoed and passing, where actual answers do not grant
+ * that origin as much: a script on any site can then send the unsafe method (with the user's
+ * cookies when the preflight allows credentials). A public `*` endpoint without credentials that
+ * also echoes on preflights gives nothing away, and is not reported.
+ */
+function preflightReflectsAny(byKind: ByKind, url: string, get: ProbeRecord | undefined): Finding | null {
+  const preflight = byKind('unrelated-preflight')[0];
+  if (preflight === undefined || !echoes(preflight)) return null;
+  const withCookies = preflightPasses(preflight, url, 'include');
+  const passes = withCookies || preflightPasses(preflight, url, 'omit');
+  const getAcao = get === undefined ? null : acao(get);
+  const getCredentials = get !== undefined && withCredentials(get);
+  // Actual answers as open as the preflight: the actual-answer rules say it, if anything.
+  if (getAcao !== null && (getAcao === '*' || getAcao === get?.origin) && (getCredentials || !withCookies))
+    return null;
+  const message = `the preflight from ${preflight.origin} for DELETE with X-Corsica-Probe got Access-Control-Allow-Origin: ${acao(preflight)}${passes ? ` and passes${withCookies ? ' with credentials' : ''}` : ''}, while a GET from the same origin got ${getAcao === null ? 'no CORS headers' : `Access-Control-Allow-Origin: ${getAcao}${getCredentials ? ' with credentials' : ''}`}`;
+  return finding('preflight-reflects-any', preflight, message);
+}
 
 /** Any origin echoed (with or without credentials), or only by preflights. */
 function anyOriginFindings(byKind: ByKind, url: string): { found: Finding[]; reflectsAny: boolean } {
   const unrelated = byKind('unrelated');
   const echoing = unrelated.filter(echoes);
   const anyOrigin = echoing.find(withCredentials) ?? echoing[0];
+  const preflight = preflightReflectsAny(byKind, url, anyOrigin ?? unrelated[0]);
   if (anyOrigin !== undefined) {
     const why = `the server echoes any origin: ${granted(anyOrigin)}`;
     const c = withCredentials(anyOrigin) ? 'reflected-any-origin-with-credentials' : 'reflected-any-origin';
-    return { found: [finding(c, anyOrigin, why)], reflectsAny: true };
+    return {
+      found: [finding(c, anyOrigin, why), ...(preflight === null ? [] : [preflight])],
+      reflectsAny: true,
+    };
   }
-  const preflight = byKind('unrelated-preflight')[0];
-  if (preflight === undefined || !echoes(preflight)) return { found: [], reflectsAny: false };
-  const passes = preflightPasses(preflight, url);
-  const get = unrelated[0] === undefined ? null : acao(unrelated[0]);
-  const message = `the preflight from ${preflight.origin} for DELETE with X-Corsica-Probe got Access-Control-Allow-Origin: ${acao(preflight)}${passes ? ' and passes' : ''}, while a GET from the same origin got ${get === null ? 'no CORS headers' : `Access-Control-Allow-Origin: ${get}`}`;
-  return { found: [finding('preflight-reflects-any', preflight, message)], reflectsAny: false };
+  return { found: preflight === null ? [] : [preflight], reflectsAny: false };
+}
+
+/**
+ * The site's own origin refused while a misspelling of it is echoed: the allow-list holds the
+ * origin with a trailing slash, without its scheme, or as a pattern the server compares as text.
+ */
+function misspelledListFindings(site: Site, siteGet: ProbeRecord | undefined, byKind: ByKind): Finding[] {
+  const siteAcao = siteGet === undefined ? null : acao(siteGet);
+  if (siteAcao === site.origin || siteAcao === '*') return [];
+  const out: Finding[] = [];
+  for (const r of byKind('misspelled').filter(echoes)) {
+    const o = r.origin!;
+    const c: FindingClass = o.endsWith('/')
+      ? 'origin-trailing-slash'
+      : o.includes('*')
+        ? 'literal-wildcard-pattern'
+        : 'origin-without-scheme';
+    out.push(
+      finding(
+        c,
+        r,
+        `${site.origin} gets no Access-Control-Allow-Origin, but Origin: ${o} is echoed: the allowed origin is written ${o} in the server's list, which no browser ever sends`,
+      ),
+    );
+  }
+  return out;
 }
 
 /** Origin checks that compare only part of the origin: prefix, suffix, substring, dot, special characters. */
@@ -278,7 +329,7 @@ function partialMatchFindings(site: Site, byKind: ByKind): Finding[] {
       finding(
         'substring-match',
         middle.proof,
-        `the origin only has to contain ${site.domain}: ${granted(middle.proof)}`,
+        `the origin only has to contain ${middle.proof.origin?.includes(`attacker${site.host}.`) ? site.host : site.domain}: ${granted(middle.proof)}`,
         middle.also,
       ),
     );
@@ -346,31 +397,61 @@ function trustFindings(site: Site, byKind: ByKind, url: string): Finding[] {
   return [...any.found, ...partialMatchFindings(site, byKind), ...wholeOriginFindings(site, byKind)];
 }
 
+/** Request headers a browser sends only after a preflight (what the user's --header adds, e.g. Authorization). */
+const SAFE_PROBE_HEADERS = new Set([
+  'accept',
+  'accept-language',
+  'content-language',
+  'content-type',
+  'origin',
+  'cookie',
+  'sec-fetch-mode',
+]);
+
+/**
+ * Whether the API is meant for preflighted calls from the site: an origin-specific or credentialed
+ * grant, an Allow header that lists an unsafe method, or headers the user must send (a token).
+ * A public resource read by plain GETs needs no preflight answer at all.
+ */
+function preflightsExpected(site: ProbeRecord, preflights: readonly ProbeRecord[]): boolean {
+  if (acao(site) !== '*' || withCredentials(site)) return true;
+  const allow = preflights.map((p) => header(p, 'allow') ?? '').join(',');
+  if (/\b(PUT|PATCH|DELETE|POST)\b/i.test(allow)) return true;
+  return site.request.headers.some(([n]) => !SAFE_PROBE_HEADERS.has(n.toLowerCase()));
+}
+
 /** Findings about answers that browsers refuse, or that miss part of the protocol. */
-function protocolFindings(site: ProbeRecord | undefined, sitePreflight: ProbeRecord | undefined): Finding[] {
+function protocolFindings(site: ProbeRecord | undefined, preflights: readonly ProbeRecord[]): Finding[] {
   const out: Finding[] = [];
-  if (site?.response == null || sitePreflight?.response == null) return out;
+  // A preflight answered 429 or 5xx says nothing about the CORS setup (a rate limiter, an outage).
+  const answered = preflights.filter(
+    (p) => p.response !== null && p.response.status !== 429 && p.response.status < 500,
+  );
+  if (site?.response == null || answered.length === 0) return out;
   const siteAcao = acao(site);
-  const preflightAcao = acao(sitePreflight);
-  if (siteAcao === null && preflightAcao !== null)
+  const withAcao = answered.find((p) => acao(p) !== null);
+  if (siteAcao === null && withAcao !== undefined)
     out.push(
       finding(
         'preflight-only-cors',
         site,
-        `the preflight from ${site.origin} got Access-Control-Allow-Origin: ${preflightAcao}, the GET got no CORS headers (status ${site.response.status})`,
+        `the preflight from ${site.origin} got Access-Control-Allow-Origin: ${acao(withAcao)}, the GET got no CORS headers (status ${site.response.status})`,
       ),
     );
-  const preflightHasCors = sitePreflight.response.headers.some(([n]) =>
-    n.toLowerCase().startsWith('access-control-'),
-  );
-  if (siteAcao !== null && !preflightHasCors)
+  // The reverse of preflight-only: preflights answered without any CORS header at all. (One that
+  // has CORS headers but grants too little is a narrower setting, not this class.)
+  const hasCors = (p: ProbeRecord) =>
+    p.response!.headers.some(([n]) => n.toLowerCase().startsWith('access-control-'));
+  if (siteAcao !== null && !answered.some(hasCors) && preflightsExpected(site, answered)) {
+    const first = answered[0]!;
     out.push(
       finding(
         'actual-only-cors',
-        sitePreflight,
-        `a GET from ${site.origin} got Access-Control-Allow-Origin: ${siteAcao}, the preflight for PUT got no CORS headers (status ${sitePreflight.response.status})`,
+        first,
+        `a GET from ${site.origin} got Access-Control-Allow-Origin: ${siteAcao}, the preflights for PUT and POST got no CORS headers (status ${first.response!.status})`,
       ),
     );
+  }
   return out;
 }
 
@@ -456,12 +537,12 @@ const SEVERITY_ORDER: Readonly<Record<FindingSeverity, number>> = { exploitable:
 export function findingsOf(site: Site, url: string, records: readonly ProbeRecord[]): Finding[] {
   const byKind = (k: ProbeKind) => records.filter((r) => r.kind === k);
   const siteGet = byKind('site')[0];
-  const sitePreflight = byKind('site-preflight')[0];
   const gets = records.filter((r) => r.request.method === 'GET');
   const findings = [
     ...trustFindings(site, byKind, url),
     ...brokenValues(records),
-    ...protocolFindings(siteGet, sitePreflight),
+    ...misspelledListFindings(site, siteGet, byKind),
+    ...protocolFindings(siteGet, byKind('site-preflight')),
     ...infoFindings(siteGet, gets),
   ];
   return findings
@@ -488,11 +569,13 @@ export function wireHeaders(probe: Probe, extra: readonly [string, string][]): [
 /** Things to know about the audit itself (not findings): why some classes could not be tested. */
 export function notesOf(site: Site, records: readonly ProbeRecord[]): string[] {
   const notes: string[] = [];
-  const corsHeaders = (r: ProbeRecord | undefined) =>
-    r?.response?.headers.some(([n]) => n.toLowerCase().startsWith('access-control-')) === true;
+  // Access-Control-Allow-Origin only: cors and others send Allow-Credentials or Allow-Methods to
+  // origins they refuse, which says nothing about the site being allowed.
+  const granting = (r: ProbeRecord | undefined) => r !== undefined && acao(r) !== null;
   const siteGet = records.find((r) => r.kind === 'site');
-  const sitePreflight = records.find((r) => r.kind === 'site-preflight');
-  if (!corsHeaders(siteGet) && !corsHeaders(sitePreflight))
+  const preflights = records.filter((r) => r.kind === 'site-preflight');
+  const misspelled = records.some((r) => r.kind === 'misspelled' && echoes(r));
+  if (!granting(siteGet) && !preflights.some(granting) && !misspelled)
     notes.push(
       `The site's origin ${site.origin} got no CORS headers, neither on a GET (status ${siteGet?.response?.status ?? '-'}) nor on a preflight: if the pages that call this API are elsewhere, give their origin with --origin; if the API wants authentication first, pass it with --header (preflights go without it, as browsers send them).`,
     );

@@ -323,7 +323,7 @@ function render(real: RealResult, seen: SeenExchange[] | null, model: CheckRepor
 async function runAudit(): Promise<void> {
   const s = state();
   const out = $('output');
-  out.innerHTML = '<p>Auditing… (about 80 probes)</p>';
+  out.innerHTML = '<p>Auditing… (about 95 probes)</p>';
   let server: ServerSpec;
   try {
     server = serverSpec(s);

@@ -518,6 +518,71 @@ export const FLAWED: readonly Flawed[] = [
         res.end('{}');
       }),
   },
+  // Found by a red-team round (issue 16): lists whose entry is misspelled never echo the site, so
+  // only an echo of the misspelling shows how the list is written.
+  {
+    name: 'Express + cors: the allowed origin written with a trailing slash in a list',
+    expected: 'origin-trailing-slash',
+    severity: 'broken',
+    proof: `${SITE}/`,
+    start: () =>
+      expressServer((app) => {
+        app.use(cors({ origin: [`${SITE}/`], credentials: true }));
+        app.get('/api/items', items);
+      }),
+  },
+  {
+    name: 'Express + cors: origins from an environment variable without their scheme',
+    expected: 'origin-without-scheme',
+    severity: 'broken',
+    proof: 'www.example.com',
+    start: () =>
+      expressServer((app) => {
+        app.use(cors({ origin: 'www.example.com,admin.example.com'.split(',') }));
+        app.get('/api/items', items);
+      }),
+  },
+  {
+    name: 'Hono + hono/cors: a pattern in a list, compared as text',
+    expected: 'literal-wildcard-pattern',
+    severity: 'broken',
+    proof: 'https://*.example.com',
+    start: () => honoServer((app) => app.use('*', honoCors({ origin: ['https://*.example.com'] }))),
+  },
+  {
+    name: 'node:http: GETs echo any origin without credentials, preflights echo it with credentials',
+    expected: 'preflight-reflects-any',
+    severity: 'exploitable',
+    proof: 'https://corsica-attacker.net',
+    start: () =>
+      nodeServer((req, res) => {
+        res.setHeader('Access-Control-Allow-Origin', origin(req));
+        res.setHeader('Vary', 'Origin');
+        if (req.method === 'OPTIONS') {
+          res.setHeader('Access-Control-Allow-Credentials', 'true');
+          res.setHeader('Access-Control-Allow-Methods', 'GET, PUT, DELETE');
+          res.setHeader('Access-Control-Allow-Headers', req.headers['access-control-request-headers'] ?? '');
+          res.statusCode = 204;
+        }
+        res.end();
+      }),
+  },
+  {
+    name: 'Express: a server-sent-events endpoint that echoes any origin with credentials (its body never ends)',
+    expected: 'reflected-any-origin-with-credentials',
+    severity: 'exploitable',
+    proof: 'https://corsica-attacker.net',
+    start: () =>
+      expressServer((app) => {
+        app.use(cors({ origin: true, credentials: true }));
+        app.get('/api/items', (_req, res) => {
+          res.set('Content-Type', 'text/event-stream');
+          res.flushHeaders();
+          const timer = setInterval(() => res.write('data: x\n\n'), 200);
+          res.on('close', () => clearInterval(timer));
+        });
+      }),
+  },
 ];
 
 /** Correct servers: no exploitable or broken finding allowed. */
@@ -565,6 +630,57 @@ export const CORRECT: readonly { readonly name: string; readonly start: () => Pr
           }),
         ),
       ),
+  },
+  // Correct servers a red-team round found called broken or exploitable (issue 16).
+  {
+    name: "Express + cors: cors() on one GET route, as cors's README shows (GETs need no preflight)",
+    start: () =>
+      expressServer((app) => {
+        app.get('/api/items', cors(), items);
+      }),
+  },
+  {
+    name: 'node:http: preflights for GET and POST granted, PUT refused with 405 on purpose',
+    start: () =>
+      nodeServer((req, res) => {
+        if (req.headers.origin === SITE) {
+          res.setHeader('Access-Control-Allow-Origin', SITE);
+          res.setHeader('Vary', 'Origin');
+        }
+        if (req.method === 'OPTIONS') {
+          if (!['GET', 'POST'].includes(String(req.headers['access-control-request-method']))) {
+            res.statusCode = 405;
+            res.removeHeader('Access-Control-Allow-Origin');
+            res.end();
+            return;
+          }
+          res.setHeader('Access-Control-Allow-Methods', 'GET, POST');
+          res.setHeader('Access-Control-Allow-Headers', 'Content-Type');
+          res.statusCode = 204;
+        }
+        res.end('{}');
+      }),
+  },
+  {
+    name: 'Express + cors: a public * GET whose preflights echo any origin without credentials',
+    start: () =>
+      expressServer((app) => {
+        app.options('/{*any}', cors({ origin: true }));
+        app.get('/api/items', cors(), items);
+      }),
+  },
+  {
+    name: 'Express + cors: an exact origin behind a rate limiter that answers 429 after 20 requests',
+    start: () =>
+      expressServer((app) => {
+        let count = 0;
+        app.use((_req, res, next) => {
+          if (++count > 20) res.status(429).end();
+          else next();
+        });
+        app.use(cors({ origin: SITE, credentials: true }));
+        app.get('/api/items', items);
+      }),
   },
   {
     name: 'corsica/node: origin [site] with credentials and exposed headers',

@@ -438,8 +438,10 @@ function protocolFindings(site: ProbeRecord | undefined, preflights: readonly Pr
         `the preflight from ${site.origin} got Access-Control-Allow-Origin: ${acao(withAcao)}, the GET got no CORS headers (status ${site.response.status})`,
       ),
     );
-  // The reverse of preflight-only: preflights answered without any CORS header at all. (One that
-  // has CORS headers but grants too little is a narrower setting, not this class.)
+  // The reverse of preflight-only: preflights answered without any CORS header at all. A preflight
+  // with CORS headers that grants too little (no methods, a 404 carrying the origin) is left alone:
+  // an API that takes only simple GETs, with the origin set on every answer, is correct, and from
+  // outside the two look the same.
   const hasCors = (p: ProbeRecord) =>
     p.response!.headers.some(([n]) => n.toLowerCase().startsWith('access-control-'));
   if (siteAcao !== null && !answered.some(hasCors) && preflightsExpected(site, answered)) {
@@ -538,10 +540,12 @@ export function findingsOf(site: Site, url: string, records: readonly ProbeRecor
   const byKind = (k: ProbeKind) => records.filter((r) => r.kind === k);
   const siteGet = byKind('site')[0];
   const gets = records.filter((r) => r.request.method === 'GET');
+  const broken = brokenValues(records);
   const findings = [
     ...trustFindings(site, byKind, url),
-    ...brokenValues(records),
-    ...misspelledListFindings(site, siteGet, byKind),
+    ...broken,
+    // A misspelling the server also sends as a value is reported once, by the value.
+    ...misspelledListFindings(site, siteGet, byKind).filter((f) => !broken.some((b) => b.class === f.class)),
     ...protocolFindings(siteGet, byKind('site-preflight')),
     ...infoFindings(siteGet, gets),
   ];

@@ -48,3 +48,17 @@ describe('corsica audit: one mistake, its own class', () => {
     });
   }
 });
+
+describe('corsica audit: one mistake, reported once', () => {
+  it('a trailing slash sent as the value and echoed as a misspelling is one origin-trailing-slash', async () => {
+    const server = FLAWED.find((s) => s.name.includes("origin: 'https://www.example.com/' (trailing slash)"));
+    assert.ok(server);
+    const running = await server.start();
+    try {
+      const report = await audit(running.url, { origin: SITE });
+      assert.equal(report.findings.filter((f) => f.class === 'origin-trailing-slash').length, 1);
+    } finally {
+      await running.close();
+    }
+  });
+});

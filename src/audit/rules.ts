@@ -300,8 +300,9 @@ function partialMatchFindings(site: Site, byKind: ByKind): Finding[] {
   // A plain startsWith takes every special character; a check that takes some of them but not a
   // dot stops reading the host at a character browsers accept in host names.
   const specials = byKind('special');
+  // A check that refuses some prefixes (the dot) but takes the specials stops at them too.
   const special =
-    prefix === null || specials.some((r) => !echoes(r))
+    prefix === null || specials.some((r) => !echoes(r)) || byKind('prefix').some((r) => !echoes(r))
       ? echoFinding(
           'special-characters',
           specials,

@@ -521,6 +521,17 @@ export const FLAWED: readonly Flawed[] = [
   // Found by a red-team round (issue 16): lists whose entry is misspelled never echo the site, so
   // only an echo of the misspelling shows how the list is written.
   {
+    name: 'Express + cors: a RegExp that refuses a dot after the host, and nothing else',
+    expected: 'special-characters',
+    severity: 'exploitable',
+    proof: 'https://www.example.com_.corsica-attacker.net',
+    start: () =>
+      expressServer((app) => {
+        app.use(cors({ origin: /^https:\/\/www\.example\.com(?!\.)/, credentials: true }));
+        app.get('/api/items', items);
+      }),
+  },
+  {
     name: 'Express + cors: the allowed origin written with a trailing slash in a list',
     expected: 'origin-trailing-slash',
     severity: 'broken',

@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { CorsConfigError, cors as nodeCors } from '../../src/adapters/node/index.js';
 import type { CorsOptions } from '../../src/policy/index.js';
 import { FRAMEWORKS } from '../helpers/frameworks.js';
-import { corsHeadersOf, type RawResponse, send } from '../helpers/http.js';
+import { assertResponse, type ExpectedResponse, send } from '../helpers/http.js';
 
 const APP = 'https://app.example.com';
 const OTHER = 'https://b.example.com';
@@ -41,19 +41,6 @@ const DELEGATE =
   "cors's delegate (req, callback) is corsica/node's form; each other adapter takes its peer's (see *-compat)";
 const SETHEADER_REPLACES = 'res.setHeader replaces; use res.vary() or append (README)';
 
-interface Expected {
-  readonly status?: number;
-  readonly body?: string | RegExp;
-  /** Every Access-Control-* header of the answer, exactly. */
-  readonly cors?: Readonly<Record<string, string>>;
-  /** Some headers: a value to equal, or undefined for absent. */
-  readonly headers?: Readonly<Record<string, string | undefined>>;
-  /** The Vary names, lower case and sorted, duplicates kept (so a repeated name fails). */
-  readonly vary?: readonly string[];
-  /** Names the Vary must contain, among others. */
-  readonly varyIncludes?: readonly string[];
-}
-
 interface Case {
   readonly name: string;
   /** Options, or (node adapter only) a delegate in cors's form. */
@@ -61,7 +48,7 @@ interface Case {
   readonly method: string;
   readonly path: string;
   readonly headers: Record<string, string | string[]>;
-  readonly expect: Expected;
+  readonly expect: ExpectedResponse;
   /** Frameworks where the case cannot arise, with why. */
   readonly notOn?: Readonly<Record<string, string>>;
 }
@@ -69,25 +56,6 @@ interface Case {
 const storeDown = async (): Promise<boolean> => {
   throw new Error('origin store down');
 };
-
-const varyNames = (res: RawResponse) =>
-  String(res.headers.vary ?? '')
-    .split(',')
-    .map((s) => s.trim().toLowerCase())
-    .filter((s) => s !== '')
-    .sort();
-
-function check(res: RawResponse, expected: Expected): void {
-  if (expected.status !== undefined) assert.equal(res.status, expected.status, 'status');
-  if (typeof expected.body === 'string') assert.equal(res.body, expected.body, 'body');
-  else if (expected.body) assert.match(res.body, expected.body, 'body');
-  if (expected.cors) assert.deepEqual(corsHeadersOf(res.headers), expected.cors, 'CORS headers');
-  for (const [name, value] of Object.entries(expected.headers ?? {}))
-    assert.equal(res.headers[name], value, name);
-  if (expected.vary) assert.deepEqual(varyNames(res), expected.vary, `Vary: ${res.headers.vary}`);
-  for (const name of expected.varyIncludes ?? [])
-    assert.ok(varyNames(res).includes(name), `Vary has ${name}: ${res.headers.vary}`);
-}
 
 const preflight = (method: string, extra: Record<string, string | string[]> = {}) => ({
   origin: APP,
@@ -395,7 +363,7 @@ for (const [framework, build] of Object.entries(FRAMEWORKS)) {
       it(c.name, { skip: c.notOn?.[framework] ?? false }, async () => {
         const running = await build(c.options);
         try {
-          check(await send(`${running.url}${c.path}`, c.method, c.headers), c.expect);
+          assertResponse(await send(`${running.url}${c.path}`, c.method, c.headers), c.expect);
         } finally {
           await running.close();
         }

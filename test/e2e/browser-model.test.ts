@@ -15,7 +15,15 @@ import { parseCorsMessage, simulateFetch } from '../../src/browser/index.js';
 import { type CheckReport, httpTransport, report } from '../../src/check/index.js';
 import { chromiumSkipReason, type OpenPage, openPage } from '../helpers/chromium.js';
 import { close, listen } from '../helpers/http.js';
-import { makeScenarios, type Scenario, type Seen, scenarioHandler } from '../helpers/scenarios.js';
+import {
+  describeSeen,
+  fetchRequest,
+  makeScenarios,
+  readableList,
+  type Scenario,
+  type Seen,
+  scenarioHandler,
+} from '../helpers/scenarios.js';
 
 const skip = chromiumSkipReason();
 const SEED = Number(process.env.CORSICA_DIFF_SEED ?? 20261125);
@@ -50,22 +58,6 @@ function sameMessage(chromium: string | null, model: string | null, refused: rea
   return a !== null && b !== null && refused.includes(a[1]!);
 }
 
-/** Connection-level headers depend on the client's connection handling, not on CORS. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive']);
-const readableList = (names: Iterable<string>) =>
-  [...new Set(names)]
-    .filter((n) => !HOP_BY_HOP.has(n))
-    .sort()
-    .join(',');
-
-const describeSeen = (seen: readonly Seen[] | undefined) =>
-  (seen ?? [])
-    .map(
-      (s) =>
-        `${s.acrm === null ? s.method : `OPTIONS(${s.acrm}; ${s.acrh ?? '-'})`}${s.next ? `@next(${s.origin})` : ''}`,
-    )
-    .join(' → ');
-
 describe('Chromium and the browser model agree', { skip }, () => {
   let open: OpenPage;
   let page: Page;
@@ -97,16 +89,7 @@ describe('Chromium and the browser model agree', { skip }, () => {
   });
 
   async function inChromium(): Promise<Map<string, Verdict>> {
-    const batch = scenarios.map((s) => ({
-      id: s.id,
-      url: `${api}/b/${s.id}`,
-      init: {
-        method: s.method,
-        headers: s.headers.map(([n, v]) => [n, v]),
-        credentials: s.credentials ? 'include' : 'same-origin',
-        ...(s.body === null ? {} : { body: s.body }),
-      },
-    }));
+    const batch = scenarios.map((s) => fetchRequest(s, `${api}/b/${s.id}`));
     const results = await page.evaluate(async (requests) => {
       const out: Record<string, { ok: boolean; error?: string; status?: number; readable?: string[] }> = {};
       for (const { id, url, init } of requests) {

@@ -20,8 +20,11 @@ import {
 } from '../helpers/firefox.js';
 import { close, listen } from '../helpers/http.js';
 import {
+  describeSeen,
+  fetchRequest,
   makeScenarios,
   type ResponseSpec,
+  readableList,
   type Scenario,
   type Seen,
   scenarioHandler,
@@ -45,22 +48,6 @@ interface Verdict {
   /** Every CORS line, `key: text`, in order. */
   readonly lines: readonly string[];
 }
-
-/** Connection-level headers depend on the client's connection handling, not on CORS. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive']);
-const readableList = (names: Iterable<string>) =>
-  [...new Set(names)]
-    .filter((n) => !HOP_BY_HOP.has(n))
-    .sort()
-    .join(',');
-
-const describeSeen = (seen: readonly Seen[] | undefined) =>
-  (seen ?? [])
-    .map(
-      (s) =>
-        `${s.acrm === null ? s.method : `OPTIONS(${s.acrm}; ${s.acrh ?? '-'})`}${s.next ? '@next' : ''}[${s.origin}]`,
-    )
-    .join(' → ');
 
 /** The scenario a line is about: its URL names /f/<id> (or /f/<id>/next); ids are dashed words. */
 const scenarioOf = (text: string) => /\/f\/([a-z0-9]+(?:-[a-z0-9]+)+)/.exec(text)?.[1] ?? null;
@@ -256,16 +243,7 @@ describe('Firefox and the browser model (engine firefox) agree', { skip }, () =>
   });
 
   async function inFirefox(): Promise<Map<string, Verdict>> {
-    const batch = scenarios.map((s) => ({
-      id: s.id,
-      url: `${api}/f/${s.id}`,
-      init: {
-        method: s.method,
-        headers: s.headers.map(([n, v]) => [n, v]),
-        credentials: s.credentials ? 'include' : 'same-origin',
-        ...(s.body === null ? {} : { body: s.body }),
-      },
-    }));
+    const batch = scenarios.map((s) => fetchRequest(s, `${api}/f/${s.id}`));
     const started = Date.now();
     const results = await firefox.page.evaluate(async (requests) => {
       const out: Record<string, { ok: boolean; error?: string; status?: number; readable?: string[] }> = {};
@@ -302,7 +280,7 @@ describe('Firefox and the browser model (engine firefox) agree', { skip }, () =>
       const r = results[s.id] as BrowserResult;
       verdicts.set(s.id, {
         verdict: r.ok ? 'allowed' : 'blocked',
-        reached: describeSeen(seen.get(`f/${s.id}`)),
+        reached: describeSeen(seen.get(`f/${s.id}`), 'every'),
         readable: r.ok ? readableList(r.readable ?? []) : null,
         lines: byScenario.get(s.id) ?? [],
       });
@@ -333,7 +311,7 @@ describe('Firefox and the browser model (engine firefox) agree', { skip }, () =>
       codeByModel.set(s.id, outcome.failure?.code ?? null);
       verdicts.set(s.id, {
         verdict: r.verdict === 'allowed' ? 'allowed' : 'blocked',
-        reached: describeSeen(seen.get(`m/${s.id}`)),
+        reached: describeSeen(seen.get(`m/${s.id}`), 'every'),
         readable: r.verdict === 'allowed' ? readableList(r.exposedHeaders) : null,
         lines: outcome.console.map(asFirefox),
       });

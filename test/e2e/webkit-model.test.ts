@@ -23,8 +23,10 @@ import { type Engine, parseCorsMessage, simulateFetch } from '../../src/browser/
 import { httpTransport, report } from '../../src/check/index.js';
 import { close, listen } from '../helpers/http.js';
 import {
+  describeSeen,
   makeScenarios,
   type ResponseSpec,
+  readableList,
   type Scenario,
   type Seen,
   scenarioHandler,
@@ -42,29 +44,12 @@ type VerdictKind = 'allowed' | 'blocked' | 'network-error';
 
 interface Outcome {
   readonly verdict: VerdictKind;
-  /** The requests the server saw, in order (describeSeen). */
+  /** The requests the server saw, in order (describeSeen of test/helpers/scenarios.ts). */
   readonly reached: string;
   /** The response header names the page can read, sorted; null unless allowed. */
   readonly readable: string | null;
   readonly status: number | null;
 }
-
-/** Connection-level headers depend on the client's connection handling, not on CORS. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive']);
-const readableList = (names: Iterable<string>) =>
-  [...new Set(names)]
-    .filter((n) => !HOP_BY_HOP.has(n))
-    .sort()
-    .join(',');
-
-/** `OPTIONS(method; headers)` for a preflight, `@next(origin)` for a request after the redirect. */
-const describeSeen = (seen: readonly Seen[] | undefined) =>
-  (seen ?? [])
-    .map(
-      (s) =>
-        `${s.acrm === null ? s.method : `OPTIONS(${s.acrm}; ${s.acrh ?? '-'})`}${s.next ? `@next(${s.origin})` : ''}`,
-    )
-    .join(' → ');
 
 const sameOutcome = (a: Outcome, b: Outcome) =>
   a.verdict === b.verdict && a.reached === b.reached && a.readable === b.readable && a.status === b.status;

@@ -1,6 +1,7 @@
 // Real servers on real ports for integration tests, and a raw HTTP client that can send what
 // fetch refuses to (duplicate header lines, forbidden request headers, hostile values).
 
+import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import {
   createServer,
@@ -64,4 +65,39 @@ export function corsHeadersOf(headers: IncomingHttpHeaders): Record<string, stri
     if (name.startsWith('access-control-') && value !== undefined) out[name] = String(value);
   }
   return out;
+}
+
+/** What a test expects of an answer, as data (jub0bs/cors's `respHeaders`); every field optional. */
+export interface ExpectedResponse {
+  readonly status?: number;
+  readonly body?: string | RegExp;
+  /** Every Access-Control-* header of the answer, exactly ({} = none). */
+  readonly cors?: Readonly<Record<string, string>>;
+  /** Some headers: a value to equal, or undefined for absent. */
+  readonly headers?: Readonly<Record<string, string | undefined>>;
+  /** The Vary names, lower case and sorted, duplicates kept (so a repeated name fails). */
+  readonly vary?: readonly string[];
+  /** Names the Vary must contain, among others. */
+  readonly varyIncludes?: readonly string[];
+}
+
+/** The Vary names of an answer, lower case, sorted, duplicates kept. */
+export const varyNames = (res: RawResponse): string[] =>
+  String(res.headers.vary ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '')
+    .sort();
+
+/** Asserts an answer against its expectation, naming the part that differs. */
+export function assertResponse(res: RawResponse, expected: ExpectedResponse): void {
+  if (expected.status !== undefined) assert.equal(res.status, expected.status, 'status');
+  if (typeof expected.body === 'string') assert.equal(res.body, expected.body, 'body');
+  else if (expected.body) assert.match(res.body, expected.body, 'body');
+  if (expected.cors) assert.deepEqual(corsHeadersOf(res.headers), expected.cors, 'CORS headers');
+  for (const [name, value] of Object.entries(expected.headers ?? {}))
+    assert.equal(res.headers[name], value, name);
+  if (expected.vary) assert.deepEqual(varyNames(res), expected.vary, `Vary: ${res.headers.vary}`);
+  for (const name of expected.varyIncludes ?? [])
+    assert.ok(varyNames(res).includes(name), `Vary has ${name}: ${res.headers.vary}`);
 }

@@ -352,3 +352,45 @@ export function scenarioHandler(scenarios: ReadonlyMap<string, Scenario>, seen: 
     res.end(req.method === 'HEAD' ? undefined : 'body');
   };
 }
+
+/** Connection-level headers depend on the client's connection handling, not on CORS. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive']);
+
+/** Readable response header names, compared across a browser and the model: sorted, once each. */
+export const readableList = (names: Iterable<string>): string =>
+  [...new Set(names)]
+    .filter((n) => !HOP_BY_HOP.has(n))
+    .sort()
+    .join(',');
+
+/**
+ * The requests a server saw, in order: `OPTIONS(method; headers)` for a preflight, and after the
+ * redirect `@next(origin)`; with `every`, each request names the Origin it carried (`[origin]`).
+ */
+export function describeSeen(
+  seen: readonly Seen[] | undefined,
+  origins: 'after-redirect' | 'every' = 'after-redirect',
+): string {
+  return (seen ?? [])
+    .map((s) => {
+      const request = s.acrm === null ? s.method : `OPTIONS(${s.acrm}; ${s.acrh ?? '-'})`;
+      return origins === 'every'
+        ? `${request}${s.next ? '@next' : ''}[${s.origin}]`
+        : `${request}${s.next ? `@next(${s.origin})` : ''}`;
+    })
+    .join(' → ');
+}
+
+/** A scenario as the arguments of fetch(), for a batch that a page runs. */
+export function fetchRequest(s: Scenario, url: string) {
+  return {
+    id: s.id,
+    url,
+    init: {
+      method: s.method,
+      headers: s.headers.map(([n, v]) => [n, v]),
+      credentials: s.credentials ? 'include' : 'same-origin',
+      ...(s.body === null ? {} : { body: s.body }),
+    },
+  };
+}

@@ -4,38 +4,14 @@
 // sources (through tsx), so that it needs no build.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { runCli } from '../helpers/cli.js';
 import { close, listen } from '../helpers/http.js';
 import { CORRECT, FLAWED, type Running, SITE } from './gallery.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
-
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function corsica(...args: string[]): Promise<Run> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', CLI, ...args],
-      {
-        encoding: 'utf8',
-        env: { ...process.env, NO_COLOR: '1' },
-      },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+/** Runs the command from its sources (no build needed). */
+const corsica = (...args: string[]) => runCli(args, { source: true });
 
 const flawed = (expected: string) => FLAWED.find((s) => s.expected === expected)!;
 

@@ -2,35 +2,17 @@
 // its human and JSON output, and clear errors for bad input and unreachable hosts.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { cors } from '../../src/adapters/node/index.js';
 import { check } from '../../src/cli/check.js';
+import { runCli } from '../helpers/cli.js';
 import { close, listen } from '../helpers/http.js';
 
 const PAGE = 'https://app.example.com';
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs the built CLI (asynchronously: the servers live in this process). */
-async function corsica(...args: string[]): Promise<Run> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['dist/cli.js', ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const corsica = (...args: string[]) => runCli(args);
 
 describe('corsica check', () => {
   let server: Server;

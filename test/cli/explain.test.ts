@@ -3,11 +3,10 @@
 // honestly not recognized.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { describe, it } from 'node:test';
-import { promisify } from 'node:util';
 import { parseCorsMessage } from '../../src/browser/index.js';
 import { explainMessage } from '../../src/check/index.js';
+import { runCli } from '../helpers/cli.js';
 
 const URL_ = 'https://api.example.com/items';
 const PAGE = 'https://app.example.com';
@@ -161,17 +160,7 @@ describe('explanations', () => {
 });
 
 describe('corsica explain (the command)', () => {
-  const run = async (...args: string[]) => {
-    try {
-      const r = await promisify(execFile)(process.execPath, ['dist/cli.js', 'explain', ...args], {
-        encoding: 'utf8',
-        env: { ...process.env, NO_COLOR: '1' },
-      });
-      return { code: 0, ...r };
-    } catch (err) {
-      return err as { code: number; stdout: string; stderr: string };
-    }
-  };
+  const run = (...args: string[]) => runCli(['explain', ...args]);
 
   it('explains a recognized message and exits 0', async () => {
     const r = await run(

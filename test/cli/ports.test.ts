@@ -3,20 +3,11 @@
 // does not stay running.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { describe, it } from 'node:test';
-import { promisify } from 'node:util';
+import { runCli } from '../helpers/cli.js';
 
-async function corsica(...args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    await promisify(execFile)(process.execPath, ['dist/cli.js', ...args], { timeout: 15_000 });
-    return { code: 0, stderr: '' };
-  } catch (err) {
-    const e = err as { code: number; stderr: string };
-    return { code: e.code, stderr: e.stderr };
-  }
-}
+const corsica = (...args: string[]) => runCli(args, { timeout: 15_000 });
 
 describe('corsica proxy and playground: bad ports', () => {
   it('--port abc: a usage error, exit 2', async () => {

@@ -4,7 +4,7 @@
 // the fix (issue 16). The requests go through the same node:http transport as `corsica check`.
 
 import type { Transport } from '../browser/index.js';
-import { httpTransport, NetworkError } from '../check/index.js';
+import { headerLine, httpTransport, httpUrl, NetworkError } from '../check/index.js';
 import { parseSerializedOrigin } from '../spec/origin-syntax.js';
 import type { FindingSeverity } from './codes.js';
 import { battery, type Probe, type Site, siteOf } from './probes.js';
@@ -57,9 +57,9 @@ export interface AuditReport {
 }
 
 function parseHeaderLine(line: string): [string, string] {
-  const colon = line.indexOf(':');
-  if (colon <= 0) throw new AuditInputError(`--header must look like 'Name: value', got '${line}'`);
-  return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+  const pair = headerLine(line);
+  if (pair === null) throw new AuditInputError(`--header must look like 'Name: value', got '${line}'`);
+  return pair;
 }
 
 function positiveInteger(value: number | undefined, fallback: number, what: string, max: number): number {
@@ -70,14 +70,8 @@ function positiveInteger(value: number | undefined, fallback: number, what: stri
 }
 
 function siteFor(url: string, origin: string | undefined): { target: URL; site: Site } {
-  let target: URL;
-  try {
-    target = new URL(url);
-  } catch {
-    throw new AuditInputError(`'${url}' is not an http(s) URL`);
-  }
-  if (target.protocol !== 'http:' && target.protocol !== 'https:')
-    throw new AuditInputError(`'${url}' is not an http(s) URL`);
+  const target = httpUrl(url);
+  if (target === null) throw new AuditInputError(`'${url}' is not an http(s) URL`);
   if (origin === undefined) return { target, site: siteOf(target.origin) };
   const parsed = parseSerializedOrigin(origin);
   if (parsed === null || (parsed.scheme !== 'http' && parsed.scheme !== 'https'))

@@ -21,7 +21,14 @@ export {
 export { CheckInputError } from './errors.js';
 export { type Explanation, explainMessage } from './explain-message.js';
 export { type CheckReport, type JsonExchange, reasonText, report } from './report.js';
-export { type CheckOptions, engineOf, requestFromOptions, timeoutOf } from './request.js';
+export {
+  type CheckOptions,
+  engineOf,
+  headerLine,
+  httpUrl,
+  requestFromOptions,
+  timeoutOf,
+} from './request.js';
 export { httpTransport, NetworkError, type TransportOptions } from './transport.js';
 export { type CheckWarning, type CheckWarningCode, PROBE_ORIGIN, warningsFor } from './warnings.js';
 

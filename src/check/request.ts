@@ -32,10 +32,26 @@ export function engineOf(options: CheckOptions): Engine {
   return engine;
 }
 
-function parseHeader(line: string): [string, string] {
+/** A `--header 'Name: value'` line as a pair, or null when it has no name before a colon. */
+export function headerLine(line: string): [string, string] | null {
   const colon = line.indexOf(':');
-  if (colon <= 0) throw new CheckInputError(`--header must look like 'Name: value', got '${line}'`);
-  return [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+  return colon <= 0 ? null : [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+}
+
+/** The URL when it is an http: or https: URL, else null. */
+export function httpUrl(url: string): URL | null {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed : null;
+  } catch {
+    return null;
+  }
+}
+
+function parseHeader(line: string): [string, string] {
+  const pair = headerLine(line);
+  if (pair === null) throw new CheckInputError(`--header must look like 'Name: value', got '${line}'`);
+  return pair;
 }
 
 /** The request a page would make, from the command's options. */
@@ -47,12 +63,7 @@ export function requestFromOptions(url: string, options: CheckOptions): BrowserR
       `--origin '${options.origin}' is not an origin as browsers send it: scheme://host[:port], lower case, no path or trailing slash`,
     );
   }
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('scheme');
-  } catch {
-    throw new CheckInputError(`'${url}' is not an http(s) URL`);
-  }
+  if (httpUrl(url) === null) throw new CheckInputError(`'${url}' is not an http(s) URL`);
   const body: BodyKind = options.data === undefined ? 'none' : 'text';
   return {
     url,

@@ -33,7 +33,7 @@ const MAX_HEADER_SIZE = 256 * 1024;
 /** Methods whose requests carry a `content-length: 0` without a body, as undici sent them. */
 const EXPECTS_PAYLOAD = new Set(['PUT', 'POST', 'PATCH', 'QUERY', 'PROPFIND', 'PROPPATCH']);
 
-/** The request's deadline passed: connecting, waiting for the headers, or reading the body. */
+/** The request's deadline passed: connecting, or waiting for the response headers. */
 class Deadline extends Error {}
 
 function describe(err: unknown, url: URL, timeout: number): string {
@@ -159,7 +159,7 @@ function exchange(
       if (err === null && value !== undefined) resolve(value);
       else reject(err);
     };
-    // One deadline for the whole exchange: connecting, the headers and the body.
+    // One deadline until the response headers: connecting, sending, waiting. (The body is drained apart.)
     const timer = setTimeout(() => {
       const err = new Deadline();
       settle(err);

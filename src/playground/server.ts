@@ -11,7 +11,7 @@ import { cors } from '../adapters/node/index.js';
 import { audit } from '../audit/index.js';
 import type { BrowserRequest } from '../browser/index.js';
 import { simulateFetch } from '../browser/index.js';
-import { httpTransport, report, warningsFor } from '../check/index.js';
+import { BROWSERS, httpTransport, report, warningsFor } from '../check/index.js';
 import { CorsConfigError } from '../policy/problems.js';
 import type { CorsOptions } from '../policy/types.js';
 import { playgroundPage } from './page.js';
@@ -55,8 +55,6 @@ interface Run {
 }
 
 const MAX_RUNS = 500;
-/** The engines a page may say it runs in. */
-const PAGE_ENGINES = ['chromium', 'firefox', 'webkit'] as const;
 const MAX_BODY = 64 * 1024;
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
@@ -186,7 +184,7 @@ class RunBook {
       url: twin.url,
       origin: body.origin,
       // The engine of the browser the page runs in, so that the model compared is that browser's.
-      engine: PAGE_ENGINES.find((e) => e === body.engine) ?? 'chromium',
+      engine: BROWSERS.find((e) => e === body.engine) ?? 'chromium',
       method: body.request.method,
       headers: body.request.headers,
       credentials: body.request.credentials ? 'include' : 'same-origin',

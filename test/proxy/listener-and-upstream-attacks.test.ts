@@ -9,7 +9,7 @@ import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createProxy } from '../../src/proxy/index.js';
 import { close, send } from '../helpers/http.js';
-import { type Upstream, upstream } from '../helpers/upstream.js';
+import { type Upstream, upstream, withProxy } from '../helpers/upstream.js';
 
 const ORIGIN = 'https://app.example.com';
 
@@ -297,22 +297,16 @@ describe('proxy under attack: spellings around the rules', () => {
       res.writeHead(302, { location: '/next' });
       res.end();
     });
-    const proxy = createProxy({
-      port: 0,
-      rateLimit: 'off',
-      trustProxy: 1,
-      allowPrivateTarget: [`127.0.0.1:${up.port}`],
-    });
-    const { url } = await proxy.listen();
     try {
-      const r = await send(`${url}http://127.0.0.1:${up.port}/moved`, 'GET', {
-        origin: ORIGIN,
-        'x-forwarded-host': 'evil.example, cors.example.org',
-        'x-forwarded-proto': 'http, https',
+      await withProxy(up, { trustProxy: 1 }, async ({ to }) => {
+        const r = await send(to('/moved'), 'GET', {
+          origin: ORIGIN,
+          'x-forwarded-host': 'evil.example, cors.example.org',
+          'x-forwarded-proto': 'http, https',
+        });
+        assert.equal(r.headers.location, `https://cors.example.org/http://127.0.0.1:${up.port}/next`);
       });
-      assert.equal(r.headers.location, `https://cors.example.org/http://127.0.0.1:${up.port}/next`);
     } finally {
-      await proxy.close();
       await close(up.server);
     }
   });

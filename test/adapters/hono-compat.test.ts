@@ -11,8 +11,15 @@ import { describe, it } from 'node:test';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { cors as honoCors } from 'hono/cors';
 import { CorsConfigError, cors as corsica, type HonoCorsOptions } from '../../src/adapters/hono/index.js';
-import { type BrowserRequest, simulateFetch, type Transport } from '../../src/browser/index.js';
-import { assertDocListsDifferences, assertNoWider } from '../helpers/peer-compare.js';
+import { simulateFetch, type Transport } from '../../src/browser/index.js';
+import {
+  assertDocListsDifferences,
+  assertNoWider,
+  corsicaWant,
+  type PeerCase,
+  pageRequest,
+  type Want,
+} from '../helpers/peer-compare.js';
 import { warningsDuring } from '../helpers/warnings.js';
 
 /** Why corsica answers differently; each id is a row of docs/hono.md's differences table. */
@@ -40,27 +47,8 @@ const DIFFERENCES = {
 } as const;
 type Difference = keyof typeof DIFFERENCES;
 
-/** Expected status and headers; a header given as null must be absent. */
-interface Want {
-  readonly status?: number;
-  readonly headers?: Readonly<Record<string, string | null>>;
-}
-interface Case {
-  /** hono's test name, or where the behaviour is documented. */
-  readonly name: string;
-  readonly options: HonoCorsOptions;
-  /** `vary-before`: an earlier middleware appends Vary: Accept-Encoding; `twice`: the middleware is used twice. */
-  readonly app?: 'vary-before' | 'twice';
-  readonly method?: string;
-  readonly path?: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** What hono/cors answers. */
-  readonly expect: Want;
-  /** Where corsica differs on purpose: its answer (merged over `expect`), or a start-up error. */
-  readonly corsica?:
-    | (Want & { readonly why: Difference })
-    | { readonly throws: RegExp; readonly why: Difference };
-}
+/** `vary-before`: an earlier middleware appends Vary: Accept-Encoding; `twice`: the middleware is used twice. */
+type Case = PeerCase<HonoCorsOptions, Difference, 'vary-before' | 'twice'>;
 
 const EX = 'http://example.com';
 const ORIGIN = { origin: EX };
@@ -514,13 +502,6 @@ function check(res: Response, want: Want): void {
   }
 }
 
-function corsicaWant(c: Case): Want | null {
-  const d = c.corsica;
-  if (d === undefined) return c.expect;
-  if ('throws' in d) return null;
-  return { status: d.status ?? c.expect.status, headers: { ...c.expect.headers, ...d.headers } };
-}
-
 describe('hono/cors itself answers as the table says', () => {
   for (const c of CASES) {
     it(c.name, async () => check(await request(peerApp(c), c), c.expect));
@@ -546,23 +527,8 @@ describe('corsica/hono answers as hono/cors, but for the listed differences', ()
   }
 });
 
-/** What a page would have fetched to cause this request: the preflight's method and headers, or the request itself. */
-function pageRequest(c: Case, credentials: 'omit' | 'include'): BrowserRequest | null {
-  const headers = c.headers ?? {};
-  const origin = headers.origin;
-  if (origin === undefined) return null;
-  const requested = headers['access-control-request-method'];
-  const names = (headers['access-control-request-headers'] ?? '').split(',').filter((n) => n.trim() !== '');
-  return {
-    url: `http://localhost${c.path ?? '/api/abc'}`,
-    origin,
-    method: requested ?? c.method ?? 'GET',
-    headers: Object.fromEntries(
-      names.map((n) => [n.trim(), n.trim().toLowerCase() === 'content-type' ? 'application/json' : 'v']),
-    ),
-    credentials,
-  };
-}
+/** The URL a case's request goes to on the in-process Hono app. */
+const caseUrl = (c: Case) => `http://localhost${c.path ?? '/api/abc'}`;
 
 const transport =
   (app: Hono): Transport =>
@@ -581,10 +547,10 @@ const transport =
 describe('no difference lets a browser read what hono/cors refuses', () => {
   for (const c of CASES) {
     if (c.corsica !== undefined && 'throws' in c.corsica) continue;
-    if (pageRequest(c, 'omit') === null) continue;
+    if (pageRequest(c, caseUrl(c), 'omit') === null) continue;
     it(c.name, async () => {
       for (const mode of ['omit', 'include'] as const) {
-        const page = pageRequest(c, mode)!;
+        const page = pageRequest(c, caseUrl(c), mode)!;
         const ours = await simulateFetch(page, transport(corsicaApp(c)));
         const theirs = await simulateFetch(page, transport(peerApp(c)));
         assertNoWider(ours, theirs, mode, 'hono/cors');

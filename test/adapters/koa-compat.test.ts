@@ -12,9 +12,16 @@ import koaCors from '@koa/cors';
 import Koa from 'koa';
 import Koa2 from 'koa2';
 import { CorsConfigError, cors as corsica, type KoaCorsOptions } from '../../src/adapters/koa/index.js';
-import { type BrowserRequest, simulateFetch, type Transport } from '../../src/browser/index.js';
+import { simulateFetch, type Transport } from '../../src/browser/index.js';
 import { close, type RawResponse, send } from '../helpers/http.js';
-import { assertDocListsDifferences, assertNoWider } from '../helpers/peer-compare.js';
+import {
+  assertDocListsDifferences,
+  assertNoWider,
+  corsicaWant,
+  type PeerCase,
+  pageRequest,
+  type Want,
+} from '../helpers/peer-compare.js';
 import { warningsDuring } from '../helpers/warnings.js';
 
 /** Why corsica answers differently; each id is a row of docs/koa.md's differences table. */
@@ -41,28 +48,8 @@ const DIFFERENCES = {
 } as const;
 type Difference = keyof typeof DIFFERENCES;
 
-/** Expected status and headers; a header given as null must be absent. */
-interface Want {
-  readonly status?: number;
-  readonly headers?: Readonly<Record<string, string | null>>;
-}
-interface Case {
-  /** @koa/cors's test name, or where the behaviour is documented. */
-  readonly name: string;
-  readonly options: KoaCorsOptions;
-  /** `vary-before`: an earlier middleware sets Vary: Accept-Encoding. */
-  readonly app?: 'vary-before';
-  readonly method?: string;
-  /** `/boom` sets X-Example and throws. */
-  readonly path?: string;
-  readonly headers?: Readonly<Record<string, string>>;
-  /** What @koa/cors answers. */
-  readonly expect: Want;
-  /** Where corsica differs on purpose: its answer (merged over `expect`), or a start-up error. */
-  readonly corsica?:
-    | (Want & { readonly why: Difference })
-    | { readonly throws: RegExp; readonly why: Difference };
-}
+/** `vary-before`: an earlier middleware sets Vary: Accept-Encoding. (`/boom` sets X-Example and throws.) */
+type Case = PeerCase<KoaCorsOptions, Difference, 'vary-before'>;
 
 const KOAJS = 'http://koajs.com';
 const ORIGIN = { origin: KOAJS };
@@ -533,13 +520,6 @@ function check(res: RawResponse, want: Want): void {
   }
 }
 
-function corsicaWant(c: Case): Want | null {
-  const d = c.corsica;
-  if (d === undefined) return c.expect;
-  if ('throws' in d) return null;
-  return { status: d.status ?? c.expect.status, headers: { ...c.expect.headers, ...d.headers } };
-}
-
 async function run(start: () => Promise<{ url: string; close(): Promise<void> }>, c: Case, want: Want) {
   const app = await start();
   try {
@@ -577,20 +557,6 @@ for (const [label, factory] of [
 }
 
 /** What a page would have fetched to cause this request: the preflight's method and headers, or the request itself. */
-function pageRequest(c: Case, base: string, credentials: 'omit' | 'include'): BrowserRequest | null {
-  const headers = c.headers ?? {};
-  const origin = headers.origin;
-  if (origin === undefined) return null;
-  const names = (headers['access-control-request-headers'] ?? '').split(',').filter((n) => n.trim() !== '');
-  return {
-    url: `${base}${c.path ?? '/'}`,
-    origin,
-    method: headers['access-control-request-method'] ?? c.method ?? 'GET',
-    headers: Object.fromEntries(names.map((n) => [n.trim(), 'v'])),
-    credentials,
-  };
-}
-
 const transport: Transport = async (wire) => {
   const res = await send(wire.url, wire.method, Object.fromEntries(wire.headers));
   const pairs: [string, string][] = [];
@@ -608,8 +574,8 @@ describe('no difference lets a browser read what @koa/cors refuses', () => {
       const [a, b] = await Promise.all([ours(c), peer(c)]);
       try {
         for (const mode of ['omit', 'include'] as const) {
-          const mine = await simulateFetch(pageRequest(c, a.url, mode)!, transport);
-          const theirs = await simulateFetch(pageRequest(c, b.url, mode)!, transport);
+          const mine = await simulateFetch(pageRequest(c, `${a.url}${c.path ?? '/'}`, mode)!, transport);
+          const theirs = await simulateFetch(pageRequest(c, `${b.url}${c.path ?? '/'}`, mode)!, transport);
           assertNoWider(mine, theirs, mode, '@koa/cors');
         }
       } finally {

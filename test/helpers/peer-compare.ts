@@ -1,10 +1,11 @@
-// What the peer case tables (hono-compat, koa-compat) check the same way: that a browser reads no
-// more of corsica's answer than of the peer plugin's, and that the docs list exactly the
-// differences the table uses.
+// What the peer case tables (hono-compat, koa-compat) share: the shape of a case, what corsica is
+// expected to answer, the request a page would have made, that a browser reads no more of
+// corsica's answer than of the peer plugin's, and that the docs list exactly the differences the
+// table uses.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { type FetchOutcome, getHeader } from '../../src/browser/index.js';
+import { type BrowserRequest, type FetchOutcome, getHeader } from '../../src/browser/index.js';
 
 /** The response header names Access-Control-Expose-Headers grants on the final response ('*': all, without credentials). */
 function exposed(outcome: FetchOutcome, mode: 'omit' | 'include'): string[] {
@@ -44,4 +45,60 @@ export function assertDocListsDifferences(
   const usedIds = [...new Set(used)].sort();
   assert.deepEqual([...listed].sort(), usedIds);
   assert.deepEqual(usedIds, [...known].sort());
+}
+
+/** Expected status and headers; a header given as null must be absent. */
+export interface Want {
+  readonly status?: number;
+  readonly headers?: Readonly<Record<string, string | null>>;
+}
+
+/** One case of a peer table: the peer plugin's options and answer, and where corsica differs. */
+export interface PeerCase<Options, Difference extends string, App extends string> {
+  /** The peer's test name, or where the behaviour is documented. */
+  readonly name: string;
+  readonly options: Options;
+  /** How the app around the middleware is built (each table says what its shapes mean). */
+  readonly app?: App;
+  readonly method?: string;
+  readonly path?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** What the peer plugin answers. */
+  readonly expect: Want;
+  /** Where corsica differs on purpose: its answer (merged over `expect`), or a start-up error. */
+  readonly corsica?:
+    | (Want & { readonly why: Difference })
+    | { readonly throws: RegExp; readonly why: Difference };
+}
+
+/** What corsica answers a case: the peer's answer with the listed difference merged, or null when it refuses the options. */
+export function corsicaWant(c: PeerCase<unknown, string, string>): Want | null {
+  const d = c.corsica;
+  if (d === undefined) return c.expect;
+  if ('throws' in d) return null;
+  return { status: d.status ?? c.expect.status, headers: { ...c.expect.headers, ...d.headers } };
+}
+
+/**
+ * What a page would have fetched to cause a case's request, at `url`: the preflight's method and
+ * headers, or the request itself; null for a request without Origin (not a CORS request).
+ */
+export function pageRequest(
+  c: PeerCase<unknown, string, string>,
+  url: string,
+  credentials: 'omit' | 'include',
+): BrowserRequest | null {
+  const headers = c.headers ?? {};
+  const origin = headers.origin;
+  if (origin === undefined) return null;
+  const names = (headers['access-control-request-headers'] ?? '').split(',').filter((n) => n.trim() !== '');
+  return {
+    url,
+    origin,
+    method: headers['access-control-request-method'] ?? c.method ?? 'GET',
+    headers: Object.fromEntries(
+      names.map((n) => [n.trim(), n.trim().toLowerCase() === 'content-type' ? 'application/json' : 'v']),
+    ),
+    credentials,
+  };
 }

@@ -385,9 +385,8 @@ function parseWebKit(text: string): ParsedMessage | null {
       code: redirected ? 'PreflightDisallowedRedirect' : code,
       hint,
       status,
-      note: redirected
-        ? 'The preflight was answered with a redirect, which browsers never follow.'
-        : (note ?? null),
+      // A redirect's own cause and fix say why; the line adds nothing to them.
+      note: redirected ? null : (note ?? null),
     };
   }
   let m: RegExpExecArray | null =

@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+import type { Plugin } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
 
 // corsica installs with no runtime dependency (issue 14): what the proxy and the command line use
@@ -36,17 +38,53 @@ const common: Options = {
   external: ['esbuild'],
 };
 
+/** Shared by every CommonJS entry, built from scripts/build/policy-shared.ts. */
+const SHARED_ENTRY = resolve('scripts/build/policy-shared.ts');
+const SHARED = new Set([resolve('src/policy/problems.ts'), resolve('src/policy/codes.ts')]);
+
+/**
+ * The policy holds state every entry must share: the CorsConfigError class (`instanceof` across
+ * `corsica` and `corsica/node`) and the once-per-process warning registry (src/policy/problems.ts).
+ * The entries take it, with the code table it reads, from one file (dist/policy-shared.cjs, or .js
+ * for the ES modules) and bundle the rest of the policy into themselves instead of sharing
+ * chunks: each file a require() reads costs a cold start (bench/require-time.ts: 0.3 to 0.7 ms on
+ * Node 22), and chunks made `require('corsica/node')` read five.
+ */
+const sharedPolicy = (extension: '.js' | '.cjs'): Plugin => ({
+  name: 'corsica-shared-policy',
+  setup(build) {
+    build.onResolve({ filter: /\.js$/ }, (args) => {
+      const target = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
+      const inside = args.importer === SHARED_ENTRY || SHARED.has(args.importer);
+      return SHARED.has(target) && !inside
+        ? { path: `./policy-shared${extension}`, external: true }
+        : undefined;
+    });
+  },
+});
+
 /** The library entries for every runtime: web-platform and Node code, nothing that needs require(). */
-const { proxy: _proxy, ...PORTABLE } = LIBRARY;
+const { proxy: _proxy, browser: _browser, ...MIDDLEWARE } = LIBRARY;
+const BROWSER = { browser: LIBRARY.browser };
 
 export default defineConfig([
   // ES modules that must load anywhere (corsica/fetch on Cloudflare Workers, Deno, edge runtimes):
   // no banner, no node:module. Nothing they bundle calls require().
   {
     ...common,
-    entry: PORTABLE,
+    entry: { ...MIDDLEWARE, 'policy-shared': SHARED_ENTRY },
     format: ['esm'],
-    dts: { entry: PORTABLE },
+    dts: { entry: MIDDLEWARE },
+    splitting: false,
+    esbuildPlugins: [sharedPolicy('.js')],
+  },
+  // The browser model shares no state with the policy (the two halves never import each other).
+  {
+    ...common,
+    entry: BROWSER,
+    format: ['esm', 'cjs'],
+    dts: { entry: BROWSER },
+    shims: true,
   },
   // The proxy and the command line, for Node only: what they bundle (undici, ioredis...) is
   // CommonJS and calls require(), which ES modules get from node:module.
@@ -68,9 +106,13 @@ export default defineConfig([
   },
   {
     ...common,
-    entry: PORTABLE,
+    entry: { ...MIDDLEWARE, 'policy-shared': SHARED_ENTRY },
     format: ['cjs'],
-    dts: { entry: PORTABLE },
+    dts: { entry: MIDDLEWARE },
+    splitting: false,
+    esbuildPlugins: [sharedPolicy('.cjs')],
+    // import.meta.url for CommonJS: src/spec/public-suffix.ts requires the list beside it with it.
+    shims: true,
     // `require('corsica/node')` must return the middleware factory itself, as `require('cors')`
     // does, with the named exports hung on it (so must the other entries with a default export).
     footer: {
@@ -84,6 +126,17 @@ export default defineConfig([
     entry: { proxy: LIBRARY.proxy },
     format: ['cjs'],
     dts: { entry: { proxy: LIBRARY.proxy } },
+    shims: true,
+  },
+  // The Public Suffix List, alone in one file that every build above requires on first use
+  // (src/spec/public-suffix.ts): `require('corsica/node')` never reads it unless a configuration
+  // has a subdomain pattern.
+  {
+    entry: { 'public-suffix-list': 'src/spec/public-suffix-list.cjs' },
+    format: ['cjs'],
+    target: 'node20',
+    noExternal: ['tldts'],
+    splitting: false,
   },
   // The playground page's script, for the browser: served by `corsica playground` from dist/.
   {

@@ -1,44 +1,38 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
 
-// corsica installs with no runtime dependency (issue 14): what the proxy and the command line use
-// (undici, ioredis, prom-client, commander...) is bundled into the files that use it, so an app
-// that installs corsica for its middleware gets one package, and `npx corsica` still works.
-// They are devDependencies, which tsup bundles anyway; the list says it on purpose.
-const BUNDLED = [
-  'commander',
-  'ioredis',
-  'ipaddr.js',
-  'picocolors',
-  'prom-client',
-  'rate-limiter-flexible',
-  'tldts',
-  'undici',
-];
+// Two packages from one source tree (the README's "How corsica is packaged"):
+// - corsica (dist/): the policy, the adapters, the browser model and the command line, with no
+//   runtime dependency. What the command line uses (commander, picocolors) and the Public Suffix
+//   List (tldts) are bundled; scripts/third-party-notices.mjs writes their licences into
+//   dist/THIRD-PARTY-NOTICES from what these builds record in dist/.meta/.
+// - corsica-proxy (packages/corsica-proxy/dist/): the proxy and its command, whose network code
+//   (undici, ioredis...) stays external: real dependencies that npm update and npm audit see.
+// `CORSICA_BUILD=corsica` or `=corsica-proxy` builds one of them (each package's prepack); unset,
+// both (scripts/build.mjs).
 
-const LIBRARY = {
+/** Bundled into corsica; devDependencies of the root, so that corsica declares no dependency. */
+const BUNDLED = ['commander', 'picocolors', 'tldts'];
+
+const PROXY_DIR = 'packages/corsica-proxy';
+const PROXY_DEPENDENCIES = Object.keys(
+  (JSON.parse(readFileSync(`${PROXY_DIR}/package.json`, 'utf8')) as { dependencies: Record<string, string> })
+    .dependencies,
+);
+
+const MIDDLEWARE = {
   index: 'src/index.ts',
   node: 'src/adapters/node/index.ts',
-  browser: 'src/browser/index.ts',
-  proxy: 'src/proxy/index.ts',
   fastify: 'src/adapters/fastify/index.ts',
   koa: 'src/adapters/koa/index.ts',
   hono: 'src/adapters/hono/index.ts',
   fetch: 'src/adapters/fetch/index.ts',
 };
+const BROWSER = { browser: 'src/browser/index.ts' };
 
-const common: Options = {
-  target: 'node20',
-  // The entries of one build share chunks: `corsica` and `corsica/node` must hand out the same
-  // CorsConfigError class and the same once-only warning registry.
-  splitting: true,
-  noExternal: BUNDLED,
-  // Only loaded from the sources, to compile the playground's page script (built below).
-  external: ['esbuild'],
-};
-
-/** Shared by every CommonJS entry, built from scripts/build/policy-shared.ts. */
+/** Shared by every middleware entry, built from scripts/build/policy-shared.ts. */
 const SHARED_ENTRY = resolve('scripts/build/policy-shared.ts');
 const SHARED = new Set([resolve('src/policy/problems.ts'), resolve('src/policy/codes.ts')]);
 
@@ -63,11 +57,38 @@ const sharedPolicy = (extension: '.js' | '.cjs'): Plugin => ({
   },
 });
 
-/** The library entries for every runtime: web-platform and Node code, nothing that needs require(). */
-const { proxy: _proxy, browser: _browser, ...MIDDLEWARE } = LIBRARY;
-const BROWSER = { browser: LIBRARY.browser };
+/**
+ * Keeps esbuild's record of what went into each output file (<dist>/.meta/<name>.json, not
+ * packed): the third-party notices are written from it, and test/package/notices.test.ts holds
+ * both packages to it.
+ */
+const recordInputs = (name: string, dist = 'dist'): Plugin => ({
+  name: 'corsica-record-inputs',
+  setup(build) {
+    build.onEnd((result) => {
+      if (result.metafile === undefined) return;
+      mkdirSync(`${dist}/.meta`, { recursive: true });
+      writeFileSync(`${dist}/.meta/${name}.json`, JSON.stringify(result.metafile));
+    });
+  },
+});
 
-export default defineConfig([
+/**
+ * In CommonJS, `import.meta.url` (src/spec/public-suffix.ts requires the list beside it from there)
+ * becomes `__filename`, which createRequire takes as well: no shim code in the output.
+ */
+const commonJsFileUrl: Options['esbuildOptions'] = (options) => {
+  options.define = { ...options.define, 'import.meta.url': '__filename' };
+};
+
+const common: Options = {
+  target: 'node20',
+  noExternal: BUNDLED,
+  // Only loaded from the sources, to compile the playground's page script (built below).
+  external: ['esbuild'],
+};
+
+const CORSICA: Options[] = [
   // ES modules that must load anywhere (corsica/fetch on Cloudflare Workers, Deno, edge runtimes):
   // no banner, no node:module. Nothing they bundle calls require().
   {
@@ -76,33 +97,7 @@ export default defineConfig([
     format: ['esm'],
     dts: { entry: MIDDLEWARE },
     splitting: false,
-    esbuildPlugins: [sharedPolicy('.js')],
-  },
-  // The browser model shares no state with the policy (the two halves never import each other).
-  {
-    ...common,
-    entry: BROWSER,
-    format: ['esm', 'cjs'],
-    dts: { entry: BROWSER },
-    shims: true,
-  },
-  // The proxy and the command line, for Node only: what they bundle (undici, ioredis...) is
-  // CommonJS and calls require(), which ES modules get from node:module.
-  {
-    ...common,
-    entry: { proxy: LIBRARY.proxy, cli: 'src/cli/index.ts' },
-    format: ['esm'],
-    dts: { entry: { proxy: LIBRARY.proxy } },
-    // Mostly bundled third-party code (undici alone is 1.3 MB): minified, names kept for stack traces.
-    minify: true,
-    keepNames: true,
-    // Its own chunk names: a portable entry must never load one of these (they import node:module).
-    esbuildOptions(options) {
-      options.chunkNames = 'node-[name]-[hash]';
-    },
-    banner: {
-      js: "import { createRequire as __corsicaCreateRequire } from 'node:module'; const require = __corsicaCreateRequire(import.meta.url);",
-    },
+    esbuildPlugins: [sharedPolicy('.js'), recordInputs('middleware-esm')],
   },
   {
     ...common,
@@ -110,33 +105,50 @@ export default defineConfig([
     format: ['cjs'],
     dts: { entry: MIDDLEWARE },
     splitting: false,
-    esbuildPlugins: [sharedPolicy('.cjs')],
-    // import.meta.url for CommonJS: src/spec/public-suffix.ts requires the list beside it with it.
-    shims: true,
+    esbuildPlugins: [sharedPolicy('.cjs'), recordInputs('middleware-cjs')],
+    esbuildOptions: commonJsFileUrl,
     // `require('corsica/node')` must return the middleware factory itself, as `require('cors')`
     // does, with the named exports hung on it (so must the other entries with a default export).
     footer: {
       js: "if (typeof module.exports.default === 'function') module.exports = Object.assign(module.exports.default, module.exports);",
     },
   },
-  // `require('corsica/proxy')`: its own file (not minified: tsup's CommonJS output of minified
-  // undici does not parse; the tarball test requires every CommonJS entry).
+  // The browser model shares no state with the policy (the two halves never import each other).
   {
     ...common,
-    entry: { proxy: LIBRARY.proxy },
-    format: ['cjs'],
-    dts: { entry: { proxy: LIBRARY.proxy } },
-    shims: true,
+    entry: BROWSER,
+    format: ['esm', 'cjs'],
+    dts: { entry: BROWSER },
+    esbuildPlugins: [recordInputs('browser')],
+  },
+  // The command line, for Node only: commander is CommonJS and calls require(), which ES modules
+  // get from node:module. Each command is its own chunk, loaded when it runs.
+  {
+    ...common,
+    entry: { cli: 'src/cli/index.ts' },
+    format: ['esm'],
+    splitting: true,
+    minify: true,
+    keepNames: true,
+    esbuildPlugins: [recordInputs('cli')],
+    // Its own chunk names: a library entry never loads one of these (they import node:module).
+    esbuildOptions(options) {
+      options.chunkNames = 'node-[name]-[hash]';
+    },
+    banner: {
+      js: "import { createRequire as __corsicaCreateRequire } from 'node:module'; const require = __corsicaCreateRequire(import.meta.url);",
+    },
   },
   // The Public Suffix List, alone in one file that every build above requires on first use
   // (src/spec/public-suffix.ts): `require('corsica/node')` never reads it unless a configuration
-  // has a subdomain pattern.
+  // has a subdomain pattern, and a bundle for an edge runtime carries it only when the app
+  // imports 'corsica/public-suffix-list'.
   {
     entry: { 'public-suffix-list': 'src/spec/public-suffix-list.cjs' },
     format: ['cjs'],
     target: 'node20',
     noExternal: ['tldts'],
-    splitting: false,
+    esbuildPlugins: [recordInputs('public-suffix-list')],
   },
   // The playground page's script, for the browser: served by `corsica playground` from dist/.
   {
@@ -144,6 +156,46 @@ export default defineConfig([
     format: ['esm'],
     platform: 'browser',
     target: 'es2022',
-    splitting: false,
+    esbuildPlugins: [recordInputs('page-script')],
   },
+];
+
+/** corsica-proxy bundles corsica's own code it uses (the policy) and no third-party code. */
+const proxyCommon: Options = {
+  target: 'node20',
+  platform: 'node',
+  outDir: `${PROXY_DIR}/dist`,
+  external: PROXY_DEPENDENCIES,
+};
+
+const PROXY: Options[] = [
+  {
+    ...proxyCommon,
+    entry: { index: 'src/proxy/index.ts', cli: 'src/cli/proxy-command.ts' },
+    format: ['esm'],
+    splitting: true,
+    dts: { entry: { index: 'src/proxy/index.ts' } },
+    esbuildPlugins: [recordInputs('esm', `${PROXY_DIR}/dist`)],
+  },
+  {
+    ...proxyCommon,
+    entry: { index: 'src/proxy/index.ts' },
+    format: ['cjs'],
+    dts: { entry: { index: 'src/proxy/index.ts' } },
+    esbuildOptions: commonJsFileUrl,
+    esbuildPlugins: [recordInputs('cjs', `${PROXY_DIR}/dist`)],
+  },
+  // The Public Suffix List's loader, with tldts left to the package's dependencies.
+  {
+    ...proxyCommon,
+    entry: { 'public-suffix-list': 'src/spec/public-suffix-list.cjs' },
+    format: ['cjs'],
+    esbuildPlugins: [recordInputs('public-suffix-list', `${PROXY_DIR}/dist`)],
+  },
+];
+
+const which = process.env.CORSICA_BUILD;
+export default defineConfig([
+  ...(which === undefined || which === 'corsica' ? CORSICA : []),
+  ...(which === undefined || which === 'corsica-proxy' ? PROXY : []),
 ]);

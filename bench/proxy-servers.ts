@@ -10,7 +10,7 @@
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { createProxy } from 'corsica/proxy';
+import { createProxy } from 'corsica-proxy';
 import { reportPort } from './processes.js';
 
 const [mode, arg] = process.argv.slice(2);

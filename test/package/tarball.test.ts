@@ -203,8 +203,7 @@ import honoCors from 'corsica/hono';
 import koaCors from 'corsica/koa';
 import fastifyCors from 'corsica/fastify';
 import { simulateFetch } from 'corsica/browser';
-import { createProxy } from 'corsica/proxy';
-void [withCors, honoCors, koaCors, fastifyCors, simulateFetch, createProxy];
+void [withCors, honoCors, koaCors, fastifyCors, simulateFetch];
 `,
       },
     );
@@ -263,7 +262,6 @@ const server = app.listen(0, '127.0.0.1', () => console.log(server.address().por
       'corsica',
       'corsica/node',
       'corsica/browser',
-      'corsica/proxy',
       'corsica/fastify',
       'corsica/koa',
       'corsica/hono',

@@ -1,0 +1,99 @@
+// The two packages' third-party code, from esbuild's own record of each build (dist/.meta/, which
+// `npm test` builds first): corsica ships the licence of every package it bundles and names no
+// other; corsica-proxy bundles none, so that its network stack is made of real dependencies that
+// `npm update` and `npm audit` see; and corsica carries none of the proxy's code.
+
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join, resolve } from 'node:path';
+import { describe, it } from 'node:test';
+// @ts-expect-error: a plain ES module of the build, without declarations
+import { bundledPackages, licenceText, packageOf } from '../../scripts/third-party-notices.mjs';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const PROXY = join(ROOT, 'packages/corsica-proxy');
+
+type Bundled = Map<string, { dir: string; outputs: Set<string> }>;
+
+const manifest = (dir: string) =>
+  JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  };
+
+/** Every input of every build recorded under `dist`/.meta. */
+function inputs(dist: string): string[] {
+  const dir = join(dist, '.meta');
+  return readdirSync(dir).flatMap((file) => {
+    const meta = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+      outputs: Record<string, { inputs: Record<string, unknown> }>;
+    };
+    return Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs));
+  });
+}
+
+describe('corsica: dist/THIRD-PARTY-NOTICES', () => {
+  const notices = readFileSync(join(ROOT, 'dist/THIRD-PARTY-NOTICES'), 'utf8');
+  const bundled = bundledPackages(ROOT) as Bundled;
+
+  it('carries the licence text of every package bundled into dist/, as the package ships it', () => {
+    assert.ok(bundled.size > 0, 'the build recorded its inputs');
+    const missing = [...bundled].filter(([, { dir }]) => !notices.includes(licenceText(join(ROOT, dir))));
+    assert.deepEqual(
+      missing.map(([name]) => name),
+      [],
+    );
+  });
+
+  it('names no package that is not bundled', () => {
+    const named = [...notices.matchAll(/^={80}\n(\S+) \S+ \([^)]*\)\nbundled in: /gm)].map((m) => m[1]);
+    assert.deepEqual(named.sort(), [...bundled.keys()].sort());
+  });
+
+  it('the command line and the Public Suffix List are what is bundled: commander, picocolors, tldts', () => {
+    assert.deepEqual([...bundled.keys()].sort(), ['commander', 'picocolors', 'tldts', 'tldts-core']);
+  });
+
+  it("corsica's files carry no code of the proxy and none of its network stack", () => {
+    const proxyDependencies = Object.keys(manifest(PROXY).dependencies ?? {});
+    const found = inputs(join(ROOT, 'dist')).filter(
+      (input) =>
+        input.startsWith('src/proxy/') ||
+        proxyDependencies
+          .filter((d) => !['commander', 'picocolors', 'tldts'].includes(d))
+          .includes(packageOf(input)?.name),
+    );
+    assert.deepEqual([...new Set(found)], []);
+  });
+});
+
+describe('corsica-proxy: no bundled third-party code', () => {
+  const dist = join(PROXY, 'dist');
+
+  it('esbuild put no file of any package into its dist/', () => {
+    const bundled = inputs(dist).filter((input) => packageOf(input) !== null);
+    assert.deepEqual([...new Set(bundled)], []);
+  });
+
+  it('its files import only Node built-ins and its declared dependencies', () => {
+    const declared = Object.keys(manifest(PROXY).dependencies ?? {});
+    const undeclared = new Set<string>();
+    for (const file of readdirSync(dist).filter((f) => /\.(c?js)$/.test(f))) {
+      const text = readFileSync(join(dist, file), 'utf8');
+      for (const [, spec] of text.matchAll(/(?:from |require\()"([^".][^"]*)"/g)) {
+        const name = spec!.startsWith('@') ? spec!.split('/').slice(0, 2).join('/') : spec!.split('/')[0]!;
+        if (!builtinModules.includes(name.replace(/^node:/, '')) && !declared.includes(name))
+          undeclared.add(`${file}: ${spec}`);
+      }
+    }
+    assert.deepEqual([...undeclared], []);
+  });
+
+  it('shares one version of each package it has in common with corsica (same ranges as the root)', () => {
+    const root = manifest(ROOT).devDependencies ?? {};
+    const proxy = manifest(PROXY).dependencies ?? {};
+    const differ = Object.keys(proxy).filter((name) => name in root && root[name] !== proxy[name]);
+    assert.deepEqual(differ, []);
+  });
+});

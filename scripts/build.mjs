@@ -20,8 +20,13 @@ const proxy = which !== 'corsica';
 if (corsica) rmSync(join(ROOT, 'dist'), { recursive: true, force: true });
 if (proxy) rmSync(join(ROOT, 'packages/corsica-proxy/dist'), { recursive: true, force: true });
 
+// The build's report goes to stderr: `npm pack --json` runs this as prepack, and its stdout is JSON.
 const run = (args, env = {}) =>
-  execFileSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, ...env } });
+  execFileSync(process.execPath, args, {
+    cwd: ROOT,
+    stdio: ['ignore', 2, 2],
+    env: { ...process.env, ...env },
+  });
 
 const manifest = createRequire(import.meta.url).resolve('tsup/package.json');
 const tsup = join(dirname(manifest), JSON.parse(readFileSync(manifest, 'utf8')).bin.tsup);

@@ -1,29 +1,32 @@
-// The package as a user gets it (issue 14): `npm pack`, the tarball installed into a fresh app,
-// used from CommonJS, ESM and strict TypeScript under every module resolution TypeScript offers,
-// checked by @arethetypeswrong/cli, and the command run from the installed package.
+// The packages as a user gets them (issue 14, and the package shape of the README's "How corsica
+// is packaged"): corsica and corsica-proxy packed from a clean copy of the checkout (each
+// `prepack` builds its package), corsica installed alone into a fresh app (no dependency, its
+// bundled code's licences in the tarball, `corsica proxy` saying how to get the proxy), then
+// corsica-proxy beside it; used from CommonJS, ESM and strict TypeScript under every module
+// resolution TypeScript offers, checked by @arethetypeswrong/cli, and run on every tested Node.
 
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import {
+  copyFileSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
-  symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import ts from 'typescript';
+// @ts-expect-error: a plain ES module of the build, without declarations
+import { bundledPackages, licenceText } from '../../scripts/third-party-notices.mjs';
+import { type NodeBinaries, nodeBinaries } from '../helpers/node-versions.js';
+import { install, linkFromRepository, packBoth, ROOT, type Tarball } from '../helpers/packed.js';
 
 const run = promisify(execFile);
-const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'node_modules/.bin');
 
 /** The packages the fresh app uses beside corsica, taken from this repository's node_modules. */
@@ -54,78 +57,151 @@ const APP_PACKAGES = [
   'undici-types',
 ];
 
-let dir: string;
-let app: string;
-let tarball: string;
-let files: string[];
+/** Every entry point of both packages. */
+const ENTRIES = [
+  'corsica',
+  'corsica/node',
+  'corsica/browser',
+  'corsica/fastify',
+  'corsica/koa',
+  'corsica/hono',
+  'corsica/fetch',
+  'corsica-proxy',
+];
 
-before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'corsica-tarball-'));
-  const packed = await run('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT });
-  const info = JSON.parse(packed.stdout)[0] as { filename: string; files: { path: string }[] };
-  tarball = join(dir, info.filename);
-  files = info.files.map((f) => f.path).sort();
-  app = join(dir, 'app');
-  mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'fresh-app', private: true }));
-  await run('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], { cwd: app });
-  for (const name of APP_PACKAGES) {
-    const target = join(ROOT, 'node_modules', name);
-    const link = join(app, 'node_modules', name);
-    mkdirSync(dirname(link), { recursive: true });
-    try {
-      symlinkSync(target, link, 'dir');
-    } catch {
-      // a package this repository does not have (an optional @types one): not needed then
-    }
-  }
-});
+let dir: string;
+let checkout: string;
+let app: string;
+let corsica: Tarball;
+let proxy: Tarball;
+
+before(
+  async () => {
+    dir = mkdtempSync(join(tmpdir(), 'corsica-tarball-'));
+    ({ checkout, corsica, proxy } = await packBoth(dir));
+    app = join(dir, 'app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'fresh-app', private: true }));
+    await install(app, corsica.path);
+  },
+  { timeout: 900_000 },
+);
 
 after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('the packed tarball', () => {
-  it('ships the build, the docs, the README and the LICENSE, and nothing else', () => {
-    for (const needed of ['LICENSE', 'README.md', 'package.json', 'dist/node.cjs', 'dist/cli.js'])
-      assert.ok(files.includes(needed), needed);
-    const other = files.filter(
-      (f) => !/^(dist\/|docs\/[^/]+\.md$|README\.md$|LICENSE$|package\.json$)/.test(f),
+/** The app's node_modules, less the packages linked from this repository. */
+const installed = () =>
+  readdirSync(join(app, 'node_modules')).filter(
+    (name) => !name.startsWith('.') && !APP_PACKAGES.some((p) => p === name || p.startsWith(`${name}/`)),
+  );
+
+describe('corsica, packed from a clean checkout and installed alone', () => {
+  it('ships the build, its notices, the docs, the README and the LICENSE, and nothing else', () => {
+    for (const needed of [
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'dist/node.cjs',
+      'dist/cli.js',
+      'dist/THIRD-PARTY-NOTICES',
+      'dist/public-suffix-list.cjs',
+    ])
+      assert.ok(corsica.files.includes(needed), needed);
+    const other = corsica.files.filter(
+      (f) => !/^(dist\/[^/]+|docs\/[^/]+\.md|README\.md|LICENSE|package\.json)$/.test(f),
     );
     assert.deepEqual(other, []);
-    assert.ok(!files.some((f) => f.endsWith('.png')), 'no screenshot');
+    assert.ok(!corsica.files.some((f) => f.endsWith('.png')), 'no screenshot');
+    assert.ok(!corsica.files.some((f) => /proxy(\.d)?\.c?[jt]s$/.test(f)), 'no proxy entry');
+  });
+
+  it("carries the licence of every package bundled into its files (esbuild's record of the build)", () => {
+    const notices = readFileSync(join(app, 'node_modules/corsica/dist/THIRD-PARTY-NOTICES'), 'utf8');
+    const bundled = bundledPackages(checkout) as Map<string, { dir: string }>;
+    assert.ok(bundled.size > 0);
+    for (const [name, { dir: packageDir }] of bundled)
+      assert.ok(
+        notices.includes(licenceText(join(checkout, packageDir))),
+        `${name}: no licence in the notices`,
+      );
   });
 
   it('every link in the shipped README and docs resolves inside the package or is a public URL', () => {
     const broken: string[] = [];
-    for (const doc of files.filter((f) => f.endsWith('.md'))) {
+    for (const doc of corsica.files.filter((f) => f.endsWith('.md'))) {
       const text = readFileSync(join(app, 'node_modules/corsica', doc), 'utf8');
       for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
         if (/^https:\/\//.test(target!)) continue;
         const path = target!.split('#')[0]!;
         if (path === '') continue;
         const inPackage = join(dirname(doc), path).replace(/\/$/, '');
-        if (!files.includes(inPackage)) broken.push(`${doc}: ${target}`);
+        if (!corsica.files.includes(inPackage)) broken.push(`${doc}: ${target}`);
       }
     }
     assert.deepEqual(broken, []);
   });
 
   it('installs with no runtime dependency: the app gets corsica alone', () => {
-    const installed = readdirSync(join(app, 'node_modules')).filter(
-      (name) => !name.startsWith('.') && !APP_PACKAGES.some((p) => p === name || p.startsWith(`${name}/`)),
-    );
-    assert.deepEqual(installed, ['corsica']);
+    assert.deepEqual(installed(), ['corsica']);
     const manifest = JSON.parse(readFileSync(join(app, 'node_modules/corsica/package.json'), 'utf8'));
     assert.equal(manifest.dependencies, undefined);
   });
 
-  it('@arethetypeswrong/cli finds no problem on any entry (node10, node16 CJS and ESM, bundler)', async () => {
-    const { stdout } = await run(join(BIN, 'attw'), [tarball, '--format', 'json']).catch(
-      (err: { stdout: string }) => err,
+  it('`corsica proxy` without corsica-proxy says how to get it and exits 2', async () => {
+    const result = await run(join(app, 'node_modules/.bin/corsica'), ['proxy', '--port', '8080'], {
+      cwd: app,
+    }).catch((err: { code: number; stderr: string }) => err);
+    assert.equal((result as { code: number }).code, 2);
+    const stderr = (result as { stderr: string }).stderr;
+    assert.match(
+      stderr,
+      /corsica proxy: the proxy is its own package, corsica-proxy, and it is not installed here/,
     );
-    const report = JSON.parse(stdout) as { analysis: { problems: unknown[] } };
-    assert.deepEqual(report.analysis.problems, []);
+    assert.match(stderr, /npm install corsica-proxy\n/);
+    assert.match(stderr, /npx corsica-proxy --port 8080\n/);
+  });
+});
+
+describe('corsica-proxy, packed from the same checkout and installed beside corsica', () => {
+  before(async () => {
+    await install(app, proxy.path);
+    linkFromRepository(app, APP_PACKAGES);
+  });
+
+  it('ships its build, README and LICENSE, and nothing else', () => {
+    for (const needed of [
+      'LICENSE',
+      'README.md',
+      'package.json',
+      'dist/index.js',
+      'dist/index.cjs',
+      'dist/cli.js',
+    ])
+      assert.ok(proxy.files.includes(needed), needed);
+    assert.deepEqual(
+      proxy.files.filter((f) => !/^(dist\/[^/]+|README\.md|LICENSE|package\.json)$/.test(f)),
+      [],
+    );
+  });
+
+  it('brings its network stack as packages of their own, which npm audit and npm update see', () => {
+    const manifest = JSON.parse(readFileSync(join(app, 'node_modules/corsica-proxy/package.json'), 'utf8'));
+    for (const name of ['undici', 'ioredis', 'prom-client', 'rate-limiter-flexible', 'ipaddr.js']) {
+      assert.ok(name in manifest.dependencies, `${name} is a dependency`);
+      assert.ok(installed().includes(name), `${name} is installed`);
+    }
+  });
+
+  it('@arethetypeswrong/cli finds no problem on any entry of either package', async () => {
+    for (const tarball of [corsica.path, proxy.path]) {
+      const { stdout } = await run(join(BIN, 'attw'), [tarball, '--format', 'json']).catch(
+        (err: { stdout: string }) => err,
+      );
+      const report = JSON.parse(stdout) as { analysis: { problems: unknown[] } };
+      assert.deepEqual(report.analysis.problems, [], tarball);
+    }
   });
 });
 
@@ -203,7 +279,8 @@ import honoCors from 'corsica/hono';
 import koaCors from 'corsica/koa';
 import fastifyCors from 'corsica/fastify';
 import { simulateFetch } from 'corsica/browser';
-void [withCors, honoCors, koaCors, fastifyCors, simulateFetch];
+import { createProxy, ProxyConfigError } from 'corsica-proxy';
+void [withCors, honoCors, koaCors, fastifyCors, simulateFetch, createProxy, ProxyConfigError];
 `,
       },
     );
@@ -213,103 +290,60 @@ void [withCors, honoCors, koaCors, fastifyCors, simulateFetch];
     await typeCheck(
       'ts-bundler',
       { module: 'esnext', moduleResolution: 'bundler', esModuleInterop: true },
-      { 'app.ts': EXPRESS_TS("import cors from 'corsica/node';") },
+      {
+        'app.ts': `${EXPRESS_TS("import cors from 'corsica/node';")}
+import 'corsica/public-suffix-list';
+import { createProxy, type ProxyOptions } from 'corsica-proxy';
+const options: ProxyOptions = { allowOrigin: ['https://app.example.com'] };
+void createProxy(options);
+`,
+      },
     );
   });
 });
 
-describe('the installed package at run time', () => {
-  async function answer(script: string, file: string): Promise<string> {
-    writeFileSync(join(app, file), script);
-    const child = spawn(process.execPath, [file], { cwd: app, stdio: ['ignore', 'pipe', 'inherit'] });
-    try {
-      const [chunk] = (await once(child.stdout, 'data')) as [Buffer];
-      const port = Number(chunk.toString().trim());
-      const res = await fetch(`http://127.0.0.1:${port}/`, {
-        headers: { origin: 'https://app.example.com' },
-      });
-      return `${res.status} ${res.headers.get('access-control-allow-origin')}`;
-    } finally {
-      child.kill();
-    }
+/** What test/fixtures/package-smoke.mjs sees on every tested Node. */
+const SMOKE = {
+  entries: Object.fromEntries(ENTRIES.map((e) => [e, [true, true]])),
+  express: '200 https://b.example.com',
+  fetch: 'https://app.example.com',
+  proxy: '200 * ok',
+  check: 'allowed',
+  corsicaProxyCommand: '200 corsica proxy exit 0',
+  corsicaProxy: '200 corsica proxy exit 0',
+};
+
+const found = await nodeBinaries();
+
+describe('the installed packages at run time, on every tested Node', () => {
+  for (const line of ['20', '22', '24', '26'] as const) {
+    it(`Node ${line}: every entry (require and import), the middleware over HTTP, the proxy, both commands`, {
+      skip: 'skip' in found ? found.skip : false,
+    }, async () => {
+      const node = (found as { binaries: NodeBinaries }).binaries[line];
+      copyFileSync(join(ROOT, 'test/fixtures/package-smoke.mjs'), join(app, 'smoke.mjs'));
+      const { stdout } = await run(node, ['smoke.mjs', JSON.stringify(ENTRIES)], { cwd: app });
+      assert.deepEqual(JSON.parse(stdout), SMOKE);
+    });
   }
 
-  const serverScript = (lines: string) => `${lines}
-const app = express();
-app.use(cors({ origin: ['https://app.example.com'] }));
-app.get('/', (_req, res) => res.send('ok'));
-const server = app.listen(0, '127.0.0.1', () => console.log(server.address().port));
-`;
-
-  it('require("corsica/node") is the middleware factory, as require("cors") is', async () => {
-    const got = await answer(
-      serverScript("const express = require('express');\nconst cors = require('corsica/node');"),
-      'cjs.cjs',
-    );
-    assert.equal(got, '200 https://app.example.com');
-  });
-
-  it('import cors from "corsica/node" in an ES module', async () => {
-    const got = await answer(
-      serverScript("import express from 'express';\nimport cors from 'corsica/node';"),
-      'esm.mjs',
-    );
-    assert.equal(got, '200 https://app.example.com');
-  });
-
-  it('every entry loads: require() for CommonJS, import() for ES modules', async () => {
-    const entries = [
-      'corsica',
-      'corsica/node',
-      'corsica/browser',
-      'corsica/fastify',
-      'corsica/koa',
-      'corsica/hono',
-      'corsica/fetch',
-    ];
-    const script = `
-const entries = ${JSON.stringify(entries)};
-for (const e of entries) { const m = require(e); if (m == null || Object.keys(m).length === 0) throw new Error(e + ' (require) exports nothing'); }
-Promise.all(entries.map((e) => import(e))).then((ms) => { for (const [i, m] of ms.entries()) if (Object.keys(m).length === 0) throw new Error(entries[i] + ' (import) exports nothing'); console.log('loaded ' + ms.length); });
-`;
-    writeFileSync(join(app, 'load-all.cjs'), script);
-    const { stdout } = await run(process.execPath, ['load-all.cjs'], { cwd: app });
-    assert.equal(stdout.trim(), `loaded ${entries.length}`);
-  });
-
-  it('npx corsica --help runs from the fresh app', async () => {
+  it('npx corsica --help runs from the fresh app and lists every command', async () => {
     const { stdout } = await run('npx', ['--no-install', 'corsica', '--help'], { cwd: app });
     assert.match(stdout, /Usage: corsica \[options\] \[command\]/);
     for (const command of ['check', 'explain', 'audit', 'proxy', 'lint', 'playground'])
       assert.match(stdout, new RegExp(`\\n\\s+${command}\\b`), command);
-  });
-
-  it('the corsica command runs from the installed package, its dependencies bundled', async () => {
-    const api = createServer((_req, res) => {
-      res.setHeader('Access-Control-Allow-Origin', 'https://app.example.com');
-      res.end('ok');
-    }).listen(0, '127.0.0.1');
-    await once(api, 'listening');
-    try {
-      const { port } = api.address() as AddressInfo;
-      const { stdout } = await run(
-        join(app, 'node_modules/.bin/corsica'),
-        ['check', `http://127.0.0.1:${port}/`, '--origin', 'https://app.example.com', '--json'],
-        { cwd: app },
-      );
-      assert.equal(JSON.parse(stdout).verdict, 'allowed');
-    } finally {
-      api.close();
-    }
   });
 });
 
 describe('the published declarations', () => {
   it('every exported function and class has a doc comment, and no internal type is published', () => {
     const undocumented: string[] = [];
-    const declarations = files.filter((f) => /^dist\/[a-z]+\.d\.ts$/.test(f));
+    const declarations = [
+      ...corsica.files.filter((f) => /^dist\/[a-z]+\.d\.ts$/.test(f)).map((f) => `corsica/${f}`),
+      'corsica-proxy/dist/index.d.ts',
+    ];
     for (const file of declarations) {
-      const path = join(app, 'node_modules/corsica', file);
+      const path = join(app, 'node_modules', file);
       const program = ts.createProgram([path], { strict: true, noEmit: true, types: ['node'] });
       const checker = program.getTypeChecker();
       const source = program.getSourceFile(path)!;

@@ -44,9 +44,10 @@ const SHARED = new Set([resolve('src/policy/problems.ts'), resolve('src/policy/c
  * chunks: each file a require() reads costs a cold start (bench/require-time.ts: 0.3 to 0.7 ms on
  * Node 22), and chunks made `require('corsica/node')` read five.
  */
-const sharedPolicy = (extension: '.js' | '.cjs'): Plugin => ({
+const sharedPolicy: Plugin = {
   name: 'corsica-shared-policy',
   setup(build) {
+    const extension = build.initialOptions.format === 'cjs' ? '.cjs' : '.js';
     build.onResolve({ filter: /\.js$/ }, (args) => {
       const target = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
       const inside = args.importer === SHARED_ENTRY || SHARED.has(args.importer);
@@ -55,7 +56,7 @@ const sharedPolicy = (extension: '.js' | '.cjs'): Plugin => ({
         : undefined;
     });
   },
-});
+};
 
 /**
  * Keeps esbuild's record of what went into each output file (<dist>/.meta/<name>.json, not
@@ -65,10 +66,11 @@ const sharedPolicy = (extension: '.js' | '.cjs'): Plugin => ({
 const recordInputs = (name: string, dist = 'dist'): Plugin => ({
   name: 'corsica-record-inputs',
   setup(build) {
+    const file = `${dist}/.meta/${name}-${build.initialOptions.format}.json`;
     build.onEnd((result) => {
       if (result.metafile === undefined) return;
       mkdirSync(`${dist}/.meta`, { recursive: true });
-      writeFileSync(`${dist}/.meta/${name}.json`, JSON.stringify(result.metafile));
+      writeFileSync(file, JSON.stringify(result.metafile));
     });
   },
 });
@@ -77,8 +79,8 @@ const recordInputs = (name: string, dist = 'dist'): Plugin => ({
  * In CommonJS, `import.meta.url` (src/spec/public-suffix.ts requires the list beside it from there)
  * becomes `__filename`, which createRequire takes as well: no shim code in the output.
  */
-const commonJsFileUrl: Options['esbuildOptions'] = (options) => {
-  options.define = { ...options.define, 'import.meta.url': '__filename' };
+const commonJsFileUrl: Options['esbuildOptions'] = (options, { format }) => {
+  if (format === 'cjs') options.define = { ...options.define, 'import.meta.url': '__filename' };
 };
 
 const common: Options = {
@@ -89,29 +91,25 @@ const common: Options = {
 };
 
 const CORSICA: Options[] = [
-  // ES modules that must load anywhere (corsica/fetch on Cloudflare Workers, Deno, edge runtimes):
-  // no banner, no node:module. Nothing they bundle calls require().
+  // The middleware: ES modules that must load anywhere (corsica/fetch on Cloudflare Workers,
+  // Deno, edge runtimes: no banner, no node:module, nothing that calls require()), and CommonJS.
+  // One config for both formats, so that their declarations come from one TypeScript run.
   {
     ...common,
     entry: { ...MIDDLEWARE, 'policy-shared': SHARED_ENTRY },
-    format: ['esm'],
+    format: ['esm', 'cjs'],
     dts: { entry: MIDDLEWARE },
     splitting: false,
-    esbuildPlugins: [sharedPolicy('.js'), recordInputs('middleware-esm')],
-  },
-  {
-    ...common,
-    entry: { ...MIDDLEWARE, 'policy-shared': SHARED_ENTRY },
-    format: ['cjs'],
-    dts: { entry: MIDDLEWARE },
-    splitting: false,
-    esbuildPlugins: [sharedPolicy('.cjs'), recordInputs('middleware-cjs')],
+    esbuildPlugins: [sharedPolicy, recordInputs('middleware')],
     esbuildOptions: commonJsFileUrl,
     // `require('corsica/node')` must return the middleware factory itself, as `require('cors')`
     // does, with the named exports hung on it (so must the other entries with a default export).
-    footer: {
-      js: "if (typeof module.exports.default === 'function') module.exports = Object.assign(module.exports.default, module.exports);",
-    },
+    footer: ({ format }) =>
+      format === 'cjs'
+        ? {
+            js: "if (typeof module.exports.default === 'function') module.exports = Object.assign(module.exports.default, module.exports);",
+          }
+        : undefined,
   },
   // The browser model shares no state with the policy (the two halves never import each other).
   {
@@ -169,21 +167,21 @@ const proxyCommon: Options = {
 };
 
 const PROXY: Options[] = [
-  {
-    ...proxyCommon,
-    entry: { index: 'src/proxy/index.ts', cli: 'src/cli/proxy-command.ts' },
-    format: ['esm'],
-    splitting: true,
-    dts: { entry: { index: 'src/proxy/index.ts' } },
-    esbuildPlugins: [recordInputs('esm', `${PROXY_DIR}/dist`)],
-  },
+  // The library, both formats from one declarations run.
   {
     ...proxyCommon,
     entry: { index: 'src/proxy/index.ts' },
-    format: ['cjs'],
+    format: ['esm', 'cjs'],
     dts: { entry: { index: 'src/proxy/index.ts' } },
     esbuildOptions: commonJsFileUrl,
-    esbuildPlugins: [recordInputs('cjs', `${PROXY_DIR}/dist`)],
+    esbuildPlugins: [recordInputs('index', `${PROXY_DIR}/dist`)],
+  },
+  // The command (a file of its own, the library's code bundled in: no declarations to share).
+  {
+    ...proxyCommon,
+    entry: { cli: 'src/cli/proxy-command.ts' },
+    format: ['esm'],
+    esbuildPlugins: [recordInputs('cli', `${PROXY_DIR}/dist`)],
   },
   // The Public Suffix List's loader, with tldts left to the package's dependencies.
   {

@@ -1,6 +1,7 @@
 // What an app gets when it installs corsica for its middleware (issue 14.6), beside `cors`: the
-// packages npm puts in node_modules and the bytes they take on disk. corsica comes from the packed
-// tarball of this build (npm run build first); cors from the npm registry.
+// packages npm puts in node_modules and the bytes they take on disk; and what a proxy operator gets
+// with corsica-proxy. Both come from the packed tarballs of this build (npm run build first); cors
+// from the npm registry.
 // Run: node --import tsx bench/install-size.ts
 
 import { execFileSync } from 'node:child_process';
@@ -57,11 +58,26 @@ function install(spec: string): { packages: number; bytes: number } {
 }
 
 const packDir = mkdtempSync(join(tmpdir(), 'corsica-pack-'));
-const packed = JSON.parse(
-  execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: ROOT, encoding: 'utf8' }),
-)[0] as { filename: string };
+/** Packs this build as it is (--ignore-scripts: no rebuild by prepack); the tarball's path. */
+const pack = (...workspace: string[]) =>
+  join(
+    packDir,
+    (
+      JSON.parse(
+        execFileSync(
+          'npm',
+          ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir, ...workspace],
+          {
+            cwd: ROOT,
+            encoding: 'utf8',
+          },
+        ),
+      )[0] as { filename: string }
+    ).filename,
+  );
 const rows = [
-  ['corsica (this build)', install(join(packDir, packed.filename))],
+  ['corsica (this build)', install(pack())],
+  ['corsica-proxy (this build)', install(pack('--workspace', 'corsica-proxy'))],
   ['cors 2.8.6', install('cors@2.8.6')],
 ] as const;
 rmSync(packDir, { recursive: true, force: true });

@@ -5,6 +5,7 @@
 import { checkPreflight, classifyRequest, getHeader, readableHeaders } from '../browser/index.js';
 import { SAFELISTED_RESPONSE_HEADERS } from '../spec/header-names.js';
 import { isPublicSuffix } from '../spec/public-suffix.js';
+import { splitCommaList, trimHttpWhitespace } from '../spec/whitespace.js';
 import { classInfo, type FindingClass, type FindingFix, type FindingSeverity } from './codes.js';
 import { PROBE_LABEL, type Probe, type ProbeKind, type Site } from './probes.js';
 
@@ -144,7 +145,7 @@ function brokenValues(records: readonly ProbeRecord[]): Finding[] {
     const lines = acaoLines(r);
     const sent = `Origin: ${r.origin}`;
     // An empty value grants nothing; an echo of the probe's own Origin is the probe's oddity, not the server's.
-    const values = lines.map(([, v]) => v.trim()).filter((v) => v !== '');
+    const values = lines.map(([, v]) => trimHttpWhitespace(v)).filter((v) => v !== '');
     if (values.length === 0 || (values.length === 1 && values[0] === r.origin)) continue;
     if (values.length > 1 || /[\s,]/.test(values[0]!)) {
       const shown = values.map((v) => `Access-Control-Allow-Origin: ${v}`).join(' and ');
@@ -191,9 +192,7 @@ function brokenValues(records: readonly ProbeRecord[]): Finding[] {
 function preflightPasses(r: ProbeRecord, url: string, credentials: 'include' | 'omit'): boolean {
   if (r.response === null || r.origin === null) return false;
   const asked = (name: string) => r.request.headers.find(([n]) => n.toLowerCase() === name)?.[1];
-  const headers: [string, string][] = (asked('access-control-request-headers') ?? '')
-    .split(',')
-    .map((n) => n.trim())
+  const headers: [string, string][] = splitCommaList(asked('access-control-request-headers') ?? '')
     .filter((n) => n !== '')
     .map((n) => [n, n === 'content-type' ? 'application/json' : '1']);
   const c = classifyRequest({
@@ -482,10 +481,7 @@ function infoFindings(site: ProbeRecord | undefined, gets: readonly ProbeRecord[
       (r): r is ProbeRecord => r !== undefined && echoes(r) && r.origin !== 'null',
     );
     const noVary = echoing.find((r) => {
-      const vary = (header(r, 'vary') ?? '')
-        .toLowerCase()
-        .split(',')
-        .map((v) => v.trim());
+      const vary = splitCommaList((header(r, 'vary') ?? '').toLowerCase());
       return !vary.includes('origin') && !vary.includes('*');
     });
     if (noVary !== undefined)

@@ -4,6 +4,7 @@
 
 import type { BrowserRequest } from '../browser/index.js';
 import { type FetchOutcome, getHeader, simulateFetch, type Transport } from '../browser/index.js';
+import { splitCommaList } from '../spec/whitespace.js';
 
 export type CheckWarningCode =
   | 'VARY_ORIGIN_MISSING'
@@ -49,7 +50,7 @@ export async function warningsFor(
     });
   }
   if (acao !== null && acao !== '*' && acao !== 'null') {
-    const vary = (getHeader(headers, 'vary') ?? '').toLowerCase().split(/\s*,\s*/);
+    const vary = splitCommaList((getHeader(headers, 'vary') ?? '').toLowerCase());
     if (!vary.includes('origin') && !vary.includes('*')) {
       warnings.push({
         code: 'VARY_ORIGIN_MISSING',

@@ -8,6 +8,7 @@ import pc from 'picocolors';
 import type { Exchange, FetchOutcome } from '../browser/index.js';
 import { BROWSER_NAMES, type CheckOptions, type CheckReport, probe } from '../check/index.js';
 import { printFix } from './print.js';
+import { terminalJson, visibleDeep } from './terminal.js';
 
 const RELEVANT = /^(access-control-|vary$|location$|origin$)/i;
 
@@ -95,8 +96,9 @@ export async function check(
   options: CheckOptions & { readonly json?: boolean },
 ): Promise<number> {
   const { outcome, report: r } = await probe(url, options);
-  if (options.json === true) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-  else process.stdout.write(`${humanReport(outcome, r)}\n`);
+  // What the server sent is printed as visible escapes (terminal.ts); the JSON keeps it exact.
+  if (options.json === true) process.stdout.write(`${terminalJson(r)}\n`);
+  else process.stdout.write(`${humanReport(visibleDeep(outcome), visibleDeep(r))}\n`);
   if (outcome.verdict === 'allowed') return 0;
   return outcome.failure !== null ? 1 : 2;
 }

@@ -6,6 +6,7 @@ import pc from 'picocolors';
 // Each command's module is imported when the command runs, so that a command loads only what it
 // uses (issue 16: `corsica check` and `corsica audit` start fast; --help loads none of them).
 import { CheckInputError } from '../check/errors.js';
+import { visible } from './terminal.js';
 import { listenFailure, portOption, UsageError } from './usage.js';
 
 /** `--page-origin http://localhost:5173`: the page's name and port (only loopback names: the page is served here). */
@@ -207,7 +208,7 @@ try {
     // --help and --version exit 0; usage mistakes exit 2.
     process.exitCode = err.exitCode === 0 ? 0 : 2;
   } else if (err instanceof UsageError || err instanceof CheckInputError) {
-    process.stderr.write(`${pc.red('error:')} ${err.message}\n`);
+    process.stderr.write(`${pc.red('error:')} ${visible(err.message)}\n`);
     process.exitCode = 2;
   } else {
     throw err;

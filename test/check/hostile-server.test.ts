@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { probe } from '../../src/check/index.js';
+import { runCli } from '../helpers/cli.js';
 import { rawServer } from '../helpers/http.js';
 
 const PAGE = 'https://app.example.com';
@@ -39,6 +40,66 @@ describe('check: headers padded with 200,000 spaces are read in linear time', { 
           });
           assert.ok(['allowed', 'blocked'].includes(report.verdict), `${browser}: ${report.verdict}`);
         }
+      } finally {
+        await s.close();
+      }
+    });
+  }
+});
+
+// llhttp takes bytes 0x80-0xFF in header values and Node decodes them as Latin-1, so a server can
+// send C1 controls: U+009B is CSI and U+009D is OSC in xterm.js (VS Code), VTE, screen and mosh.
+// Printed raw, this value erases the screen, writes a clean verdict and renames the window.
+const C1_PAYLOAD = '\x9b2J\x9b1;1HOK - nothing exploitable or broken\x9d0;all clear\x9c';
+const C1 = /[\u007f-\u009f]/;
+
+/** An API that echoes any origin with credentials (exploitable) and carries the payload. */
+function hostileApi(payload: string): (head: string) => string[] {
+  return (head) => {
+    const origin = /\r\norigin: ([^\r]*)/i.exec(head)?.[1] ?? 'https://x.example';
+    return [
+      `Access-Control-Allow-Origin: ${origin}`,
+      'Access-Control-Allow-Credentials: true',
+      `Vary: ${payload}`,
+      `Access-Control-Expose-Headers: ${payload}`,
+    ];
+  };
+}
+
+describe('check and audit: a server cannot write control sequences to the terminal', () => {
+  for (const command of ['check', 'audit'] as const) {
+    const args = (url: string) =>
+      command === 'check' ? ['check', `${url}/x`, '--origin', PAGE, '--credentials'] : ['audit', `${url}/x`];
+
+    it(`${command}: C1 controls from the server are printed as visible escapes, and the verdict stands`, async () => {
+      const s = await rawServer(hostileApi(C1_PAYLOAD));
+      try {
+        const run = await runCli(args(s.url));
+        assert.doesNotMatch(run.stdout, C1, 'no raw C1 control reaches the terminal');
+        assert.match(run.stdout, /\\x9b2J\\x9b1;1H/);
+        assert.match(run.stdout, /\\x9d0;all clear\\x9c/);
+        if (command === 'audit') {
+          assert.equal(run.code, 1);
+          assert.match(run.stdout, /✖ \d+ exploitable/);
+        } else {
+          assert.equal(run.code, 0);
+          assert.match(run.stdout, /security hole \(REFLECTS_ANY_ORIGIN_WITH_CREDENTIALS\)/);
+        }
+      } finally {
+        await s.close();
+      }
+    });
+
+    it(`${command} --json: C1 controls are \\u escapes, and the JSON still holds the exact value`, async () => {
+      const s = await rawServer(hostileApi(C1_PAYLOAD));
+      try {
+        const run = await runCli([...args(s.url), '--json']);
+        assert.doesNotMatch(run.stdout, C1);
+        assert.match(run.stdout, /\\u009b2J/);
+        assert.ok(
+          JSON.stringify(JSON.parse(run.stdout)).includes(C1_PAYLOAD),
+          'the parsed JSON carries the header value byte for byte',
+        );
       } finally {
         await s.close();
       }

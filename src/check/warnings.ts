@@ -28,6 +28,21 @@ function lastResponse(outcome: FetchOutcome) {
   return outcome.exchanges[outcome.exchanges.length - 1]?.response ?? null;
 }
 
+/**
+ * The request that asks whether the server echoes any origin: the same one from PROBE_ORIGIN, or,
+ * for an unsafe method, a GET with the same credentials, so that a POST is never sent twice.
+ */
+function echoProbe(request: BrowserRequest): BrowserRequest {
+  const method = (request.method ?? 'GET').toUpperCase();
+  if (method === 'GET' || method === 'HEAD') return { ...request, origin: PROBE_ORIGIN };
+  return {
+    url: request.url,
+    origin: PROBE_ORIGIN,
+    ...(request.credentials === undefined ? {} : { credentials: request.credentials }),
+    ...(request.engine === undefined ? {} : { engine: request.engine }),
+  };
+}
+
 /** Warnings about an allowed answer; may send one more request (with an untrusted origin). */
 export async function warningsFor(
   outcome: FetchOutcome,
@@ -61,7 +76,7 @@ export async function warningsFor(
       });
     }
     if (acao === request.origin && request.origin !== PROBE_ORIGIN) {
-      const probe = await simulateFetch({ ...request, origin: PROBE_ORIGIN }, transport);
+      const probe = await simulateFetch(echoProbe(request), transport);
       if (probe.verdict === 'allowed') {
         warnings.push(
           credentials

@@ -28,8 +28,10 @@ function printExchange(e: Exchange, out: string[]): void {
 /** Each engine's verdict in one line, and where they disagree. */
 function printEngines(r: CheckReport, out: string[]): void {
   if (r.engines.length === 0) return;
-  const each = r.engines.map(
-    (e) => `${BROWSER_NAMES[e.engine]} ${e.verdict}${e.key === null ? '' : ` (${e.key})`}`,
+  const each = r.engines.map((e) =>
+    e.verdict === 'not-sent'
+      ? `${BROWSER_NAMES[e.engine]} ${e.line}`
+      : `${BROWSER_NAMES[e.engine]} ${e.verdict}${e.key === null ? '' : ` (${e.key})`}`,
   );
   out.push(`  ${pc.bold('browsers')}: ${each.join(' · ')}`);
   if (r.disagreement !== null) out.push(`  ${pc.yellow('⚠ browsers disagree')}: ${r.disagreement}`);

@@ -64,6 +64,10 @@ program
   .option('--json', 'print one JSON object')
   .option('--timeout <ms>', 'per request', '10000')
   .option('--browser <browser>', 'the browser to answer for: chromium, firefox or webkit', 'chromium')
+  .option(
+    '--compare-unsafe',
+    'also send the unsafe requests (POST, PUT...) only the other browsers would send, to compare them',
+  )
   .action(async (url: string, opts) => {
     const { check } = await import('./check.js');
     process.exitCode = await check(url, opts);

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { describe, it } from 'node:test';
 import { probe } from '../../src/check/index.js';
+import { humanReport } from '../../src/cli/check.js';
 import { close, listen } from '../helpers/http.js';
 
 const PAGE = 'https://app.example.com';
@@ -61,7 +62,7 @@ describe('check: no unsafe request the checked browser would not send', () => {
       res.end();
     });
     try {
-      const { report } = await probe(`${start.url}/start`, {
+      const { outcome, report } = await probe(`${start.url}/start`, {
         origin: PAGE,
         method: 'POST',
         header: ['Content-Type: application/json'],
@@ -74,6 +75,10 @@ describe('check: no unsafe request the checked browser would not send', () => {
       const notSent = report.engines.filter((e) => e.verdict === 'not-sent');
       assert.ok(notSent.length > 0, JSON.stringify(report.engines));
       for (const e of notSent) assert.match(e.line ?? '', /not sent: it would repeat your POST/);
+      assert.match(
+        humanReport(outcome, report),
+        /Firefox not sent: it would repeat your POST \(--compare-unsafe sends it\)/,
+      );
     } finally {
       await start.close();
       await end.close();

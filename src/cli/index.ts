@@ -190,11 +190,17 @@ program
     '--page-origin <origin>',
     "the page's origin, to reproduce your app's (http://localhost:5173 or http://127.0.0.1:3000)",
   )
-  .action(async (opts: { port?: string; apiPort?: string; pageOrigin?: string }) => {
+  .option(
+    '--allowed-host <name>',
+    'another Host name to answer besides localhost, *.localhost, 127.0.0.1 and [::1] (repeatable; .example.test for its subdomains)',
+    (v: string, all: string[] = []) => [...all, v],
+  )
+  .action(async (opts: { port?: string; apiPort?: string; pageOrigin?: string; allowedHost?: string[] }) => {
     const page = pageOrigin(opts.pageOrigin, opts.port);
     const apiPort = portOption('--api-port', opts.apiPort ?? '0');
+    const allowedHosts = opts.allowedHost ?? [];
     const { startPlayground } = await import('../playground/server.js');
-    const playground = await startPlayground({ ...page, apiPort }).catch((err: unknown) => {
+    const playground = await startPlayground({ ...page, apiPort, allowedHosts }).catch((err: unknown) => {
       throw listenFailure(err, 'corsica playground');
     });
     process.stdout.write(

@@ -41,6 +41,7 @@ export function send(
   url: string,
   method: string,
   headers: Record<string, string | string[]> = {},
+  body?: string,
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers, agent: false }, (res) => {
@@ -54,7 +55,7 @@ export function send(
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 

@@ -6,7 +6,7 @@ import { checkPreflight, classifyRequest, getHeader, readableHeaders } from '../
 import { SAFELISTED_RESPONSE_HEADERS } from '../spec/header-names.js';
 import { isPublicSuffix } from '../spec/public-suffix.js';
 import { splitCommaList, trimHttpWhitespace } from '../spec/whitespace.js';
-import { classInfo, type FindingClass, type FindingFix, type FindingSeverity } from './codes.js';
+import { classInfo, type FindingClass, type FindingFix, type FindingSeverity, fixForSite } from './codes.js';
 import { PROBE_LABEL, type Probe, type ProbeKind, type Site } from './probes.js';
 
 /** One probe as sent, and its answer (null when it got none). */
@@ -516,20 +516,6 @@ function infoFindings(site: ProbeRecord | undefined, gets: readonly ProbeRecord[
   return out;
 }
 
-/** The table's fixes name https://app.example.com; the site's own origin reads better. */
-function forSite(fix: FindingFix, site: Site): FindingFix {
-  const escaped = site.host.replaceAll('.', '\\.');
-  const own = (text: string) =>
-    text.replaceAll('https://app.example.com', site.origin).replaceAll('app\\.example\\.com', escaped);
-  return {
-    summary: own(fix.summary),
-    corsica: own(fix.corsica),
-    cors: own(fix.cors),
-    fastify: own(fix.fastify),
-    nginx: own(fix.nginx),
-  };
-}
-
 const SEVERITY_ORDER: Readonly<Record<FindingSeverity, number>> = { exploitable: 0, broken: 1, info: 2 };
 
 /** Every finding the battery's answers show, most severe first. */
@@ -547,7 +533,7 @@ export function findingsOf(site: Site, url: string, records: readonly ProbeRecor
     ...infoFindings(siteGet, gets),
   ];
   return findings
-    .map((f) => ({ ...f, fix: forSite(f.fix, site) }))
+    .map((f) => ({ ...f, fix: fixForSite(f.fix, site) }))
     .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }
 

@@ -87,6 +87,37 @@ function tlsFailure(e: NodeJS.ErrnoException, url: URL): string | null {
   return null;
 }
 
+/** The TLS alert a server sends when it shares no application protocol (ALPN) with the client. */
+function refusedHttp1(err: unknown): boolean {
+  return /alert no application protocol/.test((err as Error)?.message ?? '');
+}
+
+/**
+ * Whether `url`'s server picks h2 when offered it: a second handshake that only asks, to tell an
+ * HTTP/2-only server from one that speaks no HTTP at all. Nothing is sent over it, so the
+ * certificate is not checked here (the first handshake already said what is wrong).
+ */
+async function speaksOnlyH2(url: URL, timeout: number): Promise<boolean> {
+  const tls = await import('node:tls');
+  return new Promise((resolve) => {
+    const socket = tls.connect({
+      host: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+      port: Number(url.port || 443),
+      ...(url.hostname.startsWith('[') || /^[\d.]+$/.test(url.hostname) ? {} : { servername: url.hostname }),
+      ALPNProtocols: ['h2'],
+      rejectUnauthorized: false,
+      timeout,
+    });
+    const done = (h2: boolean) => {
+      socket.destroy();
+      resolve(h2);
+    };
+    socket.once('secureConnect', () => done(socket.alpnProtocol === 'h2'));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
 export interface TransportOptions {
   /** Per request, in milliseconds. */
   readonly timeout: number;
@@ -227,6 +258,10 @@ export function httpTransport(options: TransportOptions): Transport {
       const client = url.protocol === 'https:' ? await httpsClient() : httpClient();
       return await exchange(client, url, wire.method, headers, body, options.timeout);
     } catch (err) {
+      if (refusedHttp1(err) && (await speaksOnlyH2(url, options.timeout)))
+        throw new NetworkError(
+          `${url.host} speaks only HTTP/2 over TLS: its TLS handshake (ALPN) picks h2 and refuses http/1.1 (alert no_application_protocol). Browsers reach it over HTTP/2; corsica check speaks HTTP/1.1 and cannot check it as it is. Let the server speak HTTP/1.1 too (Node: http2.createSecureServer({ allowHTTP1: true }); nginx, Caddy and most servers do by default), or check a front that does.`,
+        );
       throw new NetworkError(describe(err, url, options.timeout));
     }
   };

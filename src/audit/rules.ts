@@ -19,7 +19,12 @@ export interface ProbeRecord {
     readonly url: string;
     readonly headers: readonly [string, string][];
   };
-  readonly response: { readonly status: number; readonly headers: readonly [string, string][] } | null;
+  readonly response: {
+    readonly status: number;
+    readonly headers: readonly [string, string][];
+    /** Header lines the audit did not keep (repeats, or headers no rule reads, past fixed bounds). */
+    readonly droppedLines?: number;
+  } | null;
   /** Why there is no answer (a timeout, a reset connection), or null. */
   readonly error: string | null;
 }
@@ -570,6 +575,11 @@ export function notesOf(site: Site, records: readonly ProbeRecord[]): string[] {
   if (unanswered.length > 0)
     notes.push(
       `${unanswered.length} of ${records.length} probes got no answer (${unanswered[0]!.error}); the classes they test are not reported.`,
+    );
+  const dropped = records.reduce((n, r) => n + (r.response?.droppedLines ?? 0), 0);
+  if (dropped > 0)
+    notes.push(
+      `The answers carried ${dropped} or more header lines an audit does not keep (repeated lines, headers no rule reads, lines past the 1000th of an answer); the proofs show what was kept.`,
     );
   return notes;
 }

@@ -123,6 +123,12 @@ export interface TransportOptions {
   readonly timeout: number;
   /** The request body sent with requests other than OPTIONS, GET and HEAD, if any. */
   readonly body?: string;
+  /**
+   * Header lines kept of an answer (the rest are parsed, within the size limit, and dropped).
+   * Unlimited by default, as browsers keep them all; audit, which holds ~95 answers at once, caps
+   * them so that a hostile answer of thousands of lines costs little memory.
+   */
+  readonly maxHeaderLines?: number;
 }
 
 /**
@@ -179,6 +185,7 @@ function exchange(
   headers: Readonly<Record<string, string>>,
   body: string | undefined,
   timeout: number,
+  maxHeaderLines: number,
 ): Promise<{ status: number; headers: [string, string][] }> {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -219,7 +226,7 @@ function exchange(
     req.method = method;
     // Every header line counts (node:http keeps the first 2000 by default; browsers keep them all):
     // the size limit above bounds them.
-    req.maxHeadersCount = 0;
+    req.maxHeadersCount = maxHeaderLines;
     // No body and no content-length: nothing to add (node:http would add `Content-Length: 0`
     // or chunked encoding to any method outside its list).
     if (options.headers !== undefined && !('content-length' in options.headers))
@@ -256,7 +263,15 @@ export function httpTransport(options: TransportOptions): Transport {
       wire.method !== 'OPTIONS' && wire.method !== 'GET' && wire.method !== 'HEAD' ? options.body : undefined;
     try {
       const client = url.protocol === 'https:' ? await httpsClient() : httpClient();
-      return await exchange(client, url, wire.method, headers, body, options.timeout);
+      return await exchange(
+        client,
+        url,
+        wire.method,
+        headers,
+        body,
+        options.timeout,
+        options.maxHeaderLines ?? 0,
+      );
     } catch (err) {
       if (refusedHttp1(err) && (await speaksOnlyH2(url, options.timeout)))
         throw new NetworkError(

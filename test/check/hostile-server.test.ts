@@ -106,3 +106,48 @@ describe('check and audit: a server cannot write control sequences to the termin
     });
   }
 });
+
+/** Runs the built command with a hook that reports its peak resident memory (MiB) on exit. */
+async function peakMiB(
+  args: readonly string[],
+): Promise<{ run: Awaited<ReturnType<typeof runCli>>; peak: number }> {
+  const hook = `data:text/javascript,process.on('exit',()=>process.stderr.write('peak-rss-kib='+process.resourceUsage().maxRSS+'\\n'))`;
+  const run = await runCli(args, { nodeArgs: ['--import', hook] });
+  const kib = Number(/peak-rss-kib=(\d+)/.exec(run.stderr)?.[1]);
+  assert.ok(kib > 0, run.stderr);
+  return { run, peak: kib / 1024 };
+}
+
+describe('audit: memory stays bounded whatever the answers carry', () => {
+  // 256 KiB of header lines per answer, the most the transport accepts, on every one of ~95
+  // probes: 12,000 Vary lines once took `audit --json` to ~800 MiB, thousands of exposed names to
+  // hundreds. The bound is the issue's: under 128 MiB.
+  const answers: Record<string, (origin: string) => string[]> = {
+    '12,000 Vary lines': () => Array.from({ length: 12_000 }, () => 'Vary: Accept-Encoding'),
+    '12,000 exposed names': () => [
+      `Access-Control-Expose-Headers: ${Array.from({ length: 12_000 }, (_, i) => `x-h${i}`).join(', ')}`,
+    ],
+  };
+  for (const [name, extra] of Object.entries(answers)) {
+    it(`${name}: audit and audit --json peak under 128 MiB, and the hole is still found`, async () => {
+      const s = await rawServer((head) => {
+        const origin = /\r\norigin: ([^\r]*)/i.exec(head)?.[1] ?? 'https://x.example';
+        return [
+          `Access-Control-Allow-Origin: ${origin}`,
+          'Access-Control-Allow-Credentials: true',
+          ...extra(origin),
+        ];
+      });
+      try {
+        for (const json of [false, true]) {
+          const { run, peak } = await peakMiB(['audit', `${s.url}/x`, ...(json ? ['--json'] : [])]);
+          assert.equal(run.code, 1, run.stderr);
+          assert.match(run.stdout, /reflected-any-origin-with-credentials/);
+          assert.ok(peak < 128, `${json ? '--json' : 'text'}: peak ${peak.toFixed(0)} MiB`);
+        }
+      } finally {
+        await s.close();
+      }
+    });
+  }
+});

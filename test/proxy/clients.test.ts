@@ -6,9 +6,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-
-const addressBucket = (a: string, _p: number) => a;
-
+import { addressBucket } from '../../src/proxy/client.js';
 import { createProxy } from '../../src/proxy/index.js';
 import { close, send } from '../helpers/http.js';
 import { type Upstream, upstream, withProxy } from '../helpers/upstream.js';

@@ -112,13 +112,18 @@ export function targetRuleProblem(
   allow: readonly HostPattern[],
   deny: readonly HostPattern[],
 ): TargetProblem | null {
-  let host = url.hostname.replace(/\.$/, '').toLowerCase();
-  let forms: readonly string[] = [host];
-  if (host.startsWith('[') || isIP(host) !== 0) {
-    forms = addressForms(bareHost(host));
-    host = forms[0] ?? host;
-  }
-  if (deny.some((p) => forms.some((form) => matches(p, form)))) {
+  const name = url.hostname.replace(/\.$/, '').toLowerCase();
+  // The URL parser writes IPv4 addresses in dotted decimal and IPv6 ones in brackets: names, nearly
+  // every target, skip the address work.
+  const last = name.charCodeAt(name.length - 1);
+  const forms =
+    name.charCodeAt(0) === 0x5b || (last >= 0x30 && last <= 0x39 && isIP(name) !== 0)
+      ? addressForms(bareHost(name))
+      : null;
+  const host = forms?.[0] ?? name;
+  if (
+    forms === null ? deny.some((p) => matches(p, host)) : deny.some((p) => forms.some((f) => matches(p, f)))
+  ) {
     return {
       rule: 'target-denied',
       message: `${host} is on the proxy's deny list`,

@@ -4,6 +4,8 @@
 // here (test/audit/vocabulary.test.ts holds the page to it). The taxonomy is issue 16's; the
 // probes that prove each class are in probes.ts, the rules in rules.ts.
 
+import type { Site } from './probes.js';
+
 /**
  * `exploitable`: another site can read answers meant for the site (or make the browser send
  * requests it should not); `broken`: browsers refuse the answer, so the API does not work
@@ -31,16 +33,20 @@ interface FindingInfo {
   readonly fix: FindingFix;
 }
 
-const LIST = "origin: ['https://app.example.com', 'https://admin.example.com']";
+// The fixes are templates: `{site}` is the site's origin, `{site-re}` the same as the inside of a
+// JavaScript RegExp, `{scheme}`, `{domain}` and `{domain-re}` its scheme and registrable domain.
+// fixForSite fills them in with what the user gave (--origin, or the URL's), so that a pasted fix
+// never names a domain the user did not (an `admin.example.com` once trusted a stranger).
+const LIST = "origin: ['{site}' /* and each other origin you trust, by name */]";
 const NGINX_MAP =
-  'map $http_origin $cors_origin { default ""; "https://app.example.com" $http_origin; } add_header Access-Control-Allow-Origin $cors_origin always; add_header Vary Origin always;';
+  'map $http_origin $cors_origin { default ""; "{site}" $http_origin; } add_header Access-Control-Allow-Origin $cors_origin always; add_header Vary Origin always;';
 
 /** A fix that is the same list of exact origins everywhere. */
 function exactList(summary: string): FindingFix {
   return {
     summary,
-    corsica: `cors({ ${LIST}, credentials: true })  // corsica/node; patterns like 'https://*.example.com' match on dot boundaries only`,
-    cors: `cors({ ${LIST}, credentials: true })  // or anchored, escaped RegExps: /^https:\\/\\/app\\.example\\.com$/`,
+    corsica: `cors({ ${LIST}, credentials: true })  // corsica/node; patterns like '{scheme}://*.{domain}' match on dot boundaries only`,
+    cors: `cors({ ${LIST}, credentials: true })  // or anchored, escaped RegExps: /^{site-re}$/`,
     fastify: `fastify.register(cors, { ${LIST}, credentials: true })`,
     nginx: NGINX_MAP,
   };
@@ -81,7 +87,7 @@ export const FINDING_CLASSES = {
     when: 'an origin that merely ends with the site’s domain (`https://attackerexample.com`) is allowed: `endsWith` without a dot, or `/example\\.com$/`',
     impact: 'the attacker registers attackerexample.com and reads the answers from a page there',
     fix: exactList(
-      "Match subdomains on a dot boundary: corsica's 'https://*.example.com', or /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/.",
+      "Match subdomains on a dot boundary: corsica's '{scheme}://*.{domain}', or /^{scheme}:\\/\\/([a-z0-9-]+\\.)*{domain-re}$/.",
     ),
   },
   'substring-match': {
@@ -101,9 +107,7 @@ export const FINDING_CLASSES = {
     severity: 'exploitable',
     when: 'an origin that contains the site’s host anywhere (`https://attackerexample.com.attacker.net`) is allowed: a RegExp without `^` and `$`, or `origin.includes(...)`',
     impact: 'the attacker puts the site’s name inside a domain of their own and reads the answers from it',
-    fix: exactList(
-      'Anchor the RegExp at both ends (/^https:\\/\\/app\\.example\\.com$/), or use exact strings.',
-    ),
+    fix: exactList('Anchor the RegExp at both ends (/^{site-re}$/), or use exact strings.'),
   },
   'special-characters': {
     severity: 'exploitable',
@@ -133,12 +137,12 @@ export const FINDING_CLASSES = {
     impact: 'the attacker publishes a page there for free and reads the answers from it',
     fix: {
       summary:
-        'Allow your own page’s exact origin (https://you.github.io), never a whole hosting service or code playground.',
+        'Allow your own pages’ exact origins ({site}, and your page on the hosting service by its full name), never a whole hosting service or code playground.',
       corsica:
-        "origin: ['https://you.github.io']  // corsica refuses 'https://*.github.io' with credentials (ORIGIN_PUBLIC_SUFFIX)",
-      cors: "origin: ['https://you.github.io']  // not /\\.github\\.io$/",
-      fastify: "origin: ['https://you.github.io']",
-      nginx: 'list "https://you.github.io" in the map of allowed origins, not a regex on github.io',
+        "origin: ['{site}']  // corsica refuses a pattern on a hosting service (*.github.io) with credentials (ORIGIN_PUBLIC_SUFFIX)",
+      cors: "origin: ['{site}']  // not /\\.github\\.io$/",
+      fastify: "origin: ['{site}']",
+      nginx: 'list "{site}" in the map of allowed origins, not a regex on a hosting domain',
     },
   },
   'preflight-reflects-any': {
@@ -193,11 +197,11 @@ export const FINDING_CLASSES = {
     fix: {
       summary: 'Match the pattern on the server and echo the concrete origin.',
       corsica:
-        "cors({ origin: 'https://*.example.com' })  // matched on dot boundaries, the concrete origin echoed",
-      cors: 'cors({ origin: /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/ })',
-      fastify: 'fastify.register(cors, { origin: /^https:\\/\\/([a-z0-9-]+\\.)*example\\.com$/ })',
+        "cors({ origin: '{scheme}://*.{domain}' })  // matched on dot boundaries, the concrete origin echoed",
+      cors: 'cors({ origin: /^{scheme}:\\/\\/([a-z0-9-]+\\.)*{domain-re}$/ })',
+      fastify: 'fastify.register(cors, { origin: /^{scheme}:\\/\\/([a-z0-9-]+\\.)*{domain-re}$/ })',
       nginx:
-        'map $http_origin $cors_origin { default ""; "~^https://([a-z0-9-]+\\.)*example\\.com$" $http_origin; }',
+        'map $http_origin $cors_origin { default ""; "~^{scheme}://([a-z0-9-]+\\.)*{domain-re}$" $http_origin; }',
     },
   },
   'origin-without-scheme': {
@@ -206,13 +210,11 @@ export const FINDING_CLASSES = {
     when: 'an origin without its scheme (`Access-Control-Allow-Origin: example.com`)',
     impact: 'browsers refuse the answer: the origin they compare is scheme://host[:port]',
     fix: {
-      summary:
-        'Write the origin as browsers send it: https://app.example.com (with the port if not the default).',
-      corsica:
-        "cors({ origin: 'https://app.example.com' })  // corsica refuses an origin without its scheme at start-up",
-      cors: "cors({ origin: 'https://app.example.com' })",
-      fastify: "fastify.register(cors, { origin: 'https://app.example.com' })",
-      nginx: 'add_header Access-Control-Allow-Origin "https://app.example.com" always;',
+      summary: 'Write the origin as browsers send it: {site} (with the port if not the default).',
+      corsica: "cors({ origin: '{site}' })  // corsica refuses an origin without its scheme at start-up",
+      cors: "cors({ origin: '{site}' })",
+      fastify: "fastify.register(cors, { origin: '{site}' })",
+      nginx: 'add_header Access-Control-Allow-Origin "{site}" always;',
     },
   },
   'origin-trailing-slash': {
@@ -221,11 +223,11 @@ export const FINDING_CLASSES = {
     when: 'an origin with a trailing slash or a path (`Access-Control-Allow-Origin: https://example.com/`)',
     impact: 'browsers refuse the answer: an origin has no path, not even /',
     fix: {
-      summary: 'Drop the trailing slash: https://app.example.com.',
-      corsica: "cors({ origin: 'https://app.example.com' })  // corsica refuses a trailing slash at start-up",
-      cors: "cors({ origin: 'https://app.example.com' })",
-      fastify: "fastify.register(cors, { origin: 'https://app.example.com' })",
-      nginx: 'add_header Access-Control-Allow-Origin "https://app.example.com" always;',
+      summary: 'Drop the trailing slash: {site}.',
+      corsica: "cors({ origin: '{site}' })  // corsica refuses a trailing slash at start-up",
+      cors: "cors({ origin: '{site}' })",
+      fastify: "fastify.register(cors, { origin: '{site}' })",
+      nginx: 'add_header Access-Control-Allow-Origin "{site}" always;',
     },
   },
   'preflight-only-cors': {
@@ -311,6 +313,26 @@ export const FINDING_CLASSES = {
     },
   },
 } as const satisfies Record<string, FindingInfo>;
+
+const regexpText = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** A fix of the table with its placeholders filled in from the site the user gave. */
+export function fixForSite(fix: FindingFix, site: Site): FindingFix {
+  const fill = (text: string) =>
+    text
+      .replaceAll('{site-re}', regexpText(site.origin))
+      .replaceAll('{site}', site.origin)
+      .replaceAll('{scheme}', site.scheme)
+      .replaceAll('{domain-re}', regexpText(site.domain))
+      .replaceAll('{domain}', site.domain);
+  return {
+    summary: fill(fix.summary),
+    corsica: fill(fix.corsica),
+    cors: fill(fix.cors),
+    fastify: fill(fix.fastify),
+    nginx: fill(fix.nginx),
+  };
+}
 
 /** A finding's class: one of the table's keys. */
 export type FindingClass = keyof typeof FINDING_CLASSES;

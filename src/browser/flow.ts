@@ -5,6 +5,7 @@
 // departs from them (the preflights after a redirect, the redirect schemes, the console lines), it
 // follows that engine, as measured against the real browsers (issue 15).
 
+import { splitCommaList } from '../spec/whitespace.js';
 import { type BrowserRequest, type Classification, classifyRequest, originOf } from './classify.js';
 import type { CorsFailureCore, FailureContext } from './codes.js';
 import { type CorsFailure, explainFailure } from './errors.js';
@@ -125,11 +126,8 @@ function actualRequest(
 
 /** Lists in a response header, for fixes that extend them (`*` is not a name to keep). */
 function listed(response: BrowserResponse | undefined, name: string): string[] {
-  return (
-    (response === undefined ? null : getHeader(response.headers, name))
-      ?.split(',')
-      .map((v) => v.trim())
-      .filter((v) => v !== '' && v !== '*') ?? []
+  return splitCommaList((response === undefined ? null : getHeader(response.headers, name)) ?? '').filter(
+    (v) => v !== '' && v !== '*',
   );
 }
 

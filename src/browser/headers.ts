@@ -1,6 +1,8 @@
 // Header lists as the browser model handles them: ordered (name, value) pairs, read the way the
 // Fetch standard "gets" a header (every line with that name, joined with ", ").
 
+import { trimHttpWhitespace } from '../spec/whitespace.js';
+
 /** Header lines in the order they came: request headers a page sets, or response header lines. */
 export type HeaderPairs = readonly (readonly [string, string])[];
 
@@ -26,7 +28,7 @@ export function getHeader(headers: HeaderPairs, name: string): string | null {
 
 /** Strips leading and trailing HTTP whitespace (tab, LF, CR, space), as Headers do with values. */
 export function normalizeValue(value: string): string {
-  return value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
+  return trimHttpWhitespace(value);
 }
 
 /** Why `value` cannot be a header value at all (fetch() throws a TypeError), or null. */

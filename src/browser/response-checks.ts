@@ -10,6 +10,7 @@ import { type ListLimits, parseTokenList } from '../spec/header-list.js';
 import { FORBIDDEN_RESPONSE_HEADERS, SAFELISTED_RESPONSE_HEADERS } from '../spec/header-names.js';
 import { isSafelistedMethod } from '../spec/methods.js';
 import { isToken } from '../spec/tokens.js';
+import { splitCommaList } from '../spec/whitespace.js';
 import type { Classification } from './classify.js';
 import type { CorsErrorCode, CorsFailureCore } from './codes.js';
 import { getHeader, type HeaderPairs } from './headers.js';
@@ -195,8 +196,7 @@ const isOk = (status: number) => status >= 200 && status <= 299;
  */
 function tokenItems(value: string | null): { items: string[]; invalid: string | null } {
   const items: string[] = [];
-  for (const raw of (value ?? '').split(',')) {
-    const item = raw.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
+  for (const item of splitCommaList(value ?? '')) {
     if (item === '') continue;
     if (!isToken(item)) return { items, invalid: item };
     items.push(item);

@@ -2,6 +2,8 @@
 // #cors-safelisted-request-header), with Chromium's own additions (Firefox and WebKit preflight
 // them, issue 15.5), and why any other one needs it.
 
+import { isHttpWhitespace, trimHttpWhitespace } from '../spec/whitespace.js';
+
 /** Why a header (name, value) is not CORS-safelisted, or null when it is. */
 export type UnsafeHeaderReason =
   | 'name-not-safelisted'
@@ -73,19 +75,21 @@ function isLanguageValue(value: string): boolean {
 }
 
 const TOKEN_CHARS = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const HTTP_WHITESPACE = /^[\t\n\r ]+|[\t\n\r ]+$/g;
 
 /**
  * The essence (`type/subtype`, lower-case) of a MIME type, or null when "parse a MIME type"
  * (WHATWG MIME Sniffing) fails. Parameters never make it fail, so only type and subtype are read.
  */
 export function mimeEssence(value: string): string | null {
-  const input = value.replace(HTTP_WHITESPACE, '');
+  const input = trimHttpWhitespace(value);
   const slash = input.indexOf('/');
   if (slash === -1) return null;
   const type = input.slice(0, slash);
   const semicolon = input.indexOf(';', slash + 1);
-  const subtype = input.slice(slash + 1, semicolon === -1 ? undefined : semicolon).replace(/[\t\n\r ]+$/, '');
+  // The subtype loses its trailing whitespace only: `text/ plain` stays unparsable.
+  let end = semicolon === -1 ? input.length : semicolon;
+  while (end > slash + 1 && isHttpWhitespace(input.charCodeAt(end - 1))) end--;
+  const subtype = input.slice(slash + 1, end);
   if (!TOKEN_CHARS.test(type) || !TOKEN_CHARS.test(subtype)) return null;
   return `${type}/${subtype}`.toLowerCase();
 }

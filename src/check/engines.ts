@@ -20,24 +20,57 @@ export const BROWSER_NAMES: Readonly<Record<Engine, string>> = {
 /** One engine's answer to the checked request, in a line. */
 export interface EngineVerdict {
   readonly engine: Engine;
-  readonly verdict: 'allowed' | 'blocked' | 'network-error';
+  /** `not-sent`: this engine's path needs an unsafe request the checked browser never sent. */
+  readonly verdict: 'allowed' | 'blocked' | 'network-error' | 'not-sent';
   /** The engine's name for the failure (Chromium's code, Firefox's key), or null. */
   readonly key: string | null;
   /** The first line the engine prints for it (or the network error), or null when allowed. */
   readonly line: string | null;
 }
 
-/** A transport that sends each distinct request once and gives every later asker the same answer. */
-export function memoTransport(transport: Transport): Transport {
-  const seen = new Map<string, Promise<BrowserResponse>>();
-  return (wire: WireRequest) => {
+/** Methods whose requests change nothing on a correct server: the comparison may send more of these. */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The transport of one check and its comparisons: each distinct request is sent once and every
+ * later asker gets the same answer. Once `lockUnsafe()` is called (after the checked browser's
+ * fetch), an unsafe request that was not sent already is not sent at all: comparing engines or
+ * probing an echoed origin must never place a second order on a real API. `refused` names the
+ * method of the last request held back.
+ */
+export class ComparingTransport {
+  readonly #seen = new Map<string, Promise<BrowserResponse>>();
+  #locked = false;
+  refused: string | null = null;
+
+  constructor(private readonly inner: Transport) {}
+
+  readonly send: Transport = (wire: WireRequest) => {
     const key = JSON.stringify([wire.method, wire.url, wire.credentials, wire.headers]);
-    let answer = seen.get(key);
+    let answer = this.#seen.get(key);
     if (answer === undefined) {
-      answer = transport(wire);
-      seen.set(key, answer);
+      if (this.#locked && !SAFE_METHODS.has(wire.method.toUpperCase())) {
+        this.refused = wire.method;
+        return Promise.reject(new Error(`not sent: it would repeat your ${wire.method}`));
+      }
+      answer = this.inner(wire);
+      this.#seen.set(key, answer);
     }
     return answer;
+  };
+
+  lockUnsafe(): void {
+    this.#locked = true;
+  }
+}
+
+/** The verdict of an engine whose path needs an unsafe request the checked browser did not send. */
+export function notSentVerdict(engine: Engine, method: string): EngineVerdict {
+  return {
+    engine,
+    verdict: 'not-sent',
+    key: null,
+    line: `not sent: it would repeat your ${method} (--compare-unsafe sends it)`,
   };
 }
 
@@ -60,13 +93,16 @@ const VERDICT_WORDS: Readonly<Record<EngineVerdict['verdict'], string>> = {
   allowed: 'allowed',
   blocked: 'blocked',
   'network-error': 'no answer (network error)',
+  'not-sent': 'not compared',
 };
 
 /**
  * Where the engines disagree on the verdict, in a sentence ("allowed in Chromium and WebKit,
  * blocked in Firefox: <Firefox's line>"), or null when they agree.
  */
-export function disagreement(verdicts: readonly EngineVerdict[]): string | null {
+export function disagreement(all: readonly EngineVerdict[]): string | null {
+  // An engine that was not compared neither agrees nor disagrees.
+  const verdicts = all.filter((v) => v.verdict !== 'not-sent');
   const groups = new Map<EngineVerdict['verdict'], EngineVerdict[]>();
   for (const v of verdicts) groups.set(v.verdict, [...(groups.get(v.verdict) ?? []), v]);
   if (groups.size <= 1) return null;

@@ -19,6 +19,11 @@ export interface CheckOptions {
    * standard alone). The report also says where the others disagree.
    */
   readonly browser?: string;
+  /**
+   * Compare the other engines even where their path needs an unsafe request (POST, PUT...) that
+   * the checked browser did not send. Off by default: against a real API that is a second order.
+   */
+  readonly compareUnsafe?: boolean;
 }
 
 /** The engine a check answers for, from `--browser` (Chromium by default). */

@@ -87,11 +87,48 @@ function tlsFailure(e: NodeJS.ErrnoException, url: URL): string | null {
   return null;
 }
 
+/** The TLS alert a server sends when it shares no application protocol (ALPN) with the client. */
+function refusedHttp1(err: unknown): boolean {
+  return /alert no application protocol/.test((err as Error)?.message ?? '');
+}
+
+/**
+ * Whether `url`'s server picks h2 when offered it: a second handshake that only asks, to tell an
+ * HTTP/2-only server from one that speaks no HTTP at all. Nothing is sent over it, so the
+ * certificate is not checked here (the first handshake already said what is wrong).
+ */
+async function speaksOnlyH2(url: URL, timeout: number): Promise<boolean> {
+  const tls = await import('node:tls');
+  return new Promise((resolve) => {
+    const socket = tls.connect({
+      host: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+      port: Number(url.port || 443),
+      ...(url.hostname.startsWith('[') || /^[\d.]+$/.test(url.hostname) ? {} : { servername: url.hostname }),
+      ALPNProtocols: ['h2'],
+      rejectUnauthorized: false,
+      timeout,
+    });
+    const done = (h2: boolean) => {
+      socket.destroy();
+      resolve(h2);
+    };
+    socket.once('secureConnect', () => done(socket.alpnProtocol === 'h2'));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
+}
+
 export interface TransportOptions {
   /** Per request, in milliseconds. */
   readonly timeout: number;
   /** The request body sent with requests other than OPTIONS, GET and HEAD, if any. */
   readonly body?: string;
+  /**
+   * Header lines kept of an answer (the rest are parsed, within the size limit, and dropped).
+   * Unlimited by default, as browsers keep them all; audit, which holds ~95 answers at once, caps
+   * them so that a hostile answer of thousands of lines costs little memory.
+   */
+  readonly maxHeaderLines?: number;
 }
 
 /**
@@ -148,6 +185,7 @@ function exchange(
   headers: Readonly<Record<string, string>>,
   body: string | undefined,
   timeout: number,
+  maxHeaderLines: number,
 ): Promise<{ status: number; headers: [string, string][] }> {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -188,7 +226,7 @@ function exchange(
     req.method = method;
     // Every header line counts (node:http keeps the first 2000 by default; browsers keep them all):
     // the size limit above bounds them.
-    req.maxHeadersCount = 0;
+    req.maxHeadersCount = maxHeaderLines;
     // No body and no content-length: nothing to add (node:http would add `Content-Length: 0`
     // or chunked encoding to any method outside its list).
     if (options.headers !== undefined && !('content-length' in options.headers))
@@ -225,8 +263,20 @@ export function httpTransport(options: TransportOptions): Transport {
       wire.method !== 'OPTIONS' && wire.method !== 'GET' && wire.method !== 'HEAD' ? options.body : undefined;
     try {
       const client = url.protocol === 'https:' ? await httpsClient() : httpClient();
-      return await exchange(client, url, wire.method, headers, body, options.timeout);
+      return await exchange(
+        client,
+        url,
+        wire.method,
+        headers,
+        body,
+        options.timeout,
+        options.maxHeaderLines ?? 0,
+      );
     } catch (err) {
+      if (refusedHttp1(err) && (await speaksOnlyH2(url, options.timeout)))
+        throw new NetworkError(
+          `${url.host} speaks only HTTP/2 over TLS: its TLS handshake (ALPN) picks h2 and refuses http/1.1 (alert no_application_protocol). Browsers reach it over HTTP/2; corsica check speaks HTTP/1.1 and cannot check it as it is. Let the server speak HTTP/1.1 too (Node: http2.createSecureServer({ allowHTTP1: true }); nginx, Caddy and most servers do by default), or check a front that does.`,
+        );
       throw new NetworkError(describe(err, url, options.timeout));
     }
   };

@@ -4,6 +4,7 @@
 
 import type { BrowserRequest } from '../browser/index.js';
 import { type FetchOutcome, getHeader, simulateFetch, type Transport } from '../browser/index.js';
+import { splitCommaList } from '../spec/whitespace.js';
 
 export type CheckWarningCode =
   | 'VARY_ORIGIN_MISSING'
@@ -25,6 +26,21 @@ export const PROBE_ORIGIN = 'https://corsica-probe.invalid';
 /** The last answer of an allowed fetch (the actual response, after any redirects). */
 function lastResponse(outcome: FetchOutcome) {
   return outcome.exchanges[outcome.exchanges.length - 1]?.response ?? null;
+}
+
+/**
+ * The request that asks whether the server echoes any origin: the same one from PROBE_ORIGIN, or,
+ * for an unsafe method, a GET with the same credentials, so that a POST is never sent twice.
+ */
+function echoProbe(request: BrowserRequest): BrowserRequest {
+  const method = (request.method ?? 'GET').toUpperCase();
+  if (method === 'GET' || method === 'HEAD') return { ...request, origin: PROBE_ORIGIN };
+  return {
+    url: request.url,
+    origin: PROBE_ORIGIN,
+    ...(request.credentials === undefined ? {} : { credentials: request.credentials }),
+    ...(request.engine === undefined ? {} : { engine: request.engine }),
+  };
 }
 
 /** Warnings about an allowed answer; may send one more request (with an untrusted origin). */
@@ -49,7 +65,7 @@ export async function warningsFor(
     });
   }
   if (acao !== null && acao !== '*' && acao !== 'null') {
-    const vary = (getHeader(headers, 'vary') ?? '').toLowerCase().split(/\s*,\s*/);
+    const vary = splitCommaList((getHeader(headers, 'vary') ?? '').toLowerCase());
     if (!vary.includes('origin') && !vary.includes('*')) {
       warnings.push({
         code: 'VARY_ORIGIN_MISSING',
@@ -60,7 +76,7 @@ export async function warningsFor(
       });
     }
     if (acao === request.origin && request.origin !== PROBE_ORIGIN) {
-      const probe = await simulateFetch({ ...request, origin: PROBE_ORIGIN }, transport);
+      const probe = await simulateFetch(echoProbe(request), transport);
       if (probe.verdict === 'allowed') {
         warnings.push(
           credentials

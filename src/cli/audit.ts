@@ -11,6 +11,7 @@ import {
   type FindingSeverity,
   NetworkError,
 } from '../audit/index.js';
+import { terminalJson, visible, visibleDeep } from './terminal.js';
 
 export interface AuditCommandOptions {
   readonly origin?: string;
@@ -110,16 +111,17 @@ export async function auditCommand(url: string, options: AuditCommandOptions): P
     });
   } catch (err) {
     if (err instanceof AuditInputError) {
-      process.stderr.write(`${pc.red('error:')} ${err.message}\n`);
+      process.stderr.write(`${pc.red('error:')} ${visible(err.message)}\n`);
       return 2;
     }
     if (err instanceof NetworkError) {
-      process.stderr.write(`${pc.red('error:')} cannot audit ${url}: ${err.message}\n`);
+      process.stderr.write(`${pc.red('error:')} cannot audit ${visible(url)}: ${visible(err.message)}\n`);
       return 2;
     }
     throw err;
   }
-  if (options.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else process.stdout.write(`${humanAudit(report)}\n`);
+  // What the server sent is printed as visible escapes (terminal.ts); the JSON keeps it exact.
+  if (options.json === true) process.stdout.write(`${terminalJson(report)}\n`);
+  else process.stdout.write(`${humanAudit(visibleDeep(report))}\n`);
   return report.counts.exploitable + report.counts.broken > 0 ? 1 : 0;
 }

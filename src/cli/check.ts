@@ -8,6 +8,7 @@ import pc from 'picocolors';
 import type { Exchange, FetchOutcome } from '../browser/index.js';
 import { BROWSER_NAMES, type CheckOptions, type CheckReport, probe } from '../check/index.js';
 import { printFix } from './print.js';
+import { terminalJson, visibleDeep } from './terminal.js';
 
 const RELEVANT = /^(access-control-|vary$|location$|origin$)/i;
 
@@ -27,8 +28,10 @@ function printExchange(e: Exchange, out: string[]): void {
 /** Each engine's verdict in one line, and where they disagree. */
 function printEngines(r: CheckReport, out: string[]): void {
   if (r.engines.length === 0) return;
-  const each = r.engines.map(
-    (e) => `${BROWSER_NAMES[e.engine]} ${e.verdict}${e.key === null ? '' : ` (${e.key})`}`,
+  const each = r.engines.map((e) =>
+    e.verdict === 'not-sent'
+      ? `${BROWSER_NAMES[e.engine]} ${e.line}`
+      : `${BROWSER_NAMES[e.engine]} ${e.verdict}${e.key === null ? '' : ` (${e.key})`}`,
   );
   out.push(`  ${pc.bold('browsers')}: ${each.join(' · ')}`);
   if (r.disagreement !== null) out.push(`  ${pc.yellow('⚠ browsers disagree')}: ${r.disagreement}`);
@@ -95,8 +98,9 @@ export async function check(
   options: CheckOptions & { readonly json?: boolean },
 ): Promise<number> {
   const { outcome, report: r } = await probe(url, options);
-  if (options.json === true) process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-  else process.stdout.write(`${humanReport(outcome, r)}\n`);
+  // What the server sent is printed as visible escapes (terminal.ts); the JSON keeps it exact.
+  if (options.json === true) process.stdout.write(`${terminalJson(r)}\n`);
+  else process.stdout.write(`${humanReport(visibleDeep(outcome), visibleDeep(r))}\n`);
   if (outcome.verdict === 'allowed') return 0;
   return outcome.failure !== null ? 1 : 2;
 }

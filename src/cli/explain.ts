@@ -5,13 +5,16 @@
 import pc from 'picocolors';
 import { explainMessage } from '../check/index.js';
 import { printFix } from './print.js';
+import { terminalJson, visibleDeep } from './terminal.js';
 import { UsageError } from './usage.js';
 
 /** Prints the explanation; returns the exit code (0 explained, 2 not a CORS message). */
 export function explain(message: string | undefined, json: boolean): number {
   if (message === undefined || message.trim() === '')
     throw new UsageError('paste the console message in quotes: corsica explain "<message>"');
-  const e = explainMessage(message);
+  // A pasted console line carries what the server sent: printed as visible escapes (terminal.ts).
+  const explained = explainMessage(message);
+  const e = explained === null ? null : visibleDeep(explained);
   if (e === null) {
     const text =
       'Not a CORS message I know. Paste the whole line from the browser console (it starts with "Access to fetch at", "Cross-Origin Request Blocked" or "Origin ... is not allowed"), or run corsica check.';
@@ -20,7 +23,7 @@ export function explain(message: string | undefined, json: boolean): number {
     return 2;
   }
   if (json) {
-    process.stdout.write(`${JSON.stringify({ recognized: true, ...e }, null, 2)}\n`);
+    process.stdout.write(`${terminalJson({ recognized: true, ...explained })}\n`);
     return 0;
   }
   const browser = { chromium: 'Chromium', firefox: 'Firefox', safari: 'Safari (WebKit)' }[e.browser];

@@ -6,6 +6,7 @@ import pc from 'picocolors';
 // Each command's module is imported when the command runs, so that a command loads only what it
 // uses (issue 16: `corsica check` and `corsica audit` start fast; --help loads none of them).
 import { CheckInputError } from '../check/errors.js';
+import { visible } from './terminal.js';
 import { listenFailure, portOption, UsageError } from './usage.js';
 
 /** `--page-origin http://localhost:5173`: the page's name and port (only loopback names: the page is served here). */
@@ -63,6 +64,10 @@ program
   .option('--json', 'print one JSON object')
   .option('--timeout <ms>', 'per request', '10000')
   .option('--browser <browser>', 'the browser to answer for: chromium, firefox or webkit', 'chromium')
+  .option(
+    '--compare-unsafe',
+    'also send the unsafe requests (POST, PUT...) only the other browsers would send, to compare them',
+  )
   .action(async (url: string, opts) => {
     const { check } = await import('./check.js');
     process.exitCode = await check(url, opts);
@@ -127,11 +132,17 @@ program
     '--page-origin <origin>',
     "the page's origin, to reproduce your app's (http://localhost:5173 or http://127.0.0.1:3000)",
   )
-  .action(async (opts: { port?: string; apiPort?: string; pageOrigin?: string }) => {
+  .option(
+    '--allowed-host <name>',
+    'another Host name to answer besides localhost, *.localhost, 127.0.0.1 and [::1] (repeatable; .example.test for its subdomains)',
+    (v: string, all: string[] = []) => [...all, v],
+  )
+  .action(async (opts: { port?: string; apiPort?: string; pageOrigin?: string; allowedHost?: string[] }) => {
     const page = pageOrigin(opts.pageOrigin, opts.port);
     const apiPort = portOption('--api-port', opts.apiPort ?? '0');
+    const allowedHosts = opts.allowedHost ?? [];
     const { startPlayground } = await import('../playground/server.js');
-    const playground = await startPlayground({ ...page, apiPort }).catch((err: unknown) => {
+    const playground = await startPlayground({ ...page, apiPort, allowedHosts }).catch((err: unknown) => {
       throw listenFailure(err, 'corsica playground');
     });
     process.stdout.write(
@@ -149,7 +160,7 @@ try {
     // --help and --version exit 0; usage mistakes exit 2.
     process.exitCode = err.exitCode === 0 ? 0 : 2;
   } else if (err instanceof UsageError || err instanceof CheckInputError) {
-    process.stderr.write(`${pc.red('error:')} ${err.message}\n`);
+    process.stderr.write(`${pc.red('error:')} ${visible(err.message)}\n`);
     process.exitCode = 2;
   } else {
     throw err;

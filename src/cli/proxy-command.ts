@@ -54,8 +54,16 @@ program
     'a narrower limit per client address and Origin, on top of --rate-limit, e.g. 100/1m',
   )
   .option('--trust-proxy <hops>', 'trust X-Forwarded-For from this many proxies in front (default 0)')
+  .option(
+    '--ipv6-prefix <bits>',
+    'IPv6 clients count by this many leading bits in rate limits and connection caps (default 64)',
+  )
   .option('--redis <url>', 'share rate limits between instances through Redis (redis://host:6379)')
   .option('--max-request-bytes <n>', 'largest request body forwarded (default 10485760)')
+  .option(
+    '--max-buffered-bytes <n>',
+    'memory for request bodies being read, all requests together (default 134217728)',
+  )
   .option('--max-response-bytes <n>', 'largest response body forwarded (default 104857600)')
   .option(
     '--timeout <ms>',
@@ -69,7 +77,7 @@ program
   )
   .option(
     '--cookies <host>',
-    'target host patterns for which Cookie and Set-Cookie pass (repeatable; default none)',
+    'target host patterns for which cookies pass, readable by --allow-origin pages (repeatable; default none)',
     collect,
   )
   .option('--max-connections <n>', 'upstream connections per target origin (default 128)')

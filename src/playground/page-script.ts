@@ -62,8 +62,15 @@ const headerText = (h: Record<string, string>) =>
     .map(([n, v]) => `${n}: ${v}`)
     .join('\n') || '(no CORS headers)';
 
+/** This start's token: the playground's API answers only calls that carry it (guard.ts). */
+const TOKEN = document.querySelector<HTMLMetaElement>('meta[name="corsica-token"]')?.content ?? '';
+const OWN = { 'X-Corsica-Playground-Token': TOKEN };
+
+/** A call to the page's own API; a refusal (400, 403) comes back as `{ error }`. */
 async function postJson<T>(path: string, body: unknown): Promise<T> {
-  return (await fetch(path, { method: 'POST', body: JSON.stringify(body) })).json() as Promise<T>;
+  return (
+    await fetch(path, { method: 'POST', headers: OWN, body: JSON.stringify(body) })
+  ).json() as Promise<T>;
 }
 
 function state(): FormState {
@@ -184,9 +191,13 @@ async function send(): Promise<void> {
     out.innerHTML = `<p class="warn">The options are not valid JSON: ${esc((e as Error).message)}</p>`;
     return;
   }
-  const run = await postJson<{ id: string; url: string; error?: string }>('/api/run', { server, request });
+  const run = await postJson<{ id: string; url: string; error?: string; invalid?: boolean }>('/api/run', {
+    server,
+    request,
+  });
   if (run.error) {
-    out.innerHTML = `<p class="warn">corsica refuses this configuration:</p><pre>${esc(run.error)}</pre>`;
+    const what = run.invalid ? 'The playground cannot send this' : 'corsica refuses this configuration';
+    out.innerHTML = `<p class="warn">${what}:</p><pre>${esc(run.error)}</pre>`;
     return;
   }
   const init: RequestInit = {
@@ -208,7 +219,8 @@ async function send(): Promise<void> {
   }
   const seen = request.target
     ? null
-    : ((await (await fetch(`/api/seen?id=${run.id}`)).json()) as { seen: SeenExchange[] }).seen;
+    : ((await (await fetch(`/api/seen?id=${run.id}`, { headers: OWN })).json()) as { seen: SeenExchange[] })
+        .seen;
   const model = await postJson<CheckReport>('/api/explain', {
     server,
     request,
@@ -405,11 +417,27 @@ for (const id of ['options', 'method', 'headers', 'body', 'credentials'])
   $(id).addEventListener('input', () => void renderCode());
 $('send').addEventListener('click', () => void send());
 $('audit').addEventListener('click', () => void runAudit());
-// A shared link was made by Send: opening it sends again, so it shows its result, not only its inputs.
+/**
+ * A link that names another URL to probe is anyone's to write: it could point this page, and the
+ * playground behind it, at a device on your network. Show the request and wait for a click.
+ */
+function confirmTarget(s: FormState): void {
+  const request = requestSpec(s);
+  const headers = request.headers.map(([n, v]) => `${n}: ${v}`).join('\n');
+  $('output').innerHTML = [
+    `<p class="warn" id="confirmTarget">This link asks to send <strong>${esc(request.method)}</strong> to <code>${esc(request.target)}</code>, from your browser and from this playground (which can reach your local network). Nothing has been sent. Check the request and press Send if you mean it.</p>`,
+    `<pre>${esc(`${request.method} ${request.target}\n${headers}${request.body === null ? '' : `\n\n${request.body}`}`)}</pre>`,
+  ].join('');
+}
+
+// A shared link was made by Send: opening it sends again, so it shows its result, not only its
+// inputs; unless it probes another URL than the test API, which waits for a click.
 if (location.hash.length > 1) {
   try {
-    load(JSON.parse(decodeURIComponent(escape(atob(location.hash.slice(1))))));
-    void send();
+    const saved: FormState = JSON.parse(decodeURIComponent(escape(atob(location.hash.slice(1)))));
+    load(saved);
+    if (String(saved.target ?? '').trim() === '') void send();
+    else confirmTarget(state());
   } catch {
     // a broken link: the page opens empty
   }

@@ -18,10 +18,11 @@ pre{white-space:pre-wrap;word-break:break-word;background:#f4f4f4;padding:.5rem;
 fieldset{border:1px solid #ddd;border-radius:6px;margin:0 0 .4rem}ol.timeline{padding-left:1.2rem}ol.timeline li{margin:.4rem 0}.row{display:flex;gap:.5rem;align-items:center}.row>*{flex:1}
 `;
 
-export function playgroundPage(apiUrl: string): string {
+/** The page; `token` is this start's, which the page's script sends with every call to its API. */
+export function playgroundPage(apiUrl: string, token: string): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>corsica playground</title><style>${STYLE}</style></head>
+<meta name="corsica-token" content="${token}"><title>corsica playground</title><style>${STYLE}</style></head>
 <body data-api="${apiUrl}">
 <header><h1>corsica playground</h1><p>See CORS happen in your own browser, with the reason for every verdict. The page is on this origin; the test API is on <code>${apiUrl}</code>. Pitfall numbers are those of the article corsica started from, “Cross-Origin Resource Sharing (CORS)” by Bilal Ul Haque (DEV Community).</p></header>
 <main>

@@ -1,6 +1,8 @@
 // The playground's two origins: the page (with its own small JSON API) on one port, and the test
 // API whose CORS behaviour the page configures on another. Each Send gets a run id; the test API
 // answers that run with a corsica policy or with raw headers, and records what it saw and sent.
+// Both answer only names of this machine, and the page's API only its own page (guard.ts); what
+// the page sends is checked before it runs (input.ts), and no request can stop the process.
 
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
@@ -14,27 +16,12 @@ import { simulateFetch } from '../browser/index.js';
 import { BROWSERS, httpTransport, report, warningsFor } from '../check/index.js';
 import { CorsConfigError } from '../policy/problems.js';
 import type { CorsOptions } from '../policy/types.js';
+import { checkHost, checkOwnPage, newToken, pageHeaders } from './guard.js';
+import { PlaygroundInputError, type RunInput, runInput, type ServerSpec, snippetInput } from './input.js';
 import { playgroundPage } from './page.js';
-import { type SnippetOptions, type SnippetRequest, snippets } from './snippets.js';
+import { snippets } from './snippets.js';
 
-export interface RawAnswer {
-  readonly status: number;
-  readonly headers: readonly (readonly [string, string])[];
-}
-
-/** How the test API answers one run. */
-export type ServerSpec =
-  | { readonly mode: 'policy'; readonly options: CorsOptions }
-  | { readonly mode: 'raw'; readonly preflight: RawAnswer; readonly actual: RawAnswer };
-
-export interface RequestSpec {
-  readonly method: string;
-  readonly headers: readonly (readonly [string, string])[];
-  readonly body: string | null;
-  readonly credentials: boolean;
-  /** Another URL to probe instead of the test API. */
-  readonly target: string | null;
-}
+export type { RawAnswer, RequestSpec, ServerSpec } from './input.js';
 
 /** What the test API recorded for one request of a run (`/api/seen`). */
 export interface Seen {
@@ -61,9 +48,13 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   let text = '';
   for await (const chunk of req) {
     text += chunk;
-    if (text.length > MAX_BODY) throw new Error('request too large');
+    if (text.length > MAX_BODY) throw new PlaygroundInputError(`the body is larger than ${MAX_BODY} bytes`);
   }
-  return JSON.parse(text);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new PlaygroundInputError(`the body is not valid JSON (${(err as Error).message})`);
+  }
 }
 
 function json(res: ServerResponse, status: number, value: unknown): void {
@@ -86,8 +77,9 @@ export interface Playground {
 }
 
 /** The test API: `/run/<id>/<anything>` answers as run `id` was set up, recording what it saw. */
-function testApi(runs: ReadonlyMap<string, Run>) {
+function testApi(runs: ReadonlyMap<string, Run>, allowedHosts: readonly string[]) {
   return (req: IncomingMessage, res: ServerResponse): void => {
+    if (!checkHost(req, res, allowedHosts)) return;
     const [, prefix, id] = (req.url ?? '/').split('?')[0]!.split('/');
     const run = prefix === 'run' ? runs.get(id ?? '') : undefined;
     if (run === undefined) {
@@ -154,17 +146,14 @@ class RunBook {
   /** Known once the test API listens. */
   apiUrl = '';
 
-  newRun(body: {
-    server: ServerSpec;
-    request: RequestSpec;
-  }): { id: string; url: string } | { error: string } {
+  newRun(body: RunInput): { id: string; url: string } | { error: string } {
     const spec = body.server;
     let handle: Run['handle'] = null;
     const reasons: string[] = [];
     if (spec.mode === 'policy') {
       try {
         const onDecision = (report: { message: string }) => void reasons.push(report.message);
-        handle = cors({ ...spec.options, silence: true, onDecision }) as Run['handle'];
+        handle = cors({ ...(spec.options as CorsOptions), silence: true, onDecision }) as Run['handle'];
       } catch (err) {
         if (err instanceof CorsConfigError) return { error: err.message };
         throw err;
@@ -177,7 +166,7 @@ class RunBook {
   }
 
   /** The model's account of the same request, run against a twin of the run (its own id). */
-  async explain(body: { server: ServerSpec; request: RequestSpec; origin: string; engine?: string }) {
+  async explain(body: RunInput) {
     const twin = this.newRun(body);
     if ('error' in twin) return twin;
     const request: BrowserRequest = {
@@ -202,7 +191,7 @@ class RunBook {
    * `corsica audit` of the test API as this run sets it up (a twin of the run), or of the URL to
    * probe, for the page's origin as the site: every finding, with its proof.
    */
-  async audit(body: { server: ServerSpec; request: RequestSpec; origin: string }) {
+  async audit(body: RunInput) {
     const twin = this.newRun(body);
     if ('error' in twin) return twin;
     try {
@@ -213,42 +202,66 @@ class RunBook {
   }
 }
 
-/** A POST route of the page's JSON API: the body parsed, the answer written, errors as 400. */
-function postRoute(req: IncomingMessage, res: ServerResponse, answer: (body: never) => unknown): void {
-  readJson(req).then(
-    async (body) => json(res, 200, await answer(body as never)),
-    (err: Error) => json(res, 400, { error: err.message }),
-  );
+/**
+ * A POST route of the page's JSON API: the body parsed and checked, the answer written; what the
+ * page got wrong is a 400 with the reason, anything else a 500: never an exit.
+ */
+function postRoute<T>(
+  req: IncomingMessage,
+  res: ServerResponse,
+  parse: (body: unknown) => T,
+  answer: (input: T) => unknown,
+): void {
+  readJson(req)
+    .then(async (body) => json(res, 200, await answer(parse(body))))
+    .catch((err: unknown) => {
+      if (res.headersSent) return void res.destroy();
+      if (err instanceof PlaygroundInputError) json(res, 400, { error: err.message, invalid: true });
+      else json(res, 500, { error: `the playground failed on this request: ${(err as Error).message}` });
+    });
 }
 
-/** The page's origin: the page, its script, and its small JSON API. */
-function pageApp(book: RunBook, script: string) {
+const withOrigin = (body: unknown) => runInput(body, true);
+const withoutOrigin = (body: unknown) => runInput(body, false);
+
+/** The page's origin: the page, its script, and its small JSON API (for the page alone). */
+function pageApp(book: RunBook, script: string, allowedHosts: readonly string[], token: string) {
   return (req: IncomingMessage, res: ServerResponse): void => {
+    if (!checkHost(req, res, allowedHosts)) return;
     const path = (req.url ?? '/').split('?')[0];
     const route = `${req.method} ${path}`;
     if (route === 'GET /' || route === 'GET /index.html' || route === 'GET /page-script.js') {
       const html = route !== 'GET /page-script.js';
+      pageHeaders(res);
       res.setHeader('Content-Type', html ? 'text/html; charset=utf-8' : 'text/javascript; charset=utf-8');
       res.setHeader('Cache-Control', 'no-store');
-      res.end(html ? playgroundPage(book.apiUrl) : script);
-    } else if (route === 'POST /api/run') {
-      postRoute(req, res, (b: { server: ServerSpec; request: RequestSpec }) => book.newRun(b));
-    } else if (route === 'POST /api/explain') {
-      postRoute(req, res, (b: { server: ServerSpec; request: RequestSpec; origin: string }) =>
-        book.explain(b),
-      );
-    } else if (route === 'POST /api/audit') {
-      postRoute(req, res, (b: { server: ServerSpec; request: RequestSpec; origin: string }) => book.audit(b));
-    } else if (route === 'POST /api/snippets') {
-      postRoute(req, res, (b: { options?: SnippetOptions; request: SnippetRequest }) => ({
-        code: snippets(b.options ?? {}, b.request, book.apiUrl),
-      }));
-    } else if (route === 'GET /api/seen') {
+      res.end(html ? playgroundPage(book.apiUrl, token) : script);
+      return;
+    }
+    if (path?.startsWith('/api/') && !checkOwnPage(req, res, token)) return;
+    if (route === 'POST /api/run') postRoute(req, res, withoutOrigin, (b) => book.newRun(b));
+    else if (route === 'POST /api/explain') postRoute(req, res, withOrigin, (b) => book.explain(b));
+    else if (route === 'POST /api/audit') postRoute(req, res, withOrigin, (b) => book.audit(b));
+    else if (route === 'POST /api/snippets')
+      postRoute(req, res, snippetInput, (b) => ({ code: snippets(b.options, b.request, book.apiUrl) }));
+    else if (route === 'GET /api/seen') {
       const id = new URL(req.url ?? '/', 'http://x').searchParams.get('id') ?? '';
       json(res, 200, { seen: book.runs.get(id)?.seen ?? [] });
     } else {
       res.statusCode = 404;
       res.end('not found');
+    }
+  };
+}
+
+/** A request handler that answers 500 instead of throwing: no request can stop the playground. */
+function neverThrows(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    try {
+      handler(req, res);
+    } catch (err) {
+      if (res.headersSent) return void res.destroy();
+      json(res, 500, { error: `the playground failed on this request: ${(err as Error).message}` });
     }
   };
 }
@@ -260,12 +273,19 @@ export async function startPlayground(
     apiPort?: number;
     /** The name in the page's origin (`http://localhost:5173` for an app on Vite's port); the API gets the other. */
     pageName?: 'localhost' | '127.0.0.1';
+    /**
+     * Host names answered besides localhost, *.localhost, 127.0.0.1 and [::1] (`--allowed-host`):
+     * exact, or every subdomain when written with a leading dot (`.corp.example`).
+     */
+    allowedHosts?: readonly string[];
   } = {},
 ): Promise<Playground> {
   const host = options.host ?? '127.0.0.1';
+  const allowedHosts = options.allowedHosts ?? [];
   const book = new RunBook();
-  const api: Server = createServer(testApi(book.runs));
-  const page: Server = createServer(pageApp(book, await pageScript()));
+  const token = newToken();
+  const api: Server = createServer(neverThrows(testApi(book.runs, allowedHosts)));
+  const page: Server = createServer(neverThrows(pageApp(book, await pageScript(), allowedHosts, token)));
 
   api.listen(options.apiPort ?? 0, host);
   page.listen(options.port ?? 0, host);

@@ -52,7 +52,7 @@ export const PROBLEM_CODES = {
   ORIGIN_PUBLIC_SUFFIX: {
     severity: 'error',
     pitfall: 1,
-    when: 'a subdomain pattern on a public suffix (`https://*.github.io`) with credentials',
+    when: 'a subdomain pattern on a public suffix (`https://*.github.io`), or on a base with one under it (`https://*.amazonaws.com`, which covers `s3.amazonaws.com`), with credentials',
   },
   ORIGIN_NULL: { severity: 'error', when: "`'null'` written as an origin (use allowNullOrigin)" },
   ORIGIN_FILE: { severity: 'error', when: 'a `file:` origin, which browsers send as `null`' },
@@ -111,7 +111,7 @@ export const PROBLEM_CODES = {
   CORSICA_PATTERN_TOO_BROAD: {
     severity: 'warning',
     pitfall: 1,
-    when: 'a subdomain pattern on a public suffix, without credentials: `https://*.com`, `https://*.co.uk`, `https://*.github.io`, `https://*.vercel.app` (the Public Suffix List, private section included, through `tldts`: anyone can publish a site there)',
+    when: 'a subdomain pattern on a public suffix, or on a base with one under it, without credentials: `https://*.com`, `https://*.co.uk`, `https://*.github.io`, `https://*.vercel.app`, `https://*.amazonaws.com` (it covers `s3.amazonaws.com`) (the Public Suffix List, private section included, through `tldts`: anyone can publish a site there)',
   },
   CORSICA_INSECURE_ORIGIN_WITH_CREDENTIALS: {
     severity: 'warning',

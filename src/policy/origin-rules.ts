@@ -3,7 +3,7 @@
 // because these are the seed article's pitfalls 2, 3 and 4.
 
 import { DEFAULT_PORTS, parseSerializedOrigin } from '../spec/origin-syntax.js';
-import { isPublicSuffix } from '../spec/public-suffix.js';
+import { publicSuffixAtOrBelow } from '../spec/public-suffix.js';
 import type { ProblemList } from './problems.js';
 
 /** `https://*.example.com` (any subdomain at any depth, never the apex) and/or `:*` (any port). */
@@ -54,8 +54,9 @@ export function parseOriginRule(
   if (spec === null) return null;
   const scheme = spec.type === 'exact' ? spec.origin.slice(0, spec.origin.indexOf(':')) : spec.pattern.scheme;
   const host = spec.type === 'exact' ? (parseSerializedOrigin(spec.origin)?.host ?? '') : spec.pattern.host;
-  if (spec.type === 'pattern' && spec.pattern.subdomains && isPublicSuffix(host)) {
-    publicSuffixPattern(rule, host, path, credentials, problems);
+  if (spec.type === 'pattern' && spec.pattern.subdomains) {
+    const suffix = publicSuffixAtOrBelow(host);
+    if (suffix !== null) publicSuffixPattern(rule, host, suffix, path, credentials, problems);
   }
   if (credentials && (scheme === 'http' || scheme === 'ws') && !isLoopbackHost(host)) {
     problems.warn(
@@ -69,18 +70,24 @@ export function parseOriginRule(
 }
 
 /**
- * A subdomain pattern on a public suffix (`*.com`, `*.co.uk`, `*.github.io`, `*.vercel.app`): every
- * name under it belongs to whoever registers or publishes it. Refused with credentials (any of
- * them could read your users' data), a warning without.
+ * A subdomain pattern on a public suffix (`*.com`, `*.co.uk`, `*.github.io`, `*.vercel.app`), or on
+ * a base with one under it (`*.amazonaws.com` covers `s3.amazonaws.com`): every name under the
+ * suffix belongs to whoever registers or publishes it. Refused with credentials (any of them could
+ * read your users' data), a warning without.
  */
 function publicSuffixPattern(
   rule: string,
   host: string,
+  suffix: string,
   path: string,
   credentials: boolean,
   problems: ProblemList,
 ): void {
-  const message = `'${rule}' trusts every site under '${host}', a public suffix: anyone can register or publish a site there.`;
+  const where =
+    suffix === host
+      ? `every site under '${host}', a public suffix`
+      : `every site under '${host}', and the Public Suffix List has '${suffix}' under it, so it also matches '${rule.slice(0, rule.indexOf('://') + 3)}attacker.${suffix.replace('*', 'x')}'`;
+  const message = `'${rule}' trusts ${where}: anyone can register or publish a site there.`;
   const fix = `Name the origins you own, e.g. '${rule.replace('*.', 'your-app.')}'.`;
   if (credentials) {
     problems.error(

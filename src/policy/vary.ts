@@ -2,6 +2,8 @@
 // alone when it is already `*`. Only the response's own Vary is ever read; the request's Vary is
 // never copied (hono GHSA-q7jf-gf43-6x6p).
 
+import { splitCommaList } from '../spec/whitespace.js';
+
 /**
  * Returns the merged Vary value, or null when `existing` already covers every name in `add`. A value
  * holding `*` among other names comes back as `*` alone.
@@ -13,8 +15,8 @@ export function mergeVary(
   if (existing === undefined || existing === null || existing === '') return add;
   const current = Array.isArray(existing) ? existing.join(', ') : String(existing);
   const present = new Set<string>();
-  for (const part of current.split(',')) {
-    const name = part.trim().toLowerCase();
+  for (const part of splitCommaList(current)) {
+    const name = part.toLowerCase();
     // `*` already varies on everything; `* , foo` says the same in more words (RFC 9110 §12.5.5).
     if (name === '*') return current.trim() === '*' ? null : '*';
     if (name !== '') present.add(name);

@@ -77,6 +77,27 @@ function canonicalV6(address: string): string {
   }
 }
 
+/**
+ * The spellings an operator's address rule may name this address by: its canonical form (an
+ * IPv4-mapped IPv6 address is its IPv4 address), then the IPv4 address an IPv6 one carries
+ * (NAT64, 6to4), which is where a connection to it ends up. Empty when `address` is no address.
+ */
+export function addressForms(address: string): string[] {
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.parse(address.includes(':') ? canonicalV6(address) : address);
+  } catch {
+    return [];
+  }
+  if (parsed.kind() === 'ipv4') return [parsed.toString()];
+  const v6 = parsed as ipaddr.IPv6;
+  if (v6.isIPv4MappedAddress()) return [v6.toIPv4Address().toString()];
+  const forms = [v6.toRFC5952String()];
+  for (const [range, at] of CARRYING)
+    if (v6.match(range)) forms.push(ipaddr.fromByteArray(v6.toByteArray().slice(at, at + 4)).toString());
+  return forms;
+}
+
 /** Why an address may not be contacted, or null when it is public unicast. */
 export function privateRange(address: string): string | null {
   let parsed: ipaddr.IPv4 | ipaddr.IPv6;
@@ -136,6 +157,15 @@ function exempt(
   return false;
 }
 
+/** A name that resolves to an address on the deny list (the message never names the address). */
+export class DeniedAddressError extends Error {
+  override readonly name = 'DeniedAddressError';
+  readonly code = 'TARGET_DENIED';
+  constructor(readonly hostname: string) {
+    super(`${hostname} resolves to an address on the deny list`);
+  }
+}
+
 /** A refusal of a target address (the message never names the address: no error oracle). */
 export class PrivateAddressError extends Error {
   override readonly name = 'PrivateAddressError';
@@ -167,7 +197,15 @@ export class AddressGuard {
   constructor(
     private readonly rules: readonly PrivateTargetRule[],
     private readonly resolver: Resolver = systemResolver,
+    /** Addresses of --deny-target, in addressForms' canonical spelling. */
+    private readonly denied: ReadonlySet<string> = new Set(),
   ) {}
+
+  /** Throws DeniedAddressError when a name resolved to an address on the deny list. */
+  private checkDenied(hostname: string, address: string): void {
+    for (const form of addressForms(address))
+      if (this.denied.has(form)) throw new DeniedAddressError(bareHost(hostname));
+  }
 
   /** Checks an address for `hostname:port`; throws PrivateAddressError when it may not be contacted. */
   check(hostname: string, port: string, address: string): void {
@@ -192,7 +230,11 @@ export class AddressGuard {
           try {
             if (addresses.length === 0)
               throw Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' });
-            for (const a of addresses) this.check(hostname, port, a.address);
+            for (const a of addresses) {
+              // Deny rules first: an exemption for a private address never reopens a denied one.
+              if (this.denied.size > 0) this.checkDenied(hostname, a.address);
+              this.check(hostname, port, a.address);
+            }
           } catch (err) {
             callback(err as Error, '', 0);
             return;

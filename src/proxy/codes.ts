@@ -14,6 +14,9 @@ export const PROXY_PROBLEM_CODES = {
   PROXY_HEADER_NAME_INVALID: 'a requireHeader entry that is not a header name',
   PROXY_CA_INVALID: 'an upstreamCa entry that is not a PEM certificate',
   PROXY_ORIGIN_INVALID: 'a denyOrigin entry that is not an origin as browsers send it',
+  PROXY_BUFFER_TOO_SMALL: 'maxBufferedBytes is smaller than maxRequestBytes',
+  PROXY_COOKIES_WITHOUT_ALLOW_ORIGIN:
+    'cookies given while allowOrigin is any origin: credentialed answers need named origins',
 } as const;
 
 export type ProxyProblemCode = keyof typeof PROXY_PROBLEM_CODES;

@@ -1,20 +1,21 @@
-// The hot path: one request forwarded through undici's dispatch API, streaming both ways with
-// backpressure, headers filtered in one pass, CORS headers and the exposed-header list added, and
-// every limit enforced. No buffering of bodies.
+// The hot path: one request forwarded through undici's dispatch API, its body read first (body.ts),
+// the answer streamed back with backpressure, headers filtered in one pass, CORS headers and the
+// exposed-header list added, and every limit enforced.
 //
-// Every wait is bounded, on either side (issue 10): a client that reads nothing for `timeout` is
-// cut and its upstream connection freed (undici's body timeout does not run while a stream is
-// paused); an upload that stalls for `timeout` is answered 408 (undici's headers timeout is not
-// armed while the body is still being written); and `maxDuration` ends any exchange, however
-// steadily it trickles.
+// Every wait is bounded, on either side: a client that reads nothing for `timeout` is cut and its
+// upstream connection freed (undici's body timeout does not run while a stream is paused); an
+// upload that stalls for `timeout` is answered 408 before any upstream connection is taken; and
+// `maxDuration` ends any exchange, however steadily it trickles.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { SAFELISTED_RESPONSE_HEADERS } from '../spec/header-names.js';
-import { connectionNamed, droppedResponseHeader, forwardedHeaders } from './headers.js';
+import { type BodyBudget, readBody } from './body.js';
+import { cachedPrivately, connectionNamed, droppedResponseHeader, forwardedHeaders } from './headers.js';
 import {
   maxDuration,
   type Refusal,
+  requestBuffersFull,
   requestTimeout,
   requestTooLarge,
   responseTooLarge,
@@ -29,6 +30,8 @@ const REDIRECT_BODY_LIMIT = 64 * 1024;
 export interface ForwardContext {
   readonly dispatcher: Dispatcher;
   readonly maxRequestBytes: number;
+  /** The memory request bodies being read share (--max-buffered-bytes). */
+  readonly bodies: BodyBudget;
   readonly maxResponseBytes: number;
   /** Milliseconds any one side may stall: an upload, or a client that stops reading. */
   readonly timeout: number;
@@ -40,6 +43,8 @@ export interface ForwardContext {
   readonly cookiesFor: (url: URL) => boolean;
   /** Base of the proxy's own URLs as this client reached it, for rewriting redirects: `http://host/`. */
   readonly base: (req: IncomingMessage) => string;
+  /** True when that base comes from X-Forwarded-Host/-Proto: answers that use it vary by them. */
+  readonly baseFromForwarded: boolean;
   /** Redirects followed on the server; 0 hands them back rewritten. */
   readonly maxRedirects: number;
   /** Checks a redirect target; returns a refusal, or null when it may be followed. */
@@ -48,35 +53,8 @@ export interface ForwardContext {
   readonly metrics: { begin(): void; end(outcome: string, seconds: number): void };
 }
 
-const withCode = (message: string, code: string) => Object.assign(new Error(message), { code });
 const codeOf = (err: Error) =>
   (err as { code?: string }).code ?? (err.cause as { code?: string } | undefined)?.code;
-
-/** A request body that stops at `max` bytes, and fails when the client sends nothing for `idleMs`. */
-async function* requestBody(req: IncomingMessage, max: number, idleMs: number): AsyncGenerator<Buffer> {
-  const chunks = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  let fail: ((err: Error) => void) | null = null;
-  // One timer for the whole body, refreshed before each wait; firing while undici writes (an
-  // upstream that reads slowly) is not the client's stall, so then it finds no wait to fail.
-  const idle = setTimeout(() => fail?.(withCode('request body stalled', 'REQUEST_TIMEOUT')), idleMs);
-  let seen = 0;
-  try {
-    for (;;) {
-      idle.refresh();
-      const step = await new Promise<IteratorResult<Buffer>>((resolve, reject) => {
-        fail = reject;
-        chunks.next().then(resolve, reject);
-      });
-      fail = null;
-      if (step.done === true) return;
-      seen += step.value.length;
-      if (seen > max) throw withCode('request body too large', 'REQUEST_TOO_LARGE');
-      yield step.value;
-    }
-  } finally {
-    clearTimeout(idle);
-  }
-}
 
 /** What a redirect turns the request into (Fetch §4.4 HTTP-redirect fetch, step 12). */
 function redirectedMethod(status: number, method: string): string {
@@ -123,6 +101,8 @@ export class Deadlines {
 class Exchange {
   finished = false;
   redirects = 0;
+  /** Bytes of the request body read, held from the shared budget until the exchange ends. */
+  buffered = 0;
   /** `x-cors-redirect-N: <status> <url>` pairs for redirects followed, as cors-anywhere sends them. */
   readonly redirectHeaders: string[] = [];
   controller: Dispatcher.DispatchController | null = null;
@@ -150,6 +130,7 @@ class Exchange {
     if (this.finished) return;
     this.finished = true;
     this.ctx.deadlines.delete(this);
+    if (this.buffered > 0) this.ctx.bodies.used -= this.buffered;
     if (this.stall !== null) clearTimeout(this.stall);
     this.ctx.metrics.end(outcome, (performance.now() - this.started) / 1000);
   }
@@ -158,6 +139,19 @@ class Exchange {
   refuse(refusal: Refusal): void {
     this.finish(refusal.rule);
     sendRefusal(this.res, refusal, this.cors);
+  }
+
+  /** The request body could not be read: too large, stalled, no memory left, or the client gone. */
+  bodyFailed(err: Error): void {
+    if (this.finished) return;
+    // Each refusal closes the connection once answered: the rest of the body is never read.
+    const code = codeOf(err);
+    if (code === 'REQUEST_TOO_LARGE') this.refuse(requestTooLarge(this.ctx.maxRequestBytes));
+    else if (code === 'REQUEST_TIMEOUT') this.refuse(requestTimeout(this.ctx.timeout));
+    else if (code === 'BUFFERS_FULL') {
+      this.res.setHeader('Retry-After', '1');
+      this.refuse(requestBuffersFull());
+    } else this.finish('client-gone');
   }
 
   /** Writes a chunk to the client; a client that takes nothing for `timeout` is cut. */
@@ -245,7 +239,8 @@ class HopHandler implements Dispatcher.DispatchHandler {
         next = null;
       }
       const method = redirectedMethod(statusCode, this.method);
-      // A body cannot be sent twice (it was streamed): a 307/308 that keeps one is handed back.
+      // A body is never replayed on the server: a 307/308 that keeps one is handed back, and the
+      // browser, which knows where its body may go, decides.
       const keepsBody = this.withBody && method === this.method;
       if (next !== null && ex.redirects < ex.ctx.maxRedirects && !keepsBody) {
         ex.redirects++;
@@ -253,7 +248,11 @@ class HopHandler implements Dispatcher.DispatchHandler {
         this.next = { url: next, method };
         return;
       }
-      if (next !== null) headers.location = `${ex.ctx.base(ex.req)}${next.href}`;
+      if (next !== null) {
+        headers.location = `${ex.ctx.base(ex.req)}${next.href}`;
+        // Built from headers a client may write: no shared cache may keep it for everyone.
+        if (ex.ctx.baseFromForwarded) cachedPrivately(headers);
+      }
     }
     const declared = Number(headers['content-length']);
     if (declared > ex.ctx.maxResponseBytes) {
@@ -335,19 +334,6 @@ class HopHandler implements Dispatcher.DispatchHandler {
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
     if (this.queued !== null) clearTimeout(this.queued);
     if (this.detached || this.ex.finished) return;
-    const code = codeOf(err);
-    if (code === 'REQUEST_TOO_LARGE') {
-      this.ex.refuse(requestTooLarge(this.ex.ctx.maxRequestBytes));
-      return;
-    }
-    if (code === 'REQUEST_TIMEOUT') {
-      // The rest of the body will never be read: the connection ends once the answer is out.
-      const { req } = this.ex;
-      this.ex.res.once('finish', () => req.socket.destroy());
-      this.ex.res.setHeader('Connection', 'close');
-      this.ex.refuse(requestTimeout(this.ex.ctx.timeout));
-      return;
-    }
     this.ex.refuse(upstreamRefusal(err, this.target.host));
   }
 
@@ -358,24 +344,21 @@ class HopHandler implements Dispatcher.DispatchHandler {
       this.ex.refuse(refusal);
       return;
     }
-    hop(this.ex, url, method, false);
+    hop(this.ex, url, method, null);
   }
 }
 
-function hop(ex: Exchange, target: URL, method: string, withBody: boolean): void {
+function hop(ex: Exchange, target: URL, method: string, body: Buffer | null): void {
   const { req, ctx } = ex;
   const cookies = ctx.cookiesFor(target);
-  const handler = new HopHandler(ex, target, method, withBody, cookies);
+  const handler = new HopHandler(ex, target, method, body !== null, cookies);
   const free = ex.ctx.dispatcher.dispatch(
     {
       origin: target.origin,
       path: `${target.pathname}${target.search}`,
       method: method as Dispatcher.HttpMethod,
-      headers: forwardedHeaders(req, cookies, withBody),
-      // undici reads async iterables too; its types list only streams.
-      body: withBody
-        ? (requestBody(req, ctx.maxRequestBytes, ctx.timeout) as unknown as IncomingMessage)
-        : null,
+      headers: forwardedHeaders(req, cookies, body !== null),
+      body,
     },
     handler,
   );
@@ -383,7 +366,7 @@ function hop(ex: Exchange, target: URL, method: string, withBody: boolean): void
   if (!free) handler.waitForConnection();
 }
 
-/** Forwards `req` to `target` and streams the answer into `res`. */
+/** Forwards `req` to `target` (its body read first) and streams the answer into `res`. */
 export function forward(
   req: IncomingMessage,
   res: ServerResponse,
@@ -397,5 +380,15 @@ export function forward(
     method !== 'HEAD' &&
     !req.readableEnded &&
     (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined);
-  hop(new Exchange(req, res, target.href, cors, ctx), target, method, withBody);
+  const ex = new Exchange(req, res, target.href, cors, ctx);
+  if (!withBody) {
+    hop(ex, target, method, null);
+    return;
+  }
+  readBody(req, ex, ctx).then(
+    (body) => {
+      if (!ex.finished) hop(ex, target, method, body);
+    },
+    (err: Error) => ex.bodyFailed(err),
+  );
 }

@@ -125,3 +125,20 @@ export function droppedResponseHeader(name: string, cookies: boolean, named: Set
   if (DROPPED_RESPONSE.has(name)) return !(cookies && name === 'set-cookie');
   return named?.has(name) === true;
 }
+
+/**
+ * Marks an answer as one no shared cache may keep for everyone (`private`), and says which request
+ * headers it was built from (`Vary`): a Location written from X-Forwarded-Host would otherwise be
+ * cached with whatever host one client wrote. The upstream's other directives stay.
+ */
+export function cachedPrivately(headers: Record<string, string | string[] | undefined>): void {
+  const control = headers['cache-control'];
+  const kept = (Array.isArray(control) ? control.join(',') : (control ?? ''))
+    .split(',')
+    .map((d) => d.trim())
+    .filter((d) => d !== '' && !/^(public|private|s-maxage\s*=.*|proxy-revalidate)$/i.test(d));
+  headers['cache-control'] = ['private', ...kept].join(', ');
+  const vary = headers.vary;
+  const forwarded = 'X-Forwarded-Host, X-Forwarded-Proto';
+  headers.vary = vary === undefined ? forwarded : [...(Array.isArray(vary) ? vary : [vary]), forwarded];
+}

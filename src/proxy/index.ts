@@ -10,12 +10,14 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import type { Socket } from 'node:net';
+import { lintOptions } from '../policy/index.js';
 import { nodeHeader } from '../policy/node-header.js';
 import { createPolicy, type Policy } from '../policy/policy.js';
-import { CorsConfigError } from '../policy/problems.js';
+import { CorsConfigError, formatProblem } from '../policy/problems.js';
 import type { Decision, DenialReason } from '../policy/types.js';
 import { bareHost } from './addresses.js';
-import { clientAddress, publicBaseOf } from './client.js';
+import { addressBucket, clientAddress, publicBaseOf } from './client.js';
 import { localEndpoints } from './endpoints.js';
 import { Deadlines, type ForwardContext, forward } from './forward.js';
 import { createLimiter, type Limiter } from './limits.js';
@@ -27,6 +29,7 @@ import {
   resolveProxyOptions,
 } from './options.js';
 import {
+  credentialsRefused,
   limiterUnavailable,
   missingHeader,
   originDenied,
@@ -36,6 +39,7 @@ import {
   rateLimited,
   requestTooLarge,
   sendRefusal,
+  tooManyConnections,
 } from './refusals.js';
 import { notATarget, targetOf } from './target.js';
 import { createUpstream, type Upstream } from './upstream.js';
@@ -61,20 +65,42 @@ const ORIGIN_REFUSALS: ReadonlySet<DenialReason> = new Set<DenialReason>([
   'origin-not-allowed',
 ]);
 
-/** The options, validated, and the CORS policy of the proxy's own answers: every problem at once. */
+/**
+ * The options, validated, and the CORS policy of the proxy's own answers: every problem at once.
+ * With --cookies the policy sends the exact origin and Access-Control-Allow-Credentials (a page
+ * reads a credentialed answer only then); requests with cookies to other targets are refused, so
+ * no answer it makes readable was produced with the user's credentials. Warnings about the origins
+ * (a pattern above a public suffix...) are emitted under allowOrigin's name.
+ */
 function configure(options: ProxyOptions): { config: ResolvedProxyConfig; cors: Policy } {
   const { config, problems } = resolveProxyOptions(options);
+  const base = {
+    ...(config?.cors ?? { origin: options.allowOrigin as string[] }),
+    credentials: (config?.cookies.length ?? 0) > 0,
+  };
   let cors: Policy | null = null;
   try {
-    cors = createPolicy({ ...(config?.cors ?? { origin: options.allowOrigin as string[] }), silence: true });
+    cors = createPolicy({ ...base, silence: true });
   } catch (err) {
     if (!(err instanceof CorsConfigError)) throw err;
     for (const p of err.problems)
-      problems.push({ code: p.code, path: `allowOrigin (${p.path})`, message: p.message, fix: p.fix });
+      if (p.severity === 'error')
+        problems.push({ code: p.code, path: `allowOrigin (${p.path})`, message: p.message, fix: p.fix });
   }
   if (config === null || cors === null || problems.length > 0) throw new ProxyConfigError(problems);
+  // The proxy has no `silence` option: its warnings say only what and how to fix it.
+  for (const p of lintOptions(base))
+    if (p.severity === 'warning')
+      process.emitWarning(formatProblem({ ...p, path: `allowOrigin (${p.path})` }), {
+        type: 'CorsicaWarning',
+        code: p.code,
+      });
   return { config, cors };
 }
+
+/** Set on a connection past --max-client-connections: it gets one answer, then closes. */
+const OVER_CAP = Symbol('corsica.overCap');
+type CappedSocket = Socket & { [OVER_CAP]?: true };
 
 /** The running parts of one proxy: its config, policy, upstream, limiter and metrics. */
 class CorsProxy implements Proxy {
@@ -104,12 +130,14 @@ class CorsProxy implements Proxy {
     this.forwardContext = {
       dispatcher: this.upstream.agent,
       maxRequestBytes: config.maxRequestBytes,
+      bodies: { used: 0, max: config.maxBufferedBytes },
       maxResponseBytes: config.maxResponseBytes,
       timeout: config.timeout,
       maxDuration: config.maxDuration,
       deadlines: this.deadlines,
       cookiesFor: this.cookiesFor,
       base: (req) => this.publicBase(req),
+      baseFromForwarded: config.publicUrl === null && config.trustProxy > 0,
       maxRedirects: config.maxRedirects,
       checkRedirect: this.upstream.redirectRefusal,
       metrics: this.metrics,
@@ -169,6 +197,11 @@ class CorsProxy implements Proxy {
     if (!(target instanceof URL)) return { status: 400, ...target };
     const refusal = this.upstream.targetRefusal(target);
     if (refusal !== null) return refusal;
+    // The browser's cookies for the proxy: the page asked with credentials: 'include'. Forwarded
+    // without them, the request would still have its effects, and its answer could not be read.
+    const cookie = req.headers.cookie;
+    if (cookie !== undefined && cookie !== '' && !this.cookiesFor(target))
+      return credentialsRefused(target.host);
     const declared = Number(req.headers['content-length'] ?? 0);
     return declared > maxRequestBytes ? requestTooLarge(maxRequestBytes, declared) : target;
   }
@@ -192,7 +225,8 @@ class CorsProxy implements Proxy {
       this.forwardTo(req, res, target, cors);
       return;
     }
-    limiter.consume(clientAddress(req, this.config.trustProxy), req.headers.origin).then(
+    const { trustProxy, ipv6Prefix } = this.config;
+    limiter.consume(addressBucket(clientAddress(req, trustProxy), ipv6Prefix), req.headers.origin).then(
       (wait) => {
         if (wait === null) this.forwardTo(req, res, target, cors);
         else this.refuse(res, rateLimited(wait), cors, { 'Retry-After': String(wait) });
@@ -205,6 +239,9 @@ class CorsProxy implements Proxy {
   readonly handler: RequestListener = (req, res) => {
     const path = req.url ?? '/';
     const pathOnly = path.split('?')[0]!;
+    // A connection past the per-address cap is answered once, then closed.
+    const overCap = (req.socket as CappedSocket)[OVER_CAP] === true;
+    if (overCap) res.setHeader('Connection', 'close');
     const local = this.localEndpoint(path, pathOnly);
     if (local !== null) {
       local(req, res);
@@ -227,10 +264,19 @@ class CorsProxy implements Proxy {
     const who = this.whoRefusal(req, decision);
     if (who !== null) this.refuse(res, who, []);
     else if (decision.kind === 'preflight') this.answerPreflight(res, corsHeaders);
+    else if (overCap)
+      this.refuse(res, tooManyConnections(this.config.maxClientConnections), corsHeaders, {
+        'Retry-After': '1',
+      });
     else {
       const target = this.requestProblem(req, path);
       if (target instanceof URL) this.rateLimitThenForward(req, res, target, corsHeaders);
-      else this.refuse(res, target, corsHeaders);
+      else
+        this.refuse(
+          res,
+          target,
+          target.rule === 'credentials-refused' ? readable(req, corsHeaders) : corsHeaders,
+        );
     }
   };
 
@@ -240,7 +286,7 @@ class CorsProxy implements Proxy {
    * at most --max-client-connections open connections per client address.
    */
   private createServer(): Server {
-    const { timeout, maxDuration, maxClientConnections, trustProxy } = this.config;
+    const { timeout, maxDuration, maxClientConnections, trustProxy, ipv6Prefix } = this.config;
     const server = createServer(
       {
         headersTimeout: Math.min(timeout, maxDuration),
@@ -252,18 +298,21 @@ class CorsProxy implements Proxy {
     // Behind trusted proxies every connection comes from them: the cap is theirs to apply.
     if (maxClientConnections > 0 && trustProxy === 0) {
       const open = new Map<string, number>();
-      server.on('connection', (socket) => {
-        const address = socket.remoteAddress ?? '';
-        const count = (open.get(address) ?? 0) + 1;
-        if (count > maxClientConnections) {
+      server.on('connection', (socket: CappedSocket) => {
+        const key = addressBucket(socket.remoteAddress ?? '', ipv6Prefix);
+        const count = (open.get(key) ?? 0) + 1;
+        // Past the cap a connection is answered 503 (readable, with Retry-After) and closed; past
+        // twice the cap it is closed at once, so that no address holds more than that.
+        if (count > 2 * maxClientConnections) {
           socket.destroy();
           return;
         }
-        open.set(address, count);
+        if (count > maxClientConnections) socket[OVER_CAP] = true;
+        open.set(key, count);
         socket.once('close', () => {
-          const left = (open.get(address) ?? 1) - 1;
-          if (left === 0) open.delete(address);
-          else open.set(address, left);
+          const left = (open.get(key) ?? 1) - 1;
+          if (left === 0) open.delete(key);
+          else open.set(key, left);
         });
       });
     }
@@ -294,6 +343,23 @@ class CorsProxy implements Proxy {
     await this.upstream.agent.close();
     await this.limiter?.close();
   }
+}
+
+/**
+ * The CORS headers of a refusal to a credentialed request, so that the page can read why: the
+ * exact origin with credentials (the refusal says nothing a stranger may not know).
+ */
+function readable(req: IncomingMessage, cors: readonly string[]): readonly string[] {
+  const origin = req.headers.origin;
+  if (origin === undefined) return cors;
+  return [
+    'Access-Control-Allow-Origin',
+    origin,
+    'Access-Control-Allow-Credentials',
+    'true',
+    'Vary',
+    'Origin',
+  ];
 }
 
 /** Creates the proxy; throws ProxyConfigError listing every problem in `options`. */

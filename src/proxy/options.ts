@@ -7,70 +7,10 @@ import { parseSerializedOrigin } from '../spec/origin-syntax.js';
 import { isToken } from '../spec/tokens.js';
 import { type PrivateTargetRule, parsePrivateTarget, type Resolver } from './addresses.js';
 import type { ProxyProblemCode } from './codes.js';
+import type { ProxyOptions } from './proxy-options.js';
 import { type HostPattern, parseHostPattern } from './target.js';
 
-export interface ProxyOptions {
-  /** Address to listen on (default 127.0.0.1). */
-  readonly host?: string;
-  /** Port to listen on (default 8080; 0 picks a free one). */
-  readonly port?: number;
-  /** Origins whose pages may use the proxy: exact origins or corsica patterns (default: any, '*'). */
-  readonly allowOrigin?: readonly string[];
-  /** Origins refused even when allowOrigin would let them in. */
-  readonly denyOrigin?: readonly string[];
-  /** Target host patterns served (default: any public host). */
-  readonly allowTarget?: readonly string[];
-  /** Target host patterns never served. */
-  readonly denyTarget?: readonly string[];
-  /** Private addresses the proxy may reach after all: host[:port], [ipv6][:port] or CIDR. */
-  readonly allowPrivateTarget?: readonly string[];
-  /**
-   * Request headers of which every proxied request must carry at least one, as cors-anywhere's
-   * `requireHeader` (default ['origin']: pages, not scripts).
-   */
-  readonly requireHeader?: readonly string[];
-  /** `<n>/<window>` per client address, e.g. '600/1m'; 'off' to disable (default '600/1m'). */
-  readonly rateLimit?: string;
-  /**
-   * A second, narrower limit per client address and Origin, on top of the per-address one (e.g.
-   * '100/1m'). An Origin can only narrow a client's share, never give it a new one.
-   */
-  readonly rateLimitByOrigin?: string;
-  /** Trust X-Forwarded-For from this many proxies in front (default 0: use the socket's address). */
-  readonly trustProxy?: number;
-  /** Redis URL: rate limits shared by every proxy instance. */
-  readonly redis?: string;
-  /** Largest request body forwarded (default 10 MiB). */
-  readonly maxRequestBytes?: number;
-  /** Largest response body forwarded (default 100 MiB); longer ones are cut. */
-  readonly maxResponseBytes?: number;
-  /**
-   * Milliseconds any wait may last (default 30000): connecting, the response headers, a pause in
-   * either body, a client that stops reading.
-   */
-  readonly timeout?: number;
-  /** Milliseconds a whole exchange may last, redirects included (default 300000). */
-  readonly maxDuration?: number;
-  /**
-   * The proxy's public base URL (`https://cors.example.com/`), for rewriting redirects; by default
-   * it comes from the request's Host (and X-Forwarded-Proto/-Host behind `trustProxy` proxies).
-   */
-  readonly publicUrl?: string;
-  /** Redirects followed on the server (default 0: handed back, rewritten through the proxy). */
-  readonly maxRedirects?: number;
-  /** Target host patterns for which Cookie and Set-Cookie pass through (default none). */
-  readonly cookies?: readonly string[];
-  /** Upstream connections per target origin (default 128). */
-  readonly maxConnections?: number;
-  /** Open connections to the proxy per client address, on the proxy's own listener (default 64; 0: no cap). */
-  readonly maxClientConnections?: number;
-  /** Seconds browsers may cache the proxy's preflight answers (default 600). */
-  readonly corsMaxAge?: number;
-  /** Extra certificate authorities (PEM) trusted for HTTPS targets, besides the system's. */
-  readonly upstreamCa?: readonly string[];
-  /** For tests and special deployments: how target names are resolved. */
-  readonly resolver?: Resolver;
-}
+export type { ProxyOptions } from './proxy-options.js';
 
 export interface ProxyProblem {
   /** From a closed set: the proxy's own codes (src/proxy/codes.ts), or a policy code for allowOrigin. */
@@ -109,8 +49,10 @@ export interface ResolvedProxyConfig {
   readonly rateLimit: RateLimit | null;
   readonly rateLimitByOrigin: RateLimit | null;
   readonly trustProxy: number;
+  readonly ipv6Prefix: number;
   readonly redis: string | null;
   readonly maxRequestBytes: number;
+  readonly maxBufferedBytes: number;
   readonly maxResponseBytes: number;
   readonly timeout: number;
   readonly maxDuration: number;
@@ -327,6 +269,24 @@ function authorityProblems(problems: ProxyProblem[], pems: readonly string[] | u
   }
 }
 
+/** Problems between options, each fine alone. */
+function crossProblems(problems: ProxyProblem[], config: ResolvedProxyConfig, options: ProxyOptions): void {
+  if (config.maxBufferedBytes < config.maxRequestBytes)
+    problems.push({
+      code: 'PROXY_BUFFER_TOO_SMALL',
+      path: 'maxBufferedBytes',
+      message: `is ${config.maxBufferedBytes} bytes, less than maxRequestBytes (${config.maxRequestBytes}): the largest allowed body could never be read.`,
+      fix: `Raise maxBufferedBytes to at least ${config.maxRequestBytes}, or lower maxRequestBytes.`,
+    });
+  if (config.cookies.length > 0 && config.cors.origin === '*')
+    problems.push({
+      code: 'PROXY_COOKIES_WITHOUT_ALLOW_ORIGIN',
+      path: 'cookies',
+      message: `passes the browser's cookies to ${options.cookies?.join(', ')}, and allowOrigin is any origin: a credentialed answer can only be read by a page whose origin is named, and any site could send your users' cookies through the proxy (cross-site request forgery).`,
+      fix: "Name the pages that may send cookies: allowOrigin: ['https://app.example.com'] (--allow-origin).",
+    });
+}
+
 /** Validates options; `config` is null when any problem is found. */
 export function resolveProxyOptions(options: ProxyOptions): {
   config: ResolvedProxyConfig | null;
@@ -356,12 +316,21 @@ export function resolveProxyOptions(options: ProxyOptions): {
     rateLimit,
     rateLimitByOrigin,
     trustProxy: wholeNumber(problems, 'trustProxy', options.trustProxy, 0, 0, 16),
+    ipv6Prefix: wholeNumber(problems, 'ipv6Prefix', options.ipv6Prefix, 64, 1, 128),
     redis: options.redis ?? null,
     maxRequestBytes: wholeNumber(
       problems,
       'maxRequestBytes',
       options.maxRequestBytes,
       10 * MiB,
+      0,
+      Number.MAX_SAFE_INTEGER,
+    ),
+    maxBufferedBytes: wholeNumber(
+      problems,
+      'maxBufferedBytes',
+      options.maxBufferedBytes,
+      128 * MiB,
       0,
       Number.MAX_SAFE_INTEGER,
     ),
@@ -390,5 +359,6 @@ export function resolveProxyOptions(options: ProxyOptions): {
     upstreamCa: options.upstreamCa ?? [],
     resolver: options.resolver,
   };
+  crossProblems(problems, config, options);
   return { config: problems.length === 0 ? config : null, problems };
 }

@@ -24,7 +24,10 @@ export type RefusalRule =
   | 'upstream-error'
   | 'upstream-tls'
   | 'too-many-redirects'
-  | 'upstream-busy';
+  | 'upstream-busy'
+  | 'too-many-connections'
+  | 'request-buffers-full'
+  | 'credentials-refused';
 
 export interface Refusal {
   readonly status: number;
@@ -137,6 +140,33 @@ export const upstreamBusy = (host: string, ms: number): Refusal => ({
   fix: 'Try again shortly; the operator may raise --max-connections or --timeout.',
 });
 
+/** A connection past --max-client-connections: answered once (nginx's limit_conn answers 503), then closed. */
+export const tooManyConnections = (max: number): Refusal => ({
+  status: 503,
+  rule: 'too-many-connections',
+  message: `this client already holds ${max} connections to the proxy, the most it may`,
+  fix: 'Retry once some of its requests are over; the operator may raise --max-client-connections.',
+});
+
+/** Bodies being read fill the memory the operator gave them (--max-buffered-bytes). */
+export const requestBuffersFull = (): Refusal => ({
+  status: 503,
+  rule: 'request-buffers-full',
+  message: 'the proxy is reading as many request bodies as it has memory for',
+  fix: 'Try again shortly; the operator may raise --max-buffered-bytes.',
+});
+
+/**
+ * A request that carries the browser's cookies for the proxy, to a target they may not go to: it
+ * is refused before anything is forwarded, since its answer could not be read by the page anyway.
+ */
+export const credentialsRefused = (host: string): Refusal => ({
+  status: 403,
+  rule: 'credentials-refused',
+  message: `this request carries cookies (credentials: 'include'), and this proxy passes none to ${host}`,
+  fix: `Call fetch without credentials: 'include' (the default sends none); or the operator starts the proxy with --cookies ${host} and --allow-origin <your page's origin>.`,
+});
+
 export const nonHttpRedirect = (): Refusal => ({
   status: 502,
   rule: 'upstream-error',
@@ -168,6 +198,14 @@ const causeCode = (err: unknown): string | undefined => {
 /** What an upstream failure becomes: never the raw error text, which may name internal hosts. */
 export function upstreamRefusal(err: unknown, host: string): Refusal {
   const code = causeCode(err);
+  if (code === 'TARGET_DENIED') {
+    return {
+      status: 403,
+      rule: 'target-denied',
+      message: `${host} resolves to an address on the proxy's deny list`,
+      fix: 'Ask the operator, or use another target.',
+    };
+  }
   if (code === 'PRIVATE_TARGET') {
     return {
       status: 403,

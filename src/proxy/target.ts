@@ -1,5 +1,9 @@
 // Where a proxied request goes: `/<absolute-url>` (cors-anywhere's form, the scheme optional) or
-// `/?url=<encoded url>`, and whether the operator lets it go there (host patterns).
+// `/?url=<encoded url>`, and whether the operator lets it go there (host patterns). Addresses are
+// compared in one spelling: `[::ffff:7f00:1]` is 127.0.0.1, whatever the rule or the URL wrote.
+
+import { isIP } from 'node:net';
+import { addressForms, bareHost } from './addresses.js';
 
 /** Why a request names no usable target: the refusal's rule and message. */
 export interface TargetProblem {
@@ -19,7 +23,19 @@ export function parseHostPattern(text: string): HostPattern | string {
   if (!/^(\[[0-9a-f:.]+\]|[a-z0-9_-]+(\.[a-z0-9_-]+)*)$/.test(host) || host.includes('*')) {
     return `'${text}' is not a host pattern (write api.example.com, *.example.com or *)`;
   }
-  return subdomains ? { suffix: `.${host}` } : { host };
+  return subdomains ? { suffix: `.${host}` } : { host: literalAddress(host) ?? host };
+}
+
+/** An address written as a host (`127.1`, `[::ffff:7f00:1]`) in its one canonical spelling, else null. */
+function literalAddress(host: string): string | null {
+  let parsed: string;
+  try {
+    // The URL parser reads every IPv4 spelling a target URL may use (`127.1`, `0x7f.0.0.1`).
+    parsed = bareHost(new URL(`http://${host}/`).hostname);
+  } catch {
+    return null;
+  }
+  return isIP(parsed) === 0 ? null : (addressForms(parsed)[0] ?? null);
 }
 
 function matches(pattern: HostPattern, host: string): boolean {
@@ -87,14 +103,27 @@ export function notATarget(path: string): TargetProblem {
   };
 }
 
-/** Checks the operator's target rules: deny patterns win, then allow patterns (if any) must match. */
+/**
+ * Checks the operator's target rules: deny patterns win, then allow patterns (if any) must match.
+ * An address is denied by any spelling of it, or by the IPv4 address it carries (NAT64, 6to4).
+ */
 export function targetRuleProblem(
   url: URL,
   allow: readonly HostPattern[],
   deny: readonly HostPattern[],
 ): TargetProblem | null {
-  const host = url.hostname.replace(/\.$/, '').toLowerCase();
-  if (deny.some((p) => matches(p, host))) {
+  const name = url.hostname.replace(/\.$/, '').toLowerCase();
+  // The URL parser writes IPv4 addresses in dotted decimal and IPv6 ones in brackets: names, nearly
+  // every target, skip the address work.
+  const last = name.charCodeAt(name.length - 1);
+  const forms =
+    name.charCodeAt(0) === 0x5b || (last >= 0x30 && last <= 0x39 && isIP(name) !== 0)
+      ? addressForms(bareHost(name))
+      : null;
+  const host = forms?.[0] ?? name;
+  if (
+    forms === null ? deny.some((p) => matches(p, host)) : deny.some((p) => forms.some((f) => matches(p, f)))
+  ) {
     return {
       rule: 'target-denied',
       message: `${host} is on the proxy's deny list`,

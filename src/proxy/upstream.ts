@@ -29,7 +29,11 @@ function effectivePort(protocol: string, port: string): string {
 }
 
 export function createUpstream(config: ResolvedProxyConfig): Upstream {
-  const guard = new AddressGuard(config.privateTargets, config.resolver);
+  // Address rules of --deny-target also apply to what a name resolves to (`localhost`, or any name
+  // pointed at the address), as the private-address check does.
+  const deniedAddresses = new Set<string>();
+  for (const p of config.denyTarget) if ('host' in p && isIP(p.host) !== 0) deniedAddresses.add(p.host);
+  const guard = new AddressGuard(config.privateTargets, config.resolver, deniedAddresses);
   // One connector per port: the guard's lookup needs the port to apply host:port exemptions.
   const connectors = new Map<string, buildConnector.connector>();
   const ca = config.upstreamCa.length === 0 ? {} : { ca: [...rootCertificates, ...config.upstreamCa] };

@@ -1,27 +1,34 @@
 // The Public Suffix List (ICANN and private sections), through tldts: hosts under which anyone can
 // register a domain (`com`, `co.uk`) or publish a site (`github.io`, `vercel.app`, `pages.dev`).
-// A subdomain pattern on such a base trusts strangers; jub0bs/cors refuses these the same way.
+// A subdomain pattern on such a base trusts strangers; jub0bs/cors refuses these the same way. So
+// does one on a base with such hosts under it: `*.amazonaws.com` covers `s3.amazonaws.com`, where
+// anyone's bucket is a site (`attacker.s3.amazonaws.com`).
 //
-// The list is most of corsica's weight and only a subdomain pattern (or `audit`) asks about it, so
-// it is loaded on the first question, once, synchronously (a configuration is validated when the
-// middleware is created, and that stays synchronous): required from the file beside this one
-// (public-suffix-list.cjs), or taken from globalThis where a bundle registered it.
+// The list (with the table of names that have suffixes under them) is most of corsica's weight and
+// only a subdomain pattern (or `audit`) asks about it, so it is loaded on the first question, once,
+// synchronously (a configuration is validated when the middleware is created, and that stays
+// synchronous): required from the file beside this one (public-suffix-list.cjs), or taken from
+// globalThis where a bundle registered it.
 
 import type { getPublicSuffix } from 'tldts';
 
-type Lookup = typeof getPublicSuffix;
+interface SuffixList {
+  readonly getPublicSuffix: typeof getPublicSuffix;
+  /** src/spec/public-suffix-parents.ts: a name with suffixes under it, then the shortest, a line each. */
+  readonly SUFFIX_PARENTS: string;
+}
 
 /** Where public-suffix-list.cjs leaves the list; a global, so every copy of corsica shares it. */
 const REGISTERED = Symbol.for('corsica.publicSuffixList');
 
-let lookup: Lookup | undefined;
+let list: SuffixList | undefined;
 
-function registered(): Lookup | undefined {
-  const found = (globalThis as Record<symbol, unknown>)[REGISTERED];
-  return typeof found === 'function' ? (found as Lookup) : undefined;
+function registered(): SuffixList | undefined {
+  const found = (globalThis as Record<symbol, unknown>)[REGISTERED] as SuffixList | undefined;
+  return typeof found?.getPublicSuffix === 'function' ? found : undefined;
 }
 
-function load(): Lookup {
+function load(): SuffixList {
   const already = registered();
   if (already !== undefined) return already;
   // Node, Bun and Deno: require the file beside this module. process.getBuiltinModule rather
@@ -30,9 +37,7 @@ function load(): Lookup {
   let cause: unknown;
   if (nodeModule !== undefined) {
     try {
-      return (
-        nodeModule.createRequire(import.meta.url)('./public-suffix-list.cjs') as { getPublicSuffix: Lookup }
-      ).getPublicSuffix;
+      return nodeModule.createRequire(import.meta.url)('./public-suffix-list.cjs') as SuffixList;
     } catch (err) {
       cause = err;
     }
@@ -47,6 +52,31 @@ function load(): Lookup {
 export function isPublicSuffix(host: string): boolean {
   // `localhost` has no registrable names under it: `*.localhost` is the developer's own machine.
   if (host === 'localhost') return false;
-  lookup ??= load();
-  return lookup(host, { allowPrivateDomains: true }) === host;
+  list ??= load();
+  return list.getPublicSuffix(host, { allowPrivateDomains: true }) === host;
+}
+
+/** Name → the shortest public suffix under it (relative), read from SUFFIX_PARENTS when first asked. */
+let parents: Map<string, string> | null = null;
+
+function suffixParents(): Map<string, string> {
+  if (parents === null) {
+    parents = new Map();
+    list ??= load();
+    for (const line of list.SUFFIX_PARENTS.split('\n')) {
+      const space = line.indexOf(' ');
+      parents.set(line.slice(0, space), line.slice(space + 1));
+    }
+  }
+  return parents;
+}
+
+/**
+ * A public suffix at or below `host`: `host` itself when it is one, else the shortest one under it
+ * (`amazonaws.com` → `s3.amazonaws.com`, a wildcard rule as `*.compute.example`), else null.
+ */
+export function publicSuffixAtOrBelow(host: string): string | null {
+  if (isPublicSuffix(host)) return host;
+  const below = suffixParents().get(host);
+  return below === undefined ? null : `${below}.${host}`;
 }

@@ -234,6 +234,22 @@ describe('corsica/fetch', () => {
     assert.match(String(errors[0]), /db down/);
   });
 
+  it('withCors: Response.error() stays a network error, and every immutable response passes with what it can carry', async () => {
+    const request = () => new Request('https://api.example/x', { headers: { origin: APP } });
+    // A network error (status 0) has no headers to give: copying it threw a RangeError.
+    const failed = await withCors(() => Response.error(), { origin: [APP] })(request());
+    assert.equal(failed.type, 'error');
+    assert.equal(failed.status, 0);
+    const moved = await withCors(() => Response.redirect('https://api.example/y', 307), {
+      origin: [APP],
+    })(request());
+    assert.equal(moved.status, 307);
+    assert.equal(moved.headers.get('location'), 'https://api.example/y');
+    assert.equal(moved.headers.get('access-control-allow-origin'), APP);
+    const direct = await applyCors(request(), Response.error(), policy);
+    assert.equal(direct.type, 'error');
+  });
+
   it('cors(options) wraps handlers as withCors does, validates at once, and the default export is withCors', async () => {
     const wrap = fetchCors({ origin: [APP] });
     const handler = wrap(() => new Response('ok'));

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { createSecureServer } from 'node:http2';
 import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,8 @@ const PAGE = 'https://app.example.com';
 describe('check: TLS failures in words', () => {
   let server: Server;
   let port: number;
+  let keyPem: Buffer;
+  let certPem: Buffer;
 
   before(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'corsica-check-tls-'));
@@ -26,10 +29,9 @@ describe('check: TLS failures in words', () => {
         .concat(['-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')]),
       { stdio: 'ignore' },
     );
-    server = createServer(
-      { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) },
-      (_req, res) => res.end('ok'),
-    );
+    keyPem = readFileSync(join(dir, 'key.pem'));
+    certPem = readFileSync(join(dir, 'cert.pem'));
+    server = createServer({ key: keyPem, cert: certPem }, (_req, res) => res.end('ok'));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as { port: number }).port;
   });
@@ -48,6 +50,31 @@ describe('check: TLS failures in words', () => {
     const { outcome } = await probe(`https://127.0.0.1:${port}/x`, { origin: PAGE, timeout: 3000 });
     assert.match(outcome.typeError ?? '', /presents a self-signed certificate, which nothing here trusts/);
     assert.match(outcome.typeError ?? '', /NODE_EXTRA_CA_CERTS=<ca\.pem>/);
+  });
+
+  it('a server that speaks only HTTP/2 over TLS is named as such, with what to do', async () => {
+    const h2 = createSecureServer({ key: keyPem, cert: certPem, allowHTTP1: false }, (_req, res) =>
+      res.end('ok'),
+    );
+    await new Promise<void>((resolve) => h2.listen(0, '127.0.0.1', resolve));
+    try {
+      const { report, outcome } = await probe(
+        `https://127.0.0.1:${(h2.address() as { port: number }).port}/x`,
+        {
+          origin: PAGE,
+          timeout: 3000,
+        },
+      );
+      assert.equal(report.verdict, 'network-error');
+      assert.match(
+        outcome.typeError ?? '',
+        /speaks only HTTP\/2 over TLS: its TLS handshake \(ALPN\) picks h2 and refuses http\/1\.1/,
+      );
+      assert.match(outcome.typeError ?? '', /allowHTTP1: true/);
+      assert.doesNotMatch(outcome.typeError ?? '', /does not speak TLS/);
+    } finally {
+      await new Promise<void>((resolve) => h2.close(() => resolve()));
+    }
   });
 
   it('https:// to a server that speaks plain http: asks whether http:// was meant', async () => {

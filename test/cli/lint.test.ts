@@ -51,6 +51,27 @@ describe('corsica lint', () => {
     assert.match(r.stdout, /0 errors, 1 warning, 1 hint/);
   });
 
+  it('a pattern above a public suffix (https://*.amazonaws.com covers s3.amazonaws.com) is an error with credentials, a warning without', () => {
+    const withCredentials = corsica(
+      'lint',
+      file('buckets.json', JSON.stringify({ origin: ['https://*.amazonaws.com'], credentials: true })),
+    );
+    assert.equal(withCredentials.code, 1);
+    assert.match(
+      withCredentials.stdout,
+      /error {3}origin\[0\] {2}'https:\/\/\*\.amazonaws\.com' trusts every site under 'amazonaws\.com', and the Public Suffix List has 's3\.amazonaws\.com' under it/,
+    );
+    const without = corsica(
+      'lint',
+      file('buckets-open.json', JSON.stringify({ origin: ['https://*.amazonaws.com'] })),
+    );
+    assert.equal(without.code, 0);
+    assert.match(
+      without.stdout,
+      /warning origin\[0\] {2}'https:\/\/\*\.amazonaws\.com' trusts every site under/,
+    );
+  });
+
   it('says so when there is nothing to report', () => {
     const r = corsica(
       'lint',

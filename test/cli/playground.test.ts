@@ -5,11 +5,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { test } from 'node:test';
+import { send } from '../helpers/http.js';
 
 test('corsica playground (built) serves the page and its compiled script', async () => {
-  const child = spawn(process.execPath, ['dist/cli.js', 'playground', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['dist/cli.js', 'playground', '--port', '0', '--allowed-host', 'dev.example.test'],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   try {
     let out = '';
     child.stdout.setEncoding('utf8');
@@ -33,6 +36,12 @@ test('corsica playground (built) serves the page and its compiled script', async
     assert.match(code, /function renderCode\(\)/, 'compiled from page-script.ts');
     assert.doesNotMatch(code, /^import /m, 'no import left for the browser to resolve');
     assert.doesNotMatch(code, /: ServerSpec|interface /, 'the types are gone');
+    // The Host allow-list: the name given with --allowed-host is answered, a rebound name is not.
+    const port = new URL(url).port;
+    assert.equal((await send(url, 'GET', { host: `dev.example.test:${port}` })).status, 200);
+    const rebound = await send(url, 'GET', { host: `attacker.example:${port}` });
+    assert.equal(rebound.status, 403);
+    assert.match(rebound.body, /--allowed-host/);
   } finally {
     child.kill();
     await once(child, 'exit');

@@ -85,4 +85,47 @@ describe('Chromium through corsica proxy', { skip }, () => {
     assert.equal(refusal.body.error.rule, 'private-target');
     assert.match(refusal.body.error.fix, /--allow-private-target/);
   });
+
+  it("credentials: 'include' is readable from a --cookies target, and refused readably, before forwarding, elsewhere", async () => {
+    const credentialed = createProxy({
+      port: 0,
+      host: '127.0.0.1',
+      rateLimit: 'off',
+      cookies: ['127.0.0.1'],
+      allowOrigin: [open.origin],
+      allowPrivateTarget: [`127.0.0.1:${up.port}`],
+    });
+    // On 127.0.0.1 like the page, on another port: cross-origin, yet the same site, so that the
+    // browser's cookie for the proxy's host (cookies ignore ports) rides on credentialed requests.
+    const { url: base } = await credentialed.listen();
+    await page
+      .context()
+      .addCookies([{ name: 'session', value: 'abc', domain: '127.0.0.1', path: '/', sameSite: 'Lax' }]);
+    up.routes.set('/api/me', (req, res) => {
+      res.setHeader('Content-Type', 'application/json');
+      res.end(JSON.stringify({ cookie: req.headers.cookie ?? null }));
+    });
+    try {
+      const seenBefore = up.seen.length;
+      const results = await page.evaluate(
+        async ({ base, port }) => {
+          // No named helper in here: the test runner's transform would refer to a name the page lacks.
+          const out: { status: number; body: { cookie?: string; error?: { rule: string } } }[] = [];
+          for (const target of [`http://127.0.0.1:${port}/api/me`, `http://localhost:${port}/api/me`]) {
+            const res = await fetch(base + target, { credentials: 'include' });
+            out.push({ status: res.status, body: await res.json() });
+          }
+          return { cookieTarget: out[0]!, otherTarget: out[1]! };
+        },
+        { base, port: up.port },
+      );
+      assert.deepEqual(results.cookieTarget, { status: 200, body: { cookie: 'session=abc' } });
+      assert.equal(results.otherTarget.status, 403);
+      assert.equal(results.otherTarget.body.error?.rule, 'credentials-refused');
+      assert.equal(up.seen.length, seenBefore + 1, 'only the --cookies target was asked');
+    } finally {
+      await page.context().clearCookies();
+      await credentialed.close();
+    }
+  });
 });

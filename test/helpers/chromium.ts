@@ -30,8 +30,9 @@ export function chromiumSkipReason(): string | false {
   return reason;
 }
 
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: FLAGS });
+/** `extraArgs` go after the design's flags (e.g. `--host-resolver-rules` to give a test its own names). */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...FLAGS, ...extraArgs] });
 }
 
 /** A page on its own origin (http://127.0.0.1:<port>/), in a fresh Chromium, with its console errors. */

@@ -17,12 +17,16 @@ const SOURCE = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url))
 
 export async function runCli(
   args: readonly string[],
-  options: { source?: boolean; timeout?: number } = {},
+  options: { source?: boolean; timeout?: number; nodeArgs?: readonly string[] } = {},
 ): Promise<CliRun> {
-  const entry = options.source === true ? ['--import', 'tsx', SOURCE] : [BUILT];
+  const entry = [
+    ...(options.nodeArgs ?? []),
+    ...(options.source === true ? ['--import', 'tsx', SOURCE] : [BUILT]),
+  ];
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [...entry, ...args], {
       encoding: 'utf8',
+      maxBuffer: 1 << 28,
       env: { ...process.env, NO_COLOR: '1' },
       ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
     });

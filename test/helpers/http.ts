@@ -10,7 +10,7 @@ import {
   request,
   type Server,
 } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 
 /** Listens on 127.0.0.1, port 0; resolves to the server and its base URL. */
 export async function listen(listener: RequestListener | Server): Promise<{ server: Server; url: string }> {
@@ -41,6 +41,7 @@ export function send(
   url: string,
   method: string,
   headers: Record<string, string | string[]> = {},
+  body?: string,
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers, agent: false }, (res) => {
@@ -54,7 +55,7 @@ export function send(
       res.on('error', reject);
     });
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
@@ -100,4 +101,37 @@ export function assertResponse(res: RawResponse, expected: ExpectedResponse): vo
   if (expected.vary) assert.deepEqual(varyNames(res), expected.vary, `Vary: ${res.headers.vary}`);
   for (const name of expected.varyIncludes ?? [])
     assert.ok(varyNames(res).includes(name), `Vary has ${name}: ${res.headers.vary}`);
+}
+
+/**
+ * A server that answers every request with exactly these header lines (written as latin1 bytes, so
+ * that a test can send what no HTTP library writes: 0x80-0xFF bytes, duplicates, padding), then a
+ * two-byte body. `lines` may depend on the request's head (its first line and headers).
+ */
+export async function rawServer(
+  lines: readonly string[] | ((head: string) => readonly string[]),
+  status = '200 OK',
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = createNetServer((socket) => {
+    let head = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      if (head.includes('\r\n\r\n')) return;
+      head += chunk;
+      if (!head.includes('\r\n\r\n')) return;
+      const answer = typeof lines === 'function' ? lines(head) : lines;
+      socket.end(
+        `HTTP/1.1 ${status}\r\n${answer.join('\r\n')}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok`,
+        'latin1',
+      );
+    });
+    socket.on('error', () => {});
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }

@@ -5,6 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 
@@ -26,6 +27,8 @@ async function freePort(): Promise<number> {
 
 export interface RedisServer {
   readonly url: string;
+  /** Forgets every key: each test counts from zero. */
+  flush(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,8 +56,17 @@ export async function startRedis(): Promise<RedisServer> {
       reject(new Error(`redis-server exited with ${code}:\n${output}`));
     });
   });
+  const url = `redis://127.0.0.1:${port}`;
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url,
+    async flush() {
+      const client = new Redis(url);
+      try {
+        await client.flushall();
+      } finally {
+        client.disconnect();
+      }
+    },
     async stop() {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');

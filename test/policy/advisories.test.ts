@@ -3,8 +3,40 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createPolicy, type Decision, lintOptions } from '../../src/policy/index.js';
+import { compileOriginMatcher } from '../../src/policy/origin-matcher.js';
 import { mergeVary } from '../../src/policy/vary.js';
 import { parseTokenList, REQUEST_LIST_LIMITS } from '../../src/spec/header-list.js';
+
+/**
+ * How many lookups, slices, searches and splits `run` makes: work that grows with the input shows
+ * here as a count, where a timing would be noise.
+ */
+type Methods = Record<string, (...args: unknown[]) => unknown>;
+
+function countCalls(run: () => void): number {
+  const patched = [
+    [Map.prototype, 'get'],
+    [String.prototype, 'slice'],
+    [String.prototype, 'indexOf'],
+    [String.prototype, 'split'],
+  ] as const;
+  const originals = patched.map(([proto, name]) => (proto as never as Methods)[name]!);
+  let calls = 0;
+  patched.forEach(([proto, name], i) => {
+    (proto as never as Methods)[name] = function (this: unknown, ...args: unknown[]) {
+      calls++;
+      return originals[i]!.apply(this, args);
+    };
+  });
+  try {
+    run();
+  } finally {
+    patched.forEach(([proto, name], i) => {
+      (proto as never as Methods)[name] = originals[i]!;
+    });
+  }
+  return calls;
+}
 
 function allowed(options: object, origin: string): boolean {
   return (createPolicy({ silence: true, ...options }).decide({ method: 'GET', origin }) as Decision).allowed;
@@ -142,5 +174,34 @@ describe('peer advisories', () => {
       assert.ok(!(d instanceof Promise), 'refused before any origin function is called');
       assert.equal(d.reason, 'malformed-origin');
     }
+  });
+
+  it('a 1 KB Origin of 500 one-letter labels costs a pattern no more lookups than a short one (no string built per dot)', () => {
+    const matcher = compileOriginMatcher([
+      {
+        type: 'pattern',
+        pattern: {
+          scheme: 'https',
+          host: 'example.com',
+          subdomains: true,
+          port: '',
+          source: 'https://*.example.com',
+        },
+      },
+    ]);
+    const deep = `https://${'a.'.repeat(500)}example.com`;
+    const deepStranger = `https://${'a.'.repeat(500)}example.net`;
+    const short = 'https://a.example.com';
+    assert.equal(matcher.matches(deep), true);
+    assert.equal(matcher.matches(deepStranger), false);
+    const shortCost = countCalls(() => matcher.matches(short));
+    assert.equal(
+      countCalls(() => matcher.matches(deep)),
+      shortCost,
+    );
+    assert.equal(
+      countCalls(() => matcher.matches(deepStranger)),
+      countCalls(() => matcher.matches('https://a.example.net')),
+    );
   });
 });

@@ -206,6 +206,28 @@ describe('patterns', () => {
     }
   });
 
+  // Suffixes that lie under the base: anyone's bucket or blob is a site of its own there.
+  const SUFFIXES_BELOW = [
+    ['amazonaws.com', 's3.amazonaws.com'],
+    ['windows.net', 'servicebus.windows.net'],
+    ['core.windows.net', 'web.core.windows.net'],
+  ] as const;
+
+  it('a pattern on a base with public suffixes under it (https://*.amazonaws.com) is refused with credentials, warned about without', () => {
+    for (const [base, suffix] of SUFFIXES_BELOW) {
+      const err = configError({ origin: [`https://*.${base}`], credentials: true });
+      const found = err.problems.find((p) => p.code === 'ORIGIN_PUBLIC_SUFFIX');
+      assert.ok(found, base);
+      assert.equal(
+        found.message,
+        `'https://*.${base}' trusts every site under '${base}', and the Public Suffix List has '${suffix}' under it, so it also matches 'https://attacker.${suffix}': anyone can register or publish a site there. With credentials, any of them could read your users' data. (pitfall 1: wildcard overuse)`,
+      );
+      const warning = problem({ origin: `https://*.${base}` }, 'CORSICA_PATTERN_TOO_BROAD');
+      assert.equal(warning.severity, 'warning', base);
+      assert.match(warning.message, new RegExp(`has '${suffix.replace(/\./g, '\\.')}' under it`));
+    }
+  });
+
   it('issue 10.13: a pattern on a registrable domain or a site under a public suffix is fine', () => {
     for (const origin of ['https://*.example.com', 'https://*.example.co.uk', 'https://*.my-org.github.io'])
       assert.equal(

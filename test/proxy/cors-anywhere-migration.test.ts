@@ -215,6 +215,16 @@ describe('migrating from cors-anywhere (docs/migrating-from-cors-anywhere.md)', 
     );
   });
 
+  difference('Requests with cookies', async () => {
+    up.seen.length = 0;
+    const r = await both(target('/cookie'), { origin: ORIGIN, cookie: 'session=1' });
+    assert.equal(r.anywhere.status, 200);
+    assert.equal(r.anywhere.headers['access-control-allow-origin'], '*');
+    assert.equal(r.corsica.status, 403);
+    assert.equal(JSON.parse(r.corsica.body).error.rule, 'credentials-refused');
+    assert.equal(up.seen.length, 1, 'only cors-anywhere forwarded it');
+  });
+
   difference('Proxied pages', async () => {
     const r = await both(target('/x'), { origin: ORIGIN });
     assert.equal(r.anywhere.headers['content-security-policy'], undefined);

@@ -2,7 +2,8 @@
 // each instance falls back to its own memory instead of failing open.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import type { AddressInfo } from 'node:net';
+import { after, before, beforeEach, describe, it } from 'node:test';
 import { createProxy } from '../../src/proxy/index.js';
 import { close } from '../helpers/http.js';
 import { type RedisServer, redisSkipReason, startRedis } from '../helpers/redis.js';
@@ -19,6 +20,7 @@ describe('proxy: rate limits shared through Redis', { skip }, () => {
     redis = await startRedis();
     up = await upstream();
   });
+  beforeEach(() => redis.flush());
   after(async () => {
     await close(up.server);
     await redis.stop();
@@ -43,6 +45,60 @@ describe('proxy: rate limits shared through Redis', { skip }, () => {
         statuses.push(r.status);
       }
       assert.deepEqual(statuses, [200, 200, 200, 200, 429, 429]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('an IPv4 client counts once whether an instance sees 127.0.0.1 or ::ffff:127.0.0.1 (a dual-stack listener)', async () => {
+    const options = {
+      rateLimit: '4/1m',
+      redis: redis.url,
+      allowPrivateTarget: [`127.0.0.1:${up.port}`],
+    };
+    const v4 = createProxy({ ...options, port: 0, host: '127.0.0.1' });
+    const dual = createProxy({ ...options, port: 0, host: '::' });
+    const servers = await Promise.all([v4.listen(), dual.listen()]);
+    try {
+      // Both reached at 127.0.0.1: the dual-stack one sees the client as ::ffff:127.0.0.1.
+      const bases = servers.map(
+        ({ server }) => `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+      );
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const r = await fetch(`${bases[i % 2]}http://127.0.0.1:${up.port}/x`, {
+          headers: { origin: ORIGIN },
+        });
+        await r.arrayBuffer();
+        statuses.push(r.status);
+      }
+      assert.deepEqual(statuses, [200, 200, 200, 200, 429, 429]);
+    } finally {
+      await Promise.all([v4.close(), dual.close()]);
+    }
+  });
+
+  it('two instances share one bucket for every address of an IPv6 /64', async () => {
+    const options = {
+      port: 0,
+      rateLimit: '3/1m',
+      trustProxy: 1,
+      redis: redis.url,
+      allowPrivateTarget: [`127.0.0.1:${up.port}`],
+    };
+    const a = createProxy(options);
+    const b = createProxy(options);
+    const [{ url: urlA }, { url: urlB }] = await Promise.all([a.listen(), b.listen()]);
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 6; i++) {
+        const r = await fetch(`${i % 2 === 0 ? urlA : urlB}http://127.0.0.1:${up.port}/x`, {
+          headers: { origin: ORIGIN, 'x-forwarded-for': `2001:db8:77:1::${i + 1}` },
+        });
+        await r.arrayBuffer();
+        statuses.push(r.status);
+      }
+      assert.deepEqual(statuses, [200, 200, 200, 429, 429, 429]);
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { parseTokenList, REQUEST_LIST_LIMITS } from '../../src/spec/header-list.js';
 import { parseSerializedOrigin } from '../../src/spec/origin-syntax.js';
 import { isToken } from '../../src/spec/tokens.js';
+import { splitCommaList, trimHttpWhitespace } from '../../src/spec/whitespace.js';
 
 /** Fixed, so that a run in CI is the run that passed here; CORSICA_PROPERTY_SEED explores others. */
 const SEED = Number(process.env.CORSICA_PROPERTY_SEED ?? 20261125);
@@ -140,6 +141,30 @@ describe('parseTokenList, by property', () => {
         assert.deepEqual(again.items, result.items);
       }),
       { numRuns: 3000, seed: SEED, examples: [['a,,b'], [' , '], ['x-a, x-b'], ['a\tb'], ['']] },
+    );
+  });
+});
+
+describe('HTTP whitespace, by property', () => {
+  // The definition the scans replace (quadratic on padded values), kept here as the oracle.
+  const trimByRegExp = (s: string) => s.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
+  const padded = fc.string({
+    unit: fc.constantFrom(' ', '\t', '\r', '\n', ',', 'a', 'B', '\u00a0', '\u009b'),
+  });
+
+  it('trimHttpWhitespace removes exactly the leading and trailing tab, LF, CR and space', () => {
+    fc.assert(
+      fc.property(padded, (s) => trimHttpWhitespace(s) === trimByRegExp(s)),
+      { seed: SEED, numRuns: 2000, examples: [[''], ['  '], [' a b '], ['\u00a0a\u00a0']] },
+    );
+  });
+
+  it('splitCommaList gives every comma-separated item, trimmed, empty items kept', () => {
+    fc.assert(
+      fc.property(padded, (s) => {
+        assert.deepEqual(splitCommaList(s), s.split(',').map(trimByRegExp));
+      }),
+      { seed: SEED, numRuns: 2000, examples: [[''], [','], [' a , b ,']] },
     );
   });
 });

@@ -54,6 +54,9 @@ function withHeaders(response: Response, d: Decision): Response {
   try {
     writeDecision(d, response.headers);
   } catch {
+    // A network error (`Response.error()`), an opaque answer (status 0) or a 1xx upgrade cannot be
+    // rebuilt (the constructor takes 200-599) and has no headers a page could read: it passes as is.
+    if (response.status < 200 || response.status > 599) return response;
     out = new Response(response.body, {
       status: response.status,
       statusText: response.statusText,

@@ -1,0 +1,251 @@
+// Rules about the answers themselves: values browsers refuse (the model names the failure, audit
+// its shape), parts of the protocol missing (preflights without CORS, or only preflights with it),
+// and what is worth knowing (a missing Vary: Origin, headers a page cannot read, a public `*`).
+
+import { type CorsErrorCode, readableHeaders } from '../browser/index.js';
+import { SAFELISTED_RESPONSE_HEADERS } from '../spec/header-names.js';
+import { splitCommaList } from '../spec/whitespace.js';
+import type { FindingClass, FindingFix } from './codes.js';
+import {
+  acao,
+  acaoLines,
+  allowsCredentials,
+  echoes,
+  type Finding,
+  finding,
+  header,
+  type ProbeRecord,
+} from './finding.js';
+import { refusal } from './judge.js';
+
+/** Headers a page plainly has no use for, or that browsers handle themselves. */
+const UNINTERESTING = new Set([
+  'date',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'server',
+  'vary',
+  'etag',
+  'age',
+  'via',
+  'allow',
+  'alt-svc',
+  'accept-ranges',
+  'content-encoding',
+  'strict-transport-security',
+  'content-security-policy',
+  'content-security-policy-report-only',
+  'x-powered-by',
+  'x-content-type-options',
+  'x-frame-options',
+  'x-xss-protection',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-permitted-cross-domain-policies',
+  'referrer-policy',
+  'permissions-policy',
+  'origin-agent-cluster',
+  'nel',
+  'report-to',
+  'reporting-endpoints',
+  'timing-allow-origin',
+  'expect-ct',
+  'set-cookie',
+  'set-cookie2',
+]);
+
+function isUninteresting(name: string): boolean {
+  return (
+    UNINTERESTING.has(name) ||
+    SAFELISTED_RESPONSE_HEADERS.has(name) ||
+    name.startsWith('access-control-') ||
+    name.startsWith('cross-origin-')
+  );
+}
+
+/**
+ * The class of an allow-origin value browsers refuse, by its shape (audit's names), or null when
+ * it is simply another origin (a refusal, as it should be) or empty.
+ */
+function refusedValueClass(code: CorsErrorCode, value: string): FindingClass | null {
+  if (code === 'MultipleAllowOriginValues') return 'several-origins';
+  if (
+    (code !== 'InvalidAllowOriginValue' && code !== 'AllowOriginMismatch') ||
+    value === '' ||
+    value === 'null'
+  )
+    return null;
+  if (value.includes('*')) return 'literal-wildcard-pattern';
+  if (!value.includes('://')) return 'origin-without-scheme';
+  if (/^[a-z][a-z0-9+.-]*:\/\/[^/]*\//i.test(value)) return 'origin-trailing-slash';
+  return null;
+}
+
+/** Why a value of that class is refused, as the finding's message ends. */
+const REFUSED_BECAUSE: Partial<Record<FindingClass, string>> = {
+  'literal-wildcard-pattern': ', a pattern no browser matches',
+  'origin-without-scheme': ', without a scheme',
+  'origin-trailing-slash': ', which is not an origin (a path)',
+};
+
+/** What the probe's answer said: its allow-origin lines. */
+function allowOriginSaid(r: ProbeRecord): string {
+  const values = acaoLines(r).map(([, v]) => v.trim());
+  const shown = values.map((v) => `Access-Control-Allow-Origin: ${v}`).join(' and ');
+  return `${values.length > 1 ? `${values.length} header lines, ` : ''}${shown}`;
+}
+
+/**
+ * The allow-origin values browsers refuse (the model says so, and with which error), one finding
+ * per class: the first answer that shows it.
+ */
+export function brokenValues(records: readonly ProbeRecord[]): Finding[] {
+  const found = new Map<FindingClass, Finding>();
+  const add = (c: FindingClass, r: ProbeRecord, message: string, code: CorsErrorCode) => {
+    if (!found.has(c)) found.set(c, finding(c, r, message, [], code));
+  };
+  for (const r of records) {
+    // Without Origin a request is not a CORS request: what its answer says binds no browser.
+    if (r.origin === null || r.response === null) continue;
+    const sent = `Origin: ${r.origin}`;
+    const failure = refusal(r, false);
+    if (failure === null) {
+      // Read without credentials; `*` with Allow-Credentials fails every credentialed request.
+      const withCookies = refusal(r, true);
+      if (acao(r) === '*' && allowsCredentials(r) && withCookies !== null)
+        add(
+          'wildcard-with-credentials',
+          r,
+          `${sent} got Access-Control-Allow-Origin: * with Access-Control-Allow-Credentials: true`,
+          withCookies.code,
+        );
+      continue;
+    }
+    const c = refusedValueClass(failure.code, acao(r) ?? '');
+    if (c !== null) add(c, r, `${sent} got ${allowOriginSaid(r)}${REFUSED_BECAUSE[c] ?? ''}`, failure.code);
+  }
+  return [...found.values()];
+}
+
+/** Request headers a browser sends only after a preflight (what the user's --header adds, e.g. Authorization). */
+const SAFE_PROBE_HEADERS = new Set([
+  'accept',
+  'accept-language',
+  'content-language',
+  'content-type',
+  'origin',
+  'cookie',
+  'sec-fetch-mode',
+]);
+
+/**
+ * Whether the API is meant for preflighted calls from the site: an origin-specific or credentialed
+ * grant, an Allow header that lists an unsafe method, or headers the user must send (a token).
+ * A public resource read by plain GETs needs no preflight answer at all.
+ */
+function preflightsExpected(site: ProbeRecord, preflights: readonly ProbeRecord[]): boolean {
+  if (acao(site) !== '*' || allowsCredentials(site)) return true;
+  const allow = preflights.map((p) => header(p, 'allow') ?? '').join(',');
+  if (/\b(PUT|PATCH|DELETE|POST)\b/i.test(allow)) return true;
+  return site.request.headers.some(([n]) => !SAFE_PROBE_HEADERS.has(n.toLowerCase()));
+}
+
+/** Findings about answers that browsers refuse, or that miss part of the protocol. */
+export function protocolFindings(
+  site: ProbeRecord | undefined,
+  preflights: readonly ProbeRecord[],
+): Finding[] {
+  const out: Finding[] = [];
+  // A preflight answered 429 or 5xx says nothing about the CORS setup (a rate limiter, an outage).
+  const answered = preflights.filter(
+    (p) => p.response !== null && p.response.status !== 429 && p.response.status < 500,
+  );
+  if (site?.response == null || answered.length === 0) return out;
+  const siteAcao = acao(site);
+  const withAcao = answered.find((p) => acao(p) !== null);
+  if (siteAcao === null && withAcao !== undefined)
+    out.push(
+      finding(
+        'preflight-only-cors',
+        site,
+        `the preflight from ${site.origin} got Access-Control-Allow-Origin: ${acao(withAcao)}, the GET got no CORS headers (status ${site.response.status})`,
+      ),
+    );
+  // The reverse of preflight-only: preflights answered without any CORS header at all. A preflight
+  // with CORS headers that grants too little (no methods, a 404 carrying the origin) is left alone:
+  // an API that takes only simple GETs, with the origin set on every answer, is correct, and from
+  // outside the two look the same.
+  const hasCors = (p: ProbeRecord) =>
+    p.response!.headers.some(([n]) => n.toLowerCase().startsWith('access-control-'));
+  if (siteAcao !== null && !answered.some(hasCors) && preflightsExpected(site, answered)) {
+    const first = answered[0]!;
+    out.push(
+      finding(
+        'actual-only-cors',
+        first,
+        `a GET from ${site.origin} got Access-Control-Allow-Origin: ${siteAcao}, the preflights for PUT and POST got no CORS headers (status ${first.response!.status})`,
+      ),
+    );
+  }
+  return out;
+}
+
+/** The table's expose fix, with the headers this answer really carries. */
+function exposing(fix: FindingFix, names: readonly string[]): FindingFix {
+  const list = names.map((n) => `'${n}'`).join(', ');
+  const swap = (text: string) =>
+    text.replace("'X-Total-Count', 'Link'", list).replace('"X-Total-Count, Link"', `"${names.join(', ')}"`);
+  return {
+    summary: fix.summary,
+    corsica: swap(fix.corsica),
+    cors: swap(fix.cors),
+    fastify: swap(fix.fastify),
+    nginx: swap(fix.nginx),
+  };
+}
+
+/** Info findings: reflected origins without Vary, unexposed headers, a public endpoint. */
+export function infoFindings(site: ProbeRecord | undefined, gets: readonly ProbeRecord[]): Finding[] {
+  const out: Finding[] = [];
+  // The grant depends on the Origin when two GETs got different answers.
+  const answers = new Set(gets.filter((r) => r.response !== null).map((r) => acao(r) ?? ''));
+  if (answers.size > 1) {
+    const echoing = [site, ...gets].filter(
+      (r): r is ProbeRecord => r !== undefined && echoes(r) && r.origin !== 'null',
+    );
+    const noVary = echoing.find((r) => {
+      const vary = splitCommaList((header(r, 'vary') ?? '').toLowerCase());
+      return !vary.includes('origin') && !vary.includes('*');
+    });
+    if (noVary !== undefined)
+      out.push(
+        finding(
+          'vary-origin-missing',
+          noVary,
+          `the answer to ${noVary.origin} names it in Access-Control-Allow-Origin without Vary: Origin, while other origins get other answers`,
+        ),
+      );
+  }
+  if (site?.response != null && site.origin !== null) {
+    const a = acao(site);
+    const credentials = allowsCredentials(site);
+    if (a === '*' && !credentials)
+      out.push(finding('public-wildcard', site, `Origin: ${site.origin} got Access-Control-Allow-Origin: *`));
+    if (a === '*' || echoes(site)) {
+      const readable = new Set(readableHeaders(site.response, credentials && a !== '*'));
+      const hidden = [
+        ...new Set(site.response.headers.map(([n]) => n.toLowerCase()).filter((n) => !readable.has(n))),
+      ].filter((n) => !isUninteresting(n));
+      if (hidden.length > 0) {
+        const f = finding(
+          'headers-not-exposed',
+          site,
+          `the answer to ${site.origin} carries ${hidden.join(', ')}, which pages cannot read (no Access-Control-Expose-Headers for ${hidden.length === 1 ? 'it' : 'them'})`,
+        );
+        out.push({ ...f, fix: exposing(f.fix, hidden) });
+      }
+    }
+  }
+  return out;
+}

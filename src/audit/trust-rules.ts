@@ -1,0 +1,217 @@
+// Rules about trust: which origins the server lets read its answers. Each reads the probes built
+// for its class (probes.ts), so that one mistake is named by its own class; a server that echoes
+// any origin is reported as that and nothing narrower (every bypass probe would pass).
+
+import { isPublicSuffix } from '../spec/public-suffix.js';
+import type { FindingClass } from './codes.js';
+import {
+  acao,
+  type ByKind,
+  echoes,
+  echoFinding,
+  type Finding,
+  finding,
+  granted,
+  type ProbeRecord,
+} from './finding.js';
+import { grantsWithCredentials, preflightPasses, refusal } from './judge.js';
+import { PROBE_LABEL, type Site } from './probes.js';
+
+/**
+ * The preflight from an unrelated origin echoed and passing, where actual answers do not grant
+ * that origin as much: a script on any site can then send the unsafe method (with the user's
+ * cookies when the preflight allows credentials). A public `*` endpoint without credentials that
+ * also echoes on preflights gives nothing away, and is not reported.
+ */
+function preflightReflectsAny(byKind: ByKind, url: string, get: ProbeRecord | undefined): Finding | null {
+  const preflight = byKind('unrelated-preflight')[0];
+  if (preflight === undefined || !echoes(preflight)) return null;
+  const withCookies = preflightPasses(preflight, url, 'include');
+  const passes = withCookies || preflightPasses(preflight, url, 'omit');
+  const getAcao = get === undefined ? null : acao(get);
+  const getCredentials = get !== undefined && grantsWithCredentials(get);
+  // Actual answers as open as the preflight: the actual-answer rules say it, if anything.
+  if (getAcao !== null && (getAcao === '*' || getAcao === get?.origin) && (getCredentials || !withCookies))
+    return null;
+  const message = `the preflight from ${preflight.origin} for DELETE with X-Corsica-Probe got Access-Control-Allow-Origin: ${acao(preflight)}${passes ? ` and passes${withCookies ? ' with credentials' : ''}` : ''}, while a GET from the same origin got ${getAcao === null ? 'no CORS headers' : `Access-Control-Allow-Origin: ${getAcao}${getCredentials ? ' with credentials' : ''}`}`;
+  return finding('preflight-reflects-any', preflight, message);
+}
+
+/** Any origin echoed (with or without credentials), or only by preflights. */
+function anyOriginFindings(byKind: ByKind, url: string): { found: Finding[]; reflectsAny: boolean } {
+  const unrelated = byKind('unrelated');
+  const echoing = unrelated.filter(echoes);
+  const anyOrigin = echoing.find(grantsWithCredentials) ?? echoing[0];
+  const preflight = preflightReflectsAny(byKind, url, anyOrigin ?? unrelated[0]);
+  if (anyOrigin !== undefined) {
+    const why = `the server echoes any origin: ${granted(anyOrigin)}`;
+    const c = grantsWithCredentials(anyOrigin)
+      ? 'reflected-any-origin-with-credentials'
+      : 'reflected-any-origin';
+    return {
+      found: [finding(c, anyOrigin, why), ...(preflight === null ? [] : [preflight])],
+      reflectsAny: true,
+    };
+  }
+  return { found: preflight === null ? [] : [preflight], reflectsAny: false };
+}
+
+/**
+ * The site's own origin refused while a misspelling of it is echoed: the allow-list holds the
+ * origin with a trailing slash, without its scheme, or as a pattern the server compares as text.
+ */
+export function misspelledListFindings(
+  site: Site,
+  siteGet: ProbeRecord | undefined,
+  byKind: ByKind,
+): Finding[] {
+  // The site's own page reads the answers: whatever else is echoed, its list is not misspelt.
+  const siteRefused = siteGet === undefined ? null : refusal(siteGet, false);
+  if (siteGet !== undefined && siteRefused === null) return [];
+  const out: Finding[] = [];
+  for (const r of byKind('misspelled').filter(echoes)) {
+    const o = r.origin!;
+    const c: FindingClass = o.endsWith('/')
+      ? 'origin-trailing-slash'
+      : o.includes('*')
+        ? 'literal-wildcard-pattern'
+        : 'origin-without-scheme';
+    out.push(
+      finding(
+        c,
+        r,
+        `${site.origin} gets no Access-Control-Allow-Origin, but Origin: ${o} is echoed: the allowed origin is written ${o} in the server's list, which no browser ever sends`,
+        [],
+        siteRefused?.code ?? null,
+      ),
+    );
+  }
+  return out;
+}
+
+/** Origin checks that compare only part of the origin: prefix, suffix, substring, dot, special characters. */
+function partialMatchFindings(site: Site, byKind: ByKind): Finding[] {
+  const out: Finding[] = [];
+  const push = (f: Finding | null) => {
+    if (f !== null) out.push(f);
+  };
+  const sibling = `${site.scheme}://${PROBE_LABEL}.${site.domain}${site.port}`;
+  // Every subdomain of the domain trusted explains attacker<host> when the site is itself a subdomain.
+  const siblingTrusted = byKind('subdomain').some((r) => r.origin === sibling && echoes(r));
+  const prefix = echoFinding(
+    'prefix-match',
+    byKind('prefix'),
+    `only the start of the origin is compared with ${site.origin}`,
+  );
+  const suffix = echoFinding(
+    'suffix-match',
+    byKind('suffix').filter(
+      (r) => r.origin === `${site.scheme}://attacker${site.domain}${site.port}` || !siblingTrusted,
+    ),
+    'the end of the origin is compared without a dot boundary',
+  );
+  const middle = echoFinding(
+    'unanchored-regexp',
+    byKind('middle'),
+    "the site's host is looked for anywhere in the origin",
+  );
+  // A plain startsWith takes every special character; a check that takes some of them but not a
+  // dot stops reading the host at a character browsers accept in host names.
+  const specials = byKind('special');
+  // A check that refuses some prefixes (the dot) but takes the specials stops at them too.
+  const special =
+    prefix === null || specials.some((r) => !echoes(r)) || byKind('prefix').some((r) => !echoes(r))
+      ? echoFinding(
+          'special-characters',
+          specials,
+          'the check stops reading the host at a character browsers accept in host names',
+        )
+      : null;
+  push(prefix);
+  push(suffix);
+  // Unanchored: whatever is accepted before or after the site's host. A RegExp without ^ or $
+  // and startsWith/endsWith/includes behave the same from outside, so both names are given.
+  const loose = middle ?? prefix ?? suffix ?? special;
+  if (loose !== null)
+    push(
+      loose === middle
+        ? middle
+        : finding(
+            'unanchored-regexp',
+            loose.proof,
+            `${loose.message} (a RegExp without ^ or $ behaves so)`,
+            loose.also,
+          ),
+    );
+  if (middle !== null)
+    push(
+      finding(
+        'substring-match',
+        middle.proof,
+        `the origin only has to contain ${middle.proof.origin?.includes(`attacker${site.host}.`) ? site.host : site.domain}: ${granted(middle.proof)}`,
+        middle.also,
+      ),
+    );
+  else
+    push(
+      echoFinding('substring-match', byKind('substring'), `a piece of ${site.origin} is accepted as a whole`),
+    );
+  const dot = byKind('dot').filter((r) => {
+    // Not new URL(): a probe origin need not parse (127x0.0.1 is no URL host), and must not throw.
+    const host = r.origin!.replace(/^[a-z]+:\/\//, '').replace(/:\d+$/, '');
+    return (
+      !(suffix !== null && host.endsWith(site.domain)) &&
+      !(siblingTrusted && host.endsWith(`.${site.domain}`))
+    );
+  });
+  push(
+    echoFinding(
+      'unescaped-dot',
+      dot,
+      'a dot of the allowed host matches any character (an unescaped . in a RegExp)',
+    ),
+  );
+  push(special);
+  return out;
+}
+
+/** Whole origins trusted that should not be: null, any subdomain with credentials, http:, third-party hosting. */
+function wholeOriginFindings(site: Site, byKind: ByKind): Finding[] {
+  const out: Finding[] = [];
+  const push = (f: Finding | null) => {
+    if (f !== null) out.push(f);
+  };
+  push(echoFinding('null-origin-trusted', byKind('null'), "the 'null' origin is trusted"));
+  push(
+    echoFinding(
+      'any-subdomain-with-credentials',
+      byKind('subdomain').filter((r) => echoes(r) && grantsWithCredentials(r)),
+      `every subdomain of ${site.domain} is trusted with credentials`,
+    ),
+  );
+  push(
+    echoFinding('http-origin-trusted', byKind('http'), 'the plain-http origin of an https site is trusted'),
+  );
+  const hosting = echoFinding(
+    'third-party-hosting-trusted',
+    byKind('third-party'),
+    'anyone can publish a page on this origin',
+  );
+  if (hosting !== null) {
+    const host = new URL(hosting.origin!).hostname;
+    const parent = host.slice(host.indexOf('.') + 1);
+    const why = isPublicSuffix(parent)
+      ? ` (${parent} is on the Public Suffix List: every name under it belongs to someone else)`
+      : ' (a code playground or shared hosting: anyone runs their own script there)';
+    out.push({ ...hosting, message: `${hosting.message}${why}` });
+  }
+  return out;
+}
+
+/** Findings about trust: which origins the server lets read its answers. */
+export function trustFindings(site: Site, byKind: ByKind, url: string): Finding[] {
+  const any = anyOriginFindings(byKind, url);
+  // A server that echoes any origin passes every narrower probe: say that, and nothing narrower.
+  if (any.reflectsAny) return any.found;
+  return [...any.found, ...partialMatchFindings(site, byKind), ...wholeOriginFindings(site, byKind)];
+}

@@ -1,0 +1,32 @@
+// The Public Suffix List lookups: a suffix at a pattern's base, or under it. The names with
+// suffixes under them are data generated from tldts (scripts/public-suffix-parents.ts); this file
+// holds that data to the installed tldts, so an update of the list cannot leave it behind.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { parentsModule } from '../../scripts/public-suffix-parents.js';
+import { isPublicSuffix, publicSuffixAtOrBelow } from '../../src/spec/public-suffix.js';
+
+describe('spec: public suffixes at or below a name', () => {
+  it('src/spec/public-suffix-parents.ts is what the installed tldts gives (regenerate it with the script when this fails)', () => {
+    assert.equal(
+      readFileSync('src/spec/public-suffix-parents.ts', 'utf8'),
+      parentsModule(),
+      'run: node --import tsx scripts/public-suffix-parents.ts > src/spec/public-suffix-parents.ts',
+    );
+  });
+
+  it('names the suffix itself, the shortest one under the name, or none', () => {
+    assert.equal(publicSuffixAtOrBelow('github.io'), 'github.io');
+    assert.equal(publicSuffixAtOrBelow('com'), 'com');
+    assert.equal(publicSuffixAtOrBelow('amazonaws.com'), 's3.amazonaws.com');
+    assert.equal(publicSuffixAtOrBelow('windows.net'), 'servicebus.windows.net');
+    assert.equal(publicSuffixAtOrBelow('example.com'), null);
+    assert.equal(publicSuffixAtOrBelow('my-org.github.io'), null);
+    assert.equal(publicSuffixAtOrBelow('localhost'), null);
+    // An exception rule (!city.kawasaki.jp) makes a registrable name under a wildcard.
+    assert.equal(isPublicSuffix('city.kawasaki.jp'), false);
+    assert.equal(publicSuffixAtOrBelow('city.kawasaki.jp'), null);
+  });
+});

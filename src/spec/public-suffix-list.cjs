@@ -7,7 +7,8 @@
 'use strict';
 
 const { getPublicSuffix } = require('tldts');
-const { SUFFIX_PARENTS } = require('./public-suffix-parents.js');
+// The TypeScript module itself: tsx (running the sources) and esbuild (the build) both read it.
+const { SUFFIX_PARENTS } = require('./public-suffix-parents.ts');
 
 const list = { getPublicSuffix, SUFFIX_PARENTS };
 globalThis[Symbol.for('corsica.publicSuffixList')] = list;

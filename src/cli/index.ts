@@ -36,13 +36,27 @@ program
 program
   .command('lint')
   .description(
-    'validate a corsica/cors options object and print every problem with its fix (exit 1 on errors)',
+    'validate a corsica/cors options object and print every problem with its fix (exit 1 on errors); a JavaScript module is loaded in a child process that may not listen, connect or start processes: lint never runs an application',
   )
-  .argument('<file>', 'a .json file, or a .js/.mjs/.cjs module whose default export is the options object')
+  .argument(
+    '[file]',
+    'a .json file, or a .js/.mjs/.cjs module that only exports the options object (export default, or module.exports)',
+  )
+  .option(
+    '--options <options>',
+    'the options object itself, as JSON or a JavaScript literal: \'{ origin: ["https://a.com"] }\'',
+  )
   .option('--json', 'print the problems as JSON')
-  .action(async (file: string, opts: { json?: boolean }) => {
-    const { lint } = await import('./lint.js');
-    process.exitCode = await lint(file, opts.json === true);
+  .option('--timeout <ms>', 'how long a module may take to load (default 10000)')
+  .action(async (file: string | undefined, opts: { json?: boolean; options?: string; timeout?: string }) => {
+    if ((file === undefined) === (opts.options === undefined))
+      throw new UsageError('give either a file or --options, not both or neither');
+    const { lint, DEFAULT_LOAD_TIMEOUT_MS } = await import('./lint.js');
+    const timeout = opts.timeout === undefined ? DEFAULT_LOAD_TIMEOUT_MS : Number(opts.timeout);
+    if (!Number.isInteger(timeout) || timeout <= 0)
+      throw new UsageError(`--timeout must be a whole number of milliseconds, not '${opts.timeout}'`);
+    const input = file === undefined ? { options: opts.options! } : { file };
+    process.exitCode = await lint(input, opts.json === true, timeout);
   });
 
 program

@@ -65,7 +65,9 @@ program
     "send the requests a browser (Chromium, or --browser firefox|webkit) would send for a cross-origin fetch and say whether the page gets the response, why not in that browser's words, and where the browsers disagree (exit 0 allowed, 1 blocked, 2 usage or network error)",
   )
   .argument('<url>', 'the URL the page fetches')
-  .requiredOption('--origin <origin>', "the page's origin, e.g. https://app.example.com")
+  // Not commander's requiredOption: it reports a missing --origin before an unknown option, so
+  // `--orign` would say that --origin is missing instead of suggesting it. The check requires it.
+  .option('--origin <origin>', "the page's origin, e.g. https://app.example.com (required)")
   .option('--method <method>', 'the request method, as the page writes it', 'GET')
   .option(
     '--header <header>',

@@ -11,6 +11,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import net from 'node:net';
 import { dirname, extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import workerThreads from 'node:worker_threads';
 import { lintOptions } from '../policy/index.js';
 import type { CorsProblem } from '../policy/types.js';
 
@@ -44,6 +45,10 @@ function guard(): void {
   const cp = childProcess as unknown as Record<string, unknown>;
   for (const name of ['spawn', 'spawnSync', 'exec', 'execSync', 'execFile', 'execFileSync', 'fork'])
     cp[name] = () => refuse('start a process');
+  // A worker has a network module of its own, which no guard here reaches.
+  (workerThreads as { Worker: unknown }).Worker = function Worker() {
+    refuse('start a worker thread');
+  };
   // ES modules that import these by name see the guarded functions too.
   syncBuiltinESMExports();
 }

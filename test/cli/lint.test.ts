@@ -192,6 +192,11 @@ module.exports = app;
         "import { spawn } from 'node:child_process';\nspawn('sleep', ['60']);\nexport default {};",
         'start a process',
       ],
+      [
+        'thread.mjs',
+        "import { Worker } from 'node:worker_threads';\nnew Worker('setInterval(() => {}, 1000)', { eval: true });\nexport default {};",
+        'start a worker thread',
+      ],
     ]) {
       const r = corsica('lint', file(name!, code!));
       assert.equal(r.code, 2, name);

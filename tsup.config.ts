@@ -52,7 +52,8 @@ export default defineConfig([
   // CommonJS and calls require(), which ES modules get from node:module.
   {
     ...common,
-    entry: { proxy: LIBRARY.proxy, cli: 'src/cli/index.ts' },
+    // lint-child: the process `corsica lint` loads an options module in (forked by its path).
+    entry: { proxy: LIBRARY.proxy, cli: 'src/cli/index.ts', 'lint-child': 'src/cli/lint-child.ts' },
     format: ['esm'],
     dts: { entry: { proxy: LIBRARY.proxy } },
     // Mostly bundled third-party code (undici alone is 1.3 MB): minified, names kept for stack traces.

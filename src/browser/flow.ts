@@ -5,7 +5,6 @@
 // departs from them (the preflights after a redirect, the redirect schemes, the console lines), it
 // follows that engine, as measured against the real browsers (issue 15).
 
-import { splitCommaList } from '../spec/whitespace.js';
 import { type BrowserRequest, type Classification, classifyRequest, originOf } from './classify.js';
 import type { CorsFailureCore, FailureContext } from './codes.js';
 import { type CorsFailure, explainFailure } from './errors.js';

@@ -46,6 +46,11 @@ export interface Judgement {
   readonly credentialsSeen: boolean;
   /** False when the browser stopped at the preflight: the request's header values never went out. */
   readonly headersSeen: boolean;
+  /**
+   * The code with credentials, when the wire cannot tell whether the page asked for them and that
+   * changes the failure (Chromium's preflight never shows credentials); else null.
+   */
+  readonly altCode: string | null;
   /** Where the model and the browser differ: requests the model would have sent otherwise, an outcome the browser did not report. */
   readonly notes: readonly string[];
 }
@@ -209,10 +214,49 @@ async function run(flight: Flight, request: BrowserRequest): Promise<Run> {
   return { request, outcome, replay };
 }
 
-/** False when the browser's own ending contradicts the model's run (Chromium reports a refusal as an error). */
+/**
+ * False when the browser's own ending contradicts the model's run: it ended before an exchange the
+ * model needed, or (Chromium, which ends every refused request with an error and every allowed
+ * one with onCompleted) it ended otherwise than the verdict says. Firefox ends refused requests
+ * with onCompleted too, so there only the first holds.
+ */
 function consistent(r: Run, flight: Flight): boolean {
   if (r.replay.cutShort) return false;
-  return !(r.outcome.verdict === 'allowed' && flight.end !== null && flight.end !== 'completed');
+  if (r.request.engine !== 'chromium' || flight.end === null) return true;
+  return (r.outcome.verdict === 'allowed') === (flight.end === 'completed');
+}
+
+/** The failure code and verdict of a run, to tell two readings apart. */
+const reading = (o: FetchOutcome) => `${o.verdict} ${o.failure?.code ?? o.typeError ?? ''}`;
+
+/**
+ * The run that explains what the browser did. With credentials seen on the wire, that mode. Else
+ * without credentials, unless only credentials explain the browser's outcome (Chromium ends a
+ * refused request with an error). When both explain it with different failures (the browser
+ * stopped at the preflight, which never shows credentials), the wire cannot tell them apart: the
+ * one without credentials (fetch()'s default) is taken, and the other kept beside it.
+ */
+async function choose(
+  flight: Flight,
+  base: BrowserRequest,
+  evidence: CredentialsMode | null,
+): Promise<Run & { notes: string[]; alternative?: FetchOutcome }> {
+  if (evidence !== null) return { ...(await run(flight, { ...base, credentials: evidence })), notes: [] };
+  const without = await run(flight, { ...base, credentials: 'same-origin' });
+  if (without.replay.pending) return { ...without, notes: [] };
+  const withCredentials = await run(flight, { ...base, credentials: 'include' });
+  if (!consistent(without, flight))
+    return { ...(consistent(withCredentials, flight) ? withCredentials : without), notes: [] };
+  if (!consistent(withCredentials, flight) || reading(without.outcome) === reading(withCredentials.outcome))
+    return { ...without, notes: [] };
+  const other = withCredentials.outcome.failure?.message ?? 'allowed';
+  return {
+    ...without,
+    alternative: withCredentials.outcome,
+    notes: [
+      `The wire does not show whether the page asked for credentials (no cookie went out, or the browser stopped at the preflight, which never carries them): judged as fetch()'s default, without. With credentials: 'include' this browser says: ${other}`,
+    ],
+  };
 }
 
 /** Another engine's verdict, where it would send exactly the requests this browser sent. */
@@ -245,27 +289,18 @@ export async function judge(flight: Flight, engine: Engine): Promise<Judgement> 
     headers,
     engine,
   };
-  // Without evidence, no credentials first; credentials when only they explain what the browser did.
-  const modes: CredentialsMode[] = evidence === null ? ['same-origin', 'include'] : [evidence];
-  let chosen: Run | null = null;
-  for (const credentials of modes) {
-    const r = await run(flight, { ...base, credentials });
-    chosen ??= r;
-    if (consistent(r, flight)) {
-      chosen = r;
-      break;
-    }
-  }
-  const { request, outcome, replay } = chosen!;
+  const chosen = await choose(flight, base, evidence);
+  const { request, outcome, replay } = chosen;
   const common = {
     command: checkCommand(request),
     credentials: request.credentials ?? 'same-origin',
     credentialsSeen: evidence !== null,
     headersSeen: seen,
   };
-  if (replay.pending) return { verdict: 'pending', code: '', report: null, others: [], notes: [], ...common };
-  const notes = [...replay.notes];
-  if (!consistent(chosen!, flight))
+  if (replay.pending)
+    return { verdict: 'pending', code: '', altCode: null, report: null, others: [], notes: [], ...common };
+  const notes = [...replay.notes, ...chosen.notes];
+  if (!consistent(chosen, flight))
     notes.push(`The browser ended this request with ${flight.end}, which the model does not explain.`);
   const others: OtherEngine[] = [];
   for (const e of BROWSERS)
@@ -277,6 +312,7 @@ export async function judge(flight: Flight, engine: Engine): Promise<Judgement> 
   return {
     verdict: checked.verdict,
     code: codeOf(outcome, flight),
+    altCode: chosen.alternative === undefined ? null : codeOf(chosen.alternative, flight),
     report: checked,
     others,
     notes,

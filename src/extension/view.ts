@@ -29,6 +29,7 @@ export function recordItem(r: CorsRecord, link = true): string {
     ['initiator', r.initiator],
     ['verdict', j.verdict],
     ['code', j.code],
+    ['alt-code', j.altCode ?? ''],
     ['tab', r.tabId],
   ]
     .map(([k, v]) => `data-${k}="${esc(v)}"`)
@@ -98,11 +99,9 @@ function caveats(r: CorsRecord): string {
     lines.push(
       `The browser stopped at the preflight and never sent the request, so its header values are unknown (shown as ${UNSEEN_VALUE}).`,
     );
-  if (!j.credentialsSeen)
+  if (!j.credentialsSeen && j.credentials === 'include')
     lines.push(
-      j.credentials === 'include'
-        ? "Nothing on the wire showed credentials; the browser's outcome does only with credentials: 'include'."
-        : "Nothing on the wire showed credentials (no cookie was sent); judged as sent without them. With credentials: 'include' the verdict could differ.",
+      "Nothing on the wire showed credentials; only credentials: 'include' explains what the browser did, so it is judged with them.",
     );
   return lines.length === 0
     ? ''

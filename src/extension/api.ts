@@ -76,19 +76,57 @@ export const RECORD_PREFIX = 'r:';
 /** When a tab last loaded a page (key `t:<tabId>`): its badge and panel count from there. */
 export const TAB_PREFIX = 't:';
 
-/** Every record kept, oldest first. */
-export async function readRecords(): Promise<CorsRecord[]> {
-  const all = await ext.storage.session.get(null);
-  return Object.entries(all)
-    .filter(([key]) => key.startsWith(RECORD_PREFIX))
-    .map(([, value]) => value as CorsRecord)
-    .sort((a, b) => a.time - b.time || Number(a.id) - Number(b.id));
+/** What the pages read: every record, and when each tab last loaded a page. */
+export interface Kept {
+  /** Every record, oldest first. */
+  readonly records: readonly CorsRecord[];
+  /** The records of one tab since it last loaded a page. */
+  forTab(tabId: number): CorsRecord[];
 }
 
-/** The records of one tab since it last loaded a page. */
-export async function tabRecords(tabId: number): Promise<CorsRecord[]> {
-  const since = Number(
-    (await ext.storage.session.get(`${TAB_PREFIX}${tabId}`))[`${TAB_PREFIX}${tabId}`] ?? 0,
-  );
-  return (await readRecords()).filter((r) => r.tabId === tabId && r.time >= since);
+/**
+ * Calls `show` with what is kept now and again whenever it changes. The store is read once; after
+ * that only the changes storage.onChanged carries are applied (reading every record again on each
+ * change would cost a list's length per request), and bursts are shown once.
+ */
+export function watchRecords(show: (kept: Kept) => void): void {
+  const entries = new Map<string, unknown>();
+  let scheduled = false;
+  const kept = (): Kept => {
+    const records = [...entries]
+      .filter(([key]) => key.startsWith(RECORD_PREFIX))
+      .map(([, value]) => value as CorsRecord)
+      .sort((a, b) => a.time - b.time || Number(a.id) - Number(b.id));
+    return {
+      records,
+      forTab: (tabId) => {
+        const since = Number(entries.get(`${TAB_PREFIX}${tabId}`) ?? 0);
+        return records.filter((r) => r.tabId === tabId && r.time >= since);
+      },
+    };
+  };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setTimeout(() => {
+      scheduled = false;
+      show(kept());
+    }, 50);
+  };
+  let ready = false;
+  ext.storage.onChanged.addListener((changes, area) => {
+    if (area !== 'session') return;
+    for (const [key, change] of Object.entries(changes)) {
+      const value = (change as { newValue?: unknown }).newValue;
+      if (value === undefined) entries.delete(key);
+      else entries.set(key, value);
+    }
+    if (ready) schedule();
+  });
+  void ext.storage.session.get(null).then((all) => {
+    // Changes that arrived meanwhile are newer than what the first read returned.
+    for (const [key, value] of Object.entries(all)) if (!entries.has(key)) entries.set(key, value);
+    ready = true;
+    schedule();
+  });
 }

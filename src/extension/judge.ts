@@ -21,7 +21,14 @@ import { type CheckReport, report } from '../check/report.js';
 import { checkCommand } from '../check/request.js';
 import { warningsFor } from '../check/warnings.js';
 import { isForbiddenRequestHeader } from '../spec/header-names.js';
-import { type Flight, type Hop, headerOf, type Pairs, type SeenRequest } from './flights.js';
+import {
+  type Flight,
+  type Hop,
+  headerOf,
+  type Pairs,
+  type SeenRequest,
+  type SeenResponse,
+} from './flights.js';
 
 export type Verdict = 'allowed' | 'blocked' | 'network-error';
 
@@ -88,15 +95,18 @@ export function pageHeaders(hop: Hop): { headers: Pairs; seen: boolean } {
 }
 
 /**
- * Whether the page asked for credentials, when the wire says so: a Cookie, or the
- * Sec-Fetch-Storage-Access header both browsers send on a credentialed cross-site request. Null
- * when it does not (no cookie to send, a same-site API, or the request never went out).
+ * Whether the page asked for credentials, as far as the wire says. Both browsers send
+ * Sec-Fetch-Storage-Access on a credentialed cross-site request (Chromium 156, Firefox 153), so a
+ * cross-site request without it (and without a Cookie) had none. A same-site request without a
+ * cookie to send, or a request the browser never sent (it stopped at the preflight), says
+ * nothing: null.
  */
 export function credentialsOf(flight: Flight): CredentialsMode | null {
-  const sent = flight.hops[0]?.request?.headers ?? [];
-  return headerOf(sent, 'cookie') !== null || headerOf(sent, 'sec-fetch-storage-access') !== null
-    ? 'include'
-    : null;
+  const sent = flight.hops[0]?.request?.headers;
+  if (sent === undefined) return null;
+  if (headerOf(sent, 'cookie') !== null || headerOf(sent, 'sec-fetch-storage-access') !== null)
+    return 'include';
+  return headerOf(sent, 'sec-fetch-site') === 'cross-site' ? 'same-origin' : null;
 }
 
 /** A request the model wants that the browser did not send (or not yet). */
@@ -259,6 +269,49 @@ async function choose(
   };
 }
 
+/**
+ * Firefox gives extensions repeated response header lines joined into one (`O, O`), and names an
+ * Access-Control-Allow-Origin sent as two lines otherwise than one line holding a list: when the
+ * verdict rests on such a value, the reading as separate lines is kept beside it.
+ */
+async function asSeparateLines(
+  flight: Flight,
+  chosen: Run,
+): Promise<{ alternative?: FetchOutcome; notes?: string[] }> {
+  const split = (r: SeenResponse | null): SeenResponse | null =>
+    r === null
+      ? null
+      : {
+          ...r,
+          headers: r.headers.flatMap(([n, v]) =>
+            n.toLowerCase() === 'access-control-allow-origin' && v.includes(',')
+              ? v.split(',').map((part) => [n, part.trim()] as const)
+              : [[n, v] as const],
+          ),
+        };
+  const lines: Flight = {
+    ...flight,
+    hops: flight.hops.map((h) => ({
+      ...h,
+      response: split(h.response),
+      preflight: h.preflight === null ? null : { ...h.preflight, response: split(h.preflight.response) },
+    })),
+  };
+  const other = await run(lines, chosen.request);
+  if (
+    reading(other.outcome) === reading(chosen.outcome) &&
+    other.outcome.failure?.engineKey === chosen.outcome.failure?.engineKey
+  )
+    return {};
+  return {
+    alternative: other.outcome,
+    notes: [
+      ...((chosen as { notes?: string[] }).notes ?? []),
+      `Firefox shows extensions repeated header lines joined into one, so Access-Control-Allow-Origin may have come as separate lines; then Firefox says: ${other.outcome.failure?.reason.lines[0]?.text ?? 'allowed'}`,
+    ],
+  };
+}
+
 /** Another engine's verdict, where it would send exactly the requests this browser sent. */
 async function otherEngine(flight: Flight, request: BrowserRequest, engine: Engine): Promise<OtherEngine> {
   const replay = new Replay(flight, true);
@@ -290,6 +343,8 @@ export async function judge(flight: Flight, engine: Engine): Promise<Judgement> 
     engine,
   };
   const chosen = await choose(flight, base, evidence);
+  if (engine === 'firefox' && chosen.alternative === undefined && !chosen.replay.pending)
+    Object.assign(chosen, await asSeparateLines(flight, chosen));
   const { request, outcome, replay } = chosen;
   const common = {
     command: checkCommand(request),

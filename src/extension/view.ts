@@ -3,7 +3,7 @@
 // panel). Every string that came from a server or a page is escaped.
 
 import { BROWSER_NAMES } from '../check/engines.js';
-import { type CorsRecord, ext } from './api.js';
+import type { CorsRecord } from './api.js';
 import { UNSEEN_VALUE } from './judge.js';
 
 export const esc = (value: unknown): string =>
@@ -127,30 +127,4 @@ ${blockedPart}${warnings(r)}${engines(r)}
 <h3>Reproduce</h3><pre id="command">${esc(j.command)}</pre><button id="copy" type="button">Copy as corsica check</button>
 ${caveats(r)}${exchanges(r)}
 </article>`;
-}
-
-/**
- * Calls `render` now and whenever the records change (storage.session), one render at a time and
- * once more after it when something changed meanwhile.
- */
-export function live(render: () => Promise<void>): void {
-  let again = false;
-  let running: Promise<void> | null = null;
-  const refresh = (): void => {
-    if (running !== null) {
-      again = true;
-      return;
-    }
-    running = render().finally(() => {
-      running = null;
-      if (again) {
-        again = false;
-        refresh();
-      }
-    });
-  };
-  ext.storage.onChanged.addListener((_changes, area) => {
-    if (area === 'session') refresh();
-  });
-  refresh();
 }

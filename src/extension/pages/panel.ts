@@ -3,8 +3,8 @@
 // for the one selected its verdict, the browser's own words, the cause, the fix, what the other
 // browsers would do, the warnings and the `corsica check` command that reproduces it.
 
-import { type CorsRecord, ext, readRecords, tabRecords } from '../api.js';
-import { detail, live, recordItem } from '../view.js';
+import { type CorsRecord, ext, watchRecords } from '../api.js';
+import { detail, recordItem } from '../view.js';
 
 const params = new URLSearchParams(location.search);
 const tabId = ext.devtools?.inspectedWindow.tabId ?? (params.has('tab') ? Number(params.get('tab')) : null);
@@ -43,8 +43,8 @@ document.getElementById('list')!.addEventListener('click', (event) => {
   show(shown);
 });
 
-live(async () => {
-  const all = tabId === null ? await readRecords() : await tabRecords(tabId);
+watchRecords((kept) => {
+  const all = tabId === null ? [...kept.records] : kept.forTab(tabId);
   shown = tabId === null && selected !== null ? all.filter((r) => r.id === selected) : all;
   document.getElementById('list')!.innerHTML = shown.map((r) => recordItem(r, false)).join('');
   document.getElementById('empty')!.hidden = shown.length > 0;

@@ -3,17 +3,17 @@
 // development); any other site only once the user allows it here (optional host permissions, so
 // the browser asks the user, and the grant can be withdrawn in the browser's extension settings).
 
-import { ext, tabRecords } from '../api.js';
+import { ext, watchRecords } from '../api.js';
 import { sitePatterns } from '../site.js';
-import { esc, live } from '../view.js';
+import { esc } from '../view.js';
 
 async function main(): Promise<void> {
   const [tab] = await ext.tabs.query({ active: true, currentWindow: true });
   const tabId = tab?.id ?? -1;
   const patterns = tab?.url === undefined ? null : sitePatterns(tab.url);
 
-  live(async () => {
-    const records = await tabRecords(tabId);
+  watchRecords((kept) => {
+    const records = kept.forTab(tabId);
     const blocked = records.filter((r) => r.judgement.verdict === 'blocked');
     document.getElementById('summary')!.textContent =
       `${records.length} cross-origin request${records.length === 1 ? '' : 's'}, ${blocked.length} blocked.`;

@@ -45,6 +45,8 @@ export function manifestFor(browser, version) {
           strict_min_version: '140.0',
           data_collection_permissions: { required: ['none'] },
         },
+        // Firefox for Android knows data_collection_permissions from 142 on.
+        gecko_android: { strict_min_version: '142.0' },
       },
     };
   }
@@ -126,11 +128,18 @@ export async function buildExtension(out = join(ROOT, 'dist')) {
     format: 'iife',
     platform: 'browser',
     target: ['chrome116', 'firefox140'],
-    legalComments: 'linked',
+    legalComments: 'none',
     logLevel: 'warning',
   });
   for (const f of pages.filter((f) => !f.endsWith('.ts')))
     copyFileSync(join(SRC, 'pages', f), join(staging, f));
+  // The licence of every package bundled in (the popup uses tldts for a page's registrable domain).
+  const notices = [
+    ['corsica', join(ROOT, 'LICENSE')],
+    ['tldts', join(ROOT, 'node_modules/tldts/LICENSE')],
+    ['tldts-core', join(ROOT, 'node_modules/tldts-core/LICENSE')],
+  ].map(([name, file]) => `${name}\n${'='.repeat(name.length)}\n\n${readFileSync(file, 'utf8').trim()}\n`);
+  writeFileSync(join(staging, 'LICENSES.txt'), notices.join('\n'));
   mkdirSync(join(staging, 'icons'));
   for (const size of [16, 32, 48, 128]) writeFileSync(join(staging, 'icons', `${size}.png`), icon(size));
   const folders = {};

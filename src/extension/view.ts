@@ -6,6 +6,15 @@ import { BROWSER_NAMES } from '../check/engines.js';
 import type { CorsRecord } from './api.js';
 import { UNSEEN_VALUE } from './judge.js';
 
+/**
+ * Puts markup built by this module (every outside string through esc) into an element, parsed as
+ * an inert document first rather than through innerHTML.
+ */
+export function setHtml(element: Element, html: string): void {
+  const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, 'text/html');
+  element.replaceChildren(...Array.from(parsed.body.childNodes));
+}
+
 export const esc = (value: unknown): string =>
   String(value).replace(
     /[&<>"']/g,
@@ -30,6 +39,7 @@ export function recordItem(r: CorsRecord, link = true): string {
     ['verdict', j.verdict],
     ['code', j.code],
     ['alt-code', j.altCode ?? ''],
+    ['warnings', (j.report?.warnings ?? []).map((w) => w.code).join(',')],
     ['tab', r.tabId],
   ]
     .map(([k, v]) => `data-${k}="${esc(v)}"`)
@@ -82,12 +92,27 @@ function engines(r: CorsRecord): string {
   return `<h3>Other browsers</h3><ul id="engines">${items.join('')}</ul>`;
 }
 
+/**
+ * The CLI's warnings on an allowed answer, and one it cannot give without a probe: `corsica check`
+ * sends a second request with an origin nobody trusts to see whether the server echoes any origin;
+ * the extension sends nothing, so it says where that probe matters.
+ */
 function warnings(r: CorsRecord): string {
-  const list = r.judgement.report?.warnings ?? [];
-  const items = list.map(
+  const report = r.judgement.report;
+  const items = (report?.warnings ?? []).map(
     (w) =>
       `<li class="warn" data-code="${esc(w.code)}">⚠ ${esc(w.code)}${w.pitfall === undefined ? '' : ` (pitfall ${w.pitfall})`}: ${esc(w.message)} ${esc(w.fix)}</li>`,
   );
+  const answer = report?.actual?.response?.headers ?? [];
+  const get = (name: string) => answer.find(([n]) => n.toLowerCase() === name)?.[1];
+  if (
+    report?.verdict === 'allowed' &&
+    get('access-control-allow-origin') === r.initiator &&
+    get('access-control-allow-credentials') === 'true'
+  )
+    items.push(
+      `<li class="warn" data-code="ECHOES_ORIGIN_WITH_CREDENTIALS">⚠ The answer names this page's origin with credentials. If the server echoes any origin, any site can read your users' data: run the command below, which probes with an origin nobody trusts (the extension sends no request of its own).</li>`,
+    );
   return items.length === 0 ? '' : `<h3>Allowed, but</h3><ul id="warnings">${items.join('')}</ul>`;
 }
 

@@ -58,6 +58,8 @@ export interface ListedRequest {
   readonly code: string;
   /** The code with credentials, when the wire cannot tell whether the page asked for them. */
   readonly altCode: string;
+  /** The codes of the CLI's warnings the answer earns, comma-separated. */
+  readonly warnings: string;
   readonly tab: string;
 }
 

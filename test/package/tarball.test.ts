@@ -94,6 +94,11 @@ describe('the packed tarball', () => {
     );
     assert.deepEqual(other, []);
     assert.ok(!files.some((f) => f.endsWith('.png')), 'no screenshot');
+    // The browser extension is built into dist/ too, for developers and the stores, never for npm.
+    assert.deepEqual(
+      files.filter((f) => f.startsWith('dist/extension')),
+      [],
+    );
   });
 
   it('every link in the shipped README and docs resolves inside the package or is a public URL', () => {

@@ -4,7 +4,7 @@
 // browsers would do, the warnings and the `corsica check` command that reproduces it.
 
 import { type CorsRecord, ext, watchRecords } from '../api.js';
-import { detail, recordItem } from '../view.js';
+import { detail, recordItem, setHtml } from '../view.js';
 
 const params = new URLSearchParams(location.search);
 const tabId = ext.devtools?.inspectedWindow.tabId ?? (params.has('tab') ? Number(params.get('tab')) : null);
@@ -26,7 +26,7 @@ function show(records: readonly CorsRecord[]): void {
     [...records].reverse().find((r) => r.judgement.verdict === 'blocked') ??
     records.at(-1);
   const main = document.getElementById('detail')!;
-  main.innerHTML = chosen === undefined ? '' : detail(chosen);
+  setHtml(main, chosen === undefined ? '' : detail(chosen));
   for (const li of Array.from(document.querySelectorAll<HTMLElement>('#list li')))
     li.classList.toggle('selected', li.dataset.id === chosen?.id);
   document.getElementById('copy')?.addEventListener('click', () => {
@@ -46,7 +46,7 @@ document.getElementById('list')!.addEventListener('click', (event) => {
 watchRecords((kept) => {
   const all = tabId === null ? [...kept.records] : kept.forTab(tabId);
   shown = tabId === null && selected !== null ? all.filter((r) => r.id === selected) : all;
-  document.getElementById('list')!.innerHTML = shown.map((r) => recordItem(r, false)).join('');
+  setHtml(document.getElementById('list')!, shown.map((r) => recordItem(r, false)).join(''));
   document.getElementById('empty')!.hidden = shown.length > 0;
   document.body.dataset.count = String(shown.length);
   show(shown);

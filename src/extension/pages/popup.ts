@@ -5,7 +5,7 @@
 
 import { ext, watchRecords } from '../api.js';
 import { sitePatterns } from '../site.js';
-import { esc } from '../view.js';
+import { esc, setHtml } from '../view.js';
 
 async function main(): Promise<void> {
   const [tab] = await ext.tabs.query({ active: true, currentWindow: true });
@@ -17,12 +17,15 @@ async function main(): Promise<void> {
     const blocked = records.filter((r) => r.judgement.verdict === 'blocked');
     document.getElementById('summary')!.textContent =
       `${records.length} cross-origin request${records.length === 1 ? '' : 's'}, ${blocked.length} blocked.`;
-    document.getElementById('blocked')!.innerHTML = blocked
-      .map(
-        (r) =>
-          `<li class="req blocked" data-id="${esc(r.id)}"><strong>${esc(r.method)}</strong> ${esc(r.url)} <code>${esc(r.judgement.code)}</code></li>`,
-      )
-      .join('');
+    setHtml(
+      document.getElementById('blocked')!,
+      blocked
+        .map(
+          (r) =>
+            `<li class="req blocked" data-id="${esc(r.id)}"><strong>${esc(r.method)}</strong> ${esc(r.url)} <code>${esc(r.judgement.code)}</code></li>`,
+        )
+        .join(''),
+    );
   });
 
   document.getElementById('open')!.addEventListener('click', () => {

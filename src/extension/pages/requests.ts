@@ -2,10 +2,10 @@
 // follows storage.session as records arrive. Automation reads its list items' data- attributes.
 
 import { watchRecords } from '../api.js';
-import { recordItem } from '../view.js';
+import { recordItem, setHtml } from '../view.js';
 
 watchRecords(({ records }) => {
-  document.getElementById('requests')!.innerHTML = records.map((r) => recordItem(r)).join('');
+  setHtml(document.getElementById('requests')!, records.map((r) => recordItem(r)).join(''));
   document.getElementById('empty')!.hidden = records.length > 0;
   document.body.dataset.count = String(records.length);
 });

@@ -1,8 +1,8 @@
 // The request a page would make, from a check's options (what `corsica check` and the playground
 // take): validated here, so that a bad origin or URL is a clear error before anything is sent.
 
-import { type BodyKind, type BrowserRequest, ENGINES, type Engine } from '../browser/index.js';
 import { toPairs } from '../browser/headers.js';
+import { type BodyKind, type BrowserRequest, ENGINES, type Engine } from '../browser/index.js';
 import { parseSerializedOrigin } from '../spec/origin-syntax.js';
 import { CheckInputError } from './errors.js';
 
@@ -88,7 +88,8 @@ export function checkCommand(request: BrowserRequest): string {
   const parts = ['corsica check', shellQuote(request.url), '--origin', shellQuote(request.origin)];
   const method = request.method ?? 'GET';
   if (method !== 'GET') parts.push('--method', shellQuote(method));
-  for (const [name, value] of toPairs(request.headers)) parts.push('--header', shellQuote(`${name}: ${value}`));
+  for (const [name, value] of toPairs(request.headers))
+    parts.push('--header', shellQuote(`${name}: ${value}`));
   if (request.credentials === 'include') parts.push('--credentials');
   if (request.engine !== undefined && request.engine !== 'chromium') parts.push('--browser', request.engine);
   return parts.join(' ');

@@ -16,6 +16,7 @@ export function sitePatterns(url: string): string[] | null {
   } catch {
     return null;
   }
-  const domain = getDomain(host) ?? host;
+  // The private section counts: on user.github.io the site is user.github.io, never all of github.io.
+  const domain = getDomain(host, { allowPrivateDomains: true }) ?? host;
   return [`*://${domain}/*`, `*://*.${domain}/*`];
 }

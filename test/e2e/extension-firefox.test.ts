@@ -24,6 +24,8 @@ import { fetchRequest, makeScenarios, type Scenario, scenarioHandler } from '../
 const skip = firefoxSkipReason();
 const SEED = Number(process.env.CORSICA_DIFF_SEED ?? 20261127);
 const COUNT = Number(process.env.CORSICA_EXTENSION_COUNT ?? 300);
+/** A host the extension may not watch until the user allows it. */
+const OTHER_SITE = 'api.corsica.test';
 
 /** The scenario a line is about: its URL names /x/<id> (or /x/<id>/next); ids are dashed words. */
 const scenarioOf = (text: string) => /\/x\/([a-z0-9]+(?:-[a-z0-9]+)+)/.exec(text)?.[1] ?? null;
@@ -67,6 +69,12 @@ describe('the extension in Firefox agrees with Firefox', { skip }, () => {
     const manifest = JSON.parse(readFileSync(join(built.firefox, 'manifest.json'), 'utf8'));
     firefox = await openFirefoxPage({
       extension: { path: built.firefox, id: manifest.browser_specific_settings.gecko.id },
+      prefs: {
+        // A site beyond loopback for the per-site opt-in: a name that resolves to 127.0.0.1 ...
+        'network.dns.localDomains': OTHER_SITE,
+        // ... and the permission prompt answered yes, as a user would (Firefox's testing preference).
+        'extensions.webextOptionalPermissionPrompts': false,
+      },
     });
     requests = await firefox.extensionPage('requests.html');
     playground = await startPlayground();
@@ -156,5 +164,42 @@ describe('the extension in Firefox agrees with Firefox', { skip }, () => {
         );
     }
     assert.deepEqual(wrong, []);
+  });
+
+  it('a site beyond loopback is watched only once the user allows it in the popup', async () => {
+    const port = (apiServer.address() as { port: number }).port;
+    const other = (name: string) => `http://${OTHER_SITE}:${port}/x/${name}`;
+    const fetchFromPage = (url: string) =>
+      firefox.page.evaluate(
+        (u: string) =>
+          fetch(u).then(
+            () => 'answered',
+            () => 'refused',
+          ),
+        url,
+      );
+    await firefox.page.goto(`${firefox.origin}/`);
+    await fetchFromPage(other('before-opt-in'));
+    const popup = await firefox.extensionPage('popup.html');
+    const granted = () => popup.evaluate('browser.permissions.contains({ origins: ["*://*/*"] })');
+    const until = async (check: () => Promise<boolean>) => {
+      for (let i = 0; i < 100 && !(await check()); i++) await new Promise((r) => setTimeout(r, 50));
+    };
+    // The popup is ready once it has counted the tab's requests.
+    await until(async () =>
+      /cross-origin request/.test(
+        String(await popup.evaluate("document.getElementById('summary').textContent")),
+      ),
+    );
+    assert.equal(await granted(), false);
+    await popup.click('#watchAll');
+    await until(async () => (await granted()) === true);
+    assert.equal(await granted(), true);
+    await fetchFromPage(other('after-opt-in'));
+    const seen = await waitForListed(requests, (r) => r.url.includes(OTHER_SITE), 1);
+    assert.deepEqual(
+      seen.map((r) => r.url),
+      [other('after-opt-in')],
+    );
   });
 });

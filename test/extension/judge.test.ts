@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import { checkCommand, requestFromOptions } from '../../src/check/index.js';
 import { type RequestDetails, Tracker } from '../../src/extension/flights.js';
 import { credentialsOf, judge, pageHeaders, UNSEEN_VALUE } from '../../src/extension/judge.js';
+import { sitePatterns } from '../../src/extension/site.js';
 
 const PAGE = 'http://127.0.0.1:5173';
 const API = 'http://localhost:3000/items';
@@ -221,5 +222,20 @@ describe('what the extension takes from the wire', () => {
       credentials: args.includes('--credentials'),
     });
     assert.deepEqual(again, request);
+  });
+});
+
+describe('the per-site opt-in', () => {
+  it("asks for the page's registrable domain and its subdomains (an API usually lives beside the page)", () => {
+    assert.deepEqual(sitePatterns('https://app.example.co.uk/dashboard'), [
+      '*://example.co.uk/*',
+      '*://*.example.co.uk/*',
+    ]);
+    assert.deepEqual(sitePatterns('https://user.github.io/'), [
+      '*://user.github.io/*',
+      '*://*.user.github.io/*',
+    ]);
+    assert.equal(sitePatterns('file:///home/me/page.html'), null);
+    assert.equal(sitePatterns('not a url'), null);
   });
 });

@@ -34,6 +34,14 @@ export interface FirefoxLine {
   readonly text: string;
 }
 
+/** A page of the installed extension, driven over BiDi. */
+export interface ExtensionPage {
+  /** The value of an expression (awaited), or [] when the page is not ready to evaluate it. */
+  evaluate(expression: string): Promise<unknown>;
+  /** Clicks the element with real input events, as a user does (a user gesture, unlike element.click()). */
+  click(selector: string): Promise<void>;
+}
+
 /** The BiDi connection puppeteer keeps (not part of its public types). */
 interface BidiConnection {
   send(method: string, params: object): Promise<{ result: unknown }>;
@@ -73,7 +81,7 @@ export interface FirefoxPage {
    * Opens a page of the installed extension (`requests.html`) in a new tab. Puppeteer loses sight
    * of a tab that moves to the extension's process, so the page is driven over BiDi directly.
    */
-  extensionPage(path: string): Promise<{ evaluate(expression: string): Promise<unknown> }>;
+  extensionPage(path: string): Promise<ExtensionPage>;
   close(): Promise<void>;
 }
 
@@ -146,7 +154,27 @@ export async function openFirefoxPage(options: FirefoxOptions = {}): Promise<Fir
           url: `moz-extension://${EXTENSION_UUID}/${path}`,
           wait: 'none',
         });
-        return {
+        const page: ExtensionPage = {
+          async click(selector: string) {
+            const at = (await page.evaluate(
+              `(() => { const r = document.querySelector(${JSON.stringify(selector)}).getBoundingClientRect(); return { x: Math.round(r.x + r.width / 2), y: Math.round(r.y + r.height / 2) }; })()`,
+            )) as { x: number; y: number };
+            await connection.send('input.performActions', {
+              context: created.context,
+              actions: [
+                {
+                  type: 'pointer',
+                  id: 'mouse',
+                  parameters: { pointerType: 'mouse' },
+                  actions: [
+                    { type: 'pointerMove', x: at.x, y: at.y },
+                    { type: 'pointerDown', button: 0 },
+                    { type: 'pointerUp', button: 0 },
+                  ],
+                },
+              ],
+            });
+          },
           async evaluate(expression: string) {
             // Before the page has loaded, an evaluation may fail or find about:blank: an empty
             // list then, and the caller reads again.
@@ -163,6 +191,7 @@ export async function openFirefoxPage(options: FirefoxOptions = {}): Promise<Fir
             return JSON.parse(String(r.result.result?.value ?? 'null'));
           },
         };
+        return page;
       },
       async close() {
         await browser.close();

@@ -1,5 +1,5 @@
 // Cause and fix for each CORS failure, written for the person who has to change the server: the
-// corsica option, and the same change for `cors`/Express, @fastify/cors and nginx.
+// corsica option, and the same change for `cors`/Express, @fastify/cors, hono/cors and nginx.
 
 import { baseCode, type CorsFailureCore, type FailureContext } from './codes.js';
 
@@ -12,6 +12,8 @@ export interface Fix {
   readonly cors: string;
   /** The same for @fastify/cors. */
   readonly fastify: string;
+  /** The same for Hono's own hono/cors (its option names: allowHeaders, allowMethods, exposeHeaders). */
+  readonly hono: string;
   /** The same in an nginx server block. */
   readonly nginx: string;
 }
@@ -26,13 +28,23 @@ function union(...lists: (readonly string[] | undefined)[]): string[] {
 
 const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-/** A fix written as options: the same literal serves corsica, cors and @fastify/cors. */
+/** hono/cors names three options otherwise than cors: the same options in its words. */
+const honoOptions = (options: string) =>
+  options
+    .replace(/\ballowedHeaders:/g, 'allowHeaders:')
+    .replace(/\bmethods:/g, 'allowMethods:')
+    .replace(/\bexposedHeaders:/g, 'exposeHeaders:');
+
+const honoUse = (options: string) => `app.use('*', cors({ ${honoOptions(options)} }))`;
+
+/** A fix written as options: the same literal serves corsica, cors and @fastify/cors (hono/cors renamed). */
 function optionsFix(summary: string, options: string, nginx: string): Fix {
   return {
     summary,
     corsica: `app.use(cors({ ${options} }))  // import cors from 'corsica/node'`,
     cors: `app.use(cors({ ${options} }))  // import cors from 'cors'`,
     fastify: `await fastify.register(cors, { ${options} })  // import cors from '@fastify/cors'`,
+    hono: `${honoUse(options)}  // import { cors } from 'hono/cors'`,
     nginx,
   };
 }
@@ -114,6 +126,7 @@ function missingAllowOriginByStatus(
     corsica: `app.use(cors({ ${allowOrigin} }))  // import cors from 'corsica/node'; ${note}`,
     cors: `app.use(cors({ ${allowOrigin} }))  // import cors from 'cors'; ${note}`,
     fastify: `await fastify.register(cors, { ${allowOrigin} })  // import cors from '@fastify/cors'; its onRequest hook runs before your auth hooks and answers preflights`,
+    hono: `${honoUse(allowOrigin)}  // import { cors } from 'hono/cors'; ${note}`,
     nginx,
   });
   if (status === 401 || status === 403 || status === 407) {
@@ -181,7 +194,7 @@ type CauseAndFix = { cause: string; fix: Fix };
 
 /** A fix that is not a CORS option at all: the same sentence for corsica, cors and @fastify/cors. */
 function notAnOption(summary: string, change: string, nginx: string): Fix {
-  return { summary, corsica: change, cors: change, fastify: change, nginx };
+  return { summary, corsica: change, cors: change, fastify: change, hono: change, nginx };
 }
 
 function taintedOriginFix(f: CorsFailureCore): CauseAndFix {
@@ -194,6 +207,7 @@ function taintedOriginFix(f: CorsFailureCore): CauseAndFix {
       cors: "Request the final URL; cors would need origin: 'null' (which any sandboxed page can send).",
       fastify:
         "Request the final URL; @fastify/cors would need origin: 'null' (which any sandboxed page can send).",
+      hono: "Request the final URL; hono/cors would need origin: 'null' (which any sandboxed page can send).",
       nginx: 'Avoid the redirect chain; allowing "null" lets any sandboxed page in.',
     },
   };
@@ -304,6 +318,7 @@ const FIXES: Record<string, (input: FixInput) => CauseAndFix> = {
       corsica: 'app.use(cors({ ... }))  // first, before auth; it ends preflights with 204',
       cors: 'app.use(cors({ ... }))  // first, before auth (cors ends preflights with 204)',
       fastify: 'await fastify.register(cors, { ... })  // registers an OPTIONS handler for every route',
+      hono: "app.use('*', cors({ ... }))  // first, before auth: hono/cors ends preflights with 204",
       nginx: preflightNginx,
     },
   }),
@@ -314,6 +329,7 @@ const FIXES: Record<string, (input: FixInput) => CauseAndFix> = {
       corsica: 'Request the URL the server redirects to; mount cors() before any redirecting middleware.',
       cors: 'Request the URL the server redirects to; mount cors() before any redirecting middleware.',
       fastify: 'Request the URL the server redirects to (mind trailing slashes: ignoreTrailingSlash: true).',
+      hono: "Request the URL the server redirects to; mount cors() with app.use('*', ...) before any redirecting middleware.",
       nginx: preflightNginx,
     },
   }),

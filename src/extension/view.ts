@@ -75,7 +75,7 @@ function exchanges(r: CorsRecord): string {
 function fixTable(r: CorsRecord): string {
   const fix = r.judgement.report?.error?.fix;
   if (fix === undefined) return '';
-  const rows = (['corsica', 'cors', 'fastify', 'nginx'] as const)
+  const rows = (['corsica', 'cors', 'fastify', 'hono', 'nginx'] as const)
     .map((k) => `<tr><th>${k}</th><td><code>${esc(fix[k])}</code></td></tr>`)
     .join('');
   return `<h3>Fix</h3><p id="fix">${esc(fix.summary)}</p><table class="fix">${rows}</table>`;
@@ -89,7 +89,7 @@ function engines(r: CorsRecord): string {
         : `${VERDICT_WORDS[o.verdict]}${o.key === null ? '' : ` (${esc(o.key)})`}`;
     return `<li data-engine="${esc(o.engine)}" data-verdict="${esc(o.verdict)}">${esc(BROWSER_NAMES[o.engine])}: ${what}</li>`;
   });
-  return `<h3>Other browsers</h3><ul id="engines">${items.join('')}</ul>`;
+  return `<h3>In each browser</h3><ul id="engines">${items.join('')}</ul>`;
 }
 
 /**

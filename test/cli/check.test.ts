@@ -104,6 +104,7 @@ describe('corsica check', () => {
       'cors',
       'corsica',
       'fastify',
+      'hono',
       'nginx',
       'summary',
     ]);

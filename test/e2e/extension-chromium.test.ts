@@ -209,7 +209,7 @@ describe('the extension in Chromium agrees with Chromium', { skip }, () => {
     assert.equal(badge, String(blocked));
   });
 
-  it('the CORS panel, for the playground tab, explains a refused header with cause, fix, other browsers and the check command', async () => {
+  it('the CORS panel, for the playground tab, explains a refused header with cause, fix (corsica, cors, Fastify, Hono, nginx), other browsers and the check command', async () => {
     const listed = await waitForListed(requests, (r) => r.url.startsWith(playground.apiUrl), 1);
     const refused = listed.find((r) => r.code === 'HeaderDisallowedByPreflightResponse')!;
     const panel = await browser.context.newPage();
@@ -226,6 +226,10 @@ describe('the extension in Chromium agrees with Chromium', { skip }, () => {
     assert.match(
       (await panel.textContent('table.fix')) ?? '',
       /allowedHeaders: \['Content-Type', 'x-api-key'\]/,
+    );
+    assert.match(
+      (await panel.textContent('table.fix')) ?? '',
+      /app\.use\('\*', cors\(\{ allowHeaders: \['Content-Type', 'x-api-key'\] \}\)\)/,
     );
     assert.equal(await panel.getAttribute('#engines li[data-engine="firefox"]', 'data-verdict'), 'blocked');
     // Chromium stopped at the preflight, so the header's value never went out: a placeholder, said plainly.

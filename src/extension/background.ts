@@ -90,4 +90,13 @@ wr.onBeforeRequest.addListener(
   { urls: ['<all_urls>'], types: ['main_frame'] },
 );
 ext.tabs.onRemoved.addListener((tabId) => blocked.delete(tabId));
+// Chromium stops an idle service worker and starts it again on the next event: what it kept
+// before is still in storage.session, and counts towards the cap.
+void ext.storage.session.get(null).then((all) => {
+  const before = Object.entries(all)
+    .filter(([key]) => key.startsWith(RECORD_PREFIX) && !kept.includes(key))
+    .sort(([, a], [, b]) => (a as CorsRecord).time - (b as CorsRecord).time)
+    .map(([key]) => key);
+  kept.unshift(...before);
+});
 void ext.action.setBadgeBackgroundColor({ color: '#b3261e' }).catch(() => {});

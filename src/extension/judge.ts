@@ -239,6 +239,12 @@ function consistent(r: Run, flight: Flight): boolean {
 /** The failure code and verdict of a run, to tell two readings apart. */
 const reading = (o: FetchOutcome) => `${o.verdict} ${o.failure?.code ?? o.typeError ?? ''}`;
 
+/** Another reading of what the wire showed, when the wire cannot tell the two apart. */
+interface Alternative {
+  readonly alternative: FetchOutcome;
+  readonly notes: string[];
+}
+
 /**
  * The run that explains what the browser did. With credentials seen on the wire, that mode. Else
  * without credentials, unless only credentials explain the browser's outcome (Chromium ends a
@@ -250,7 +256,7 @@ async function choose(
   flight: Flight,
   base: BrowserRequest,
   evidence: CredentialsMode | null,
-): Promise<Run & { notes: string[]; alternative?: FetchOutcome }> {
+): Promise<Run & Partial<Alternative> & { notes: string[] }> {
   if (evidence !== null) return { ...(await run(flight, { ...base, credentials: evidence })), notes: [] };
   const without = await run(flight, { ...base, credentials: 'same-origin' });
   if (without.replay.pending) return { ...without, notes: [] };
@@ -274,10 +280,7 @@ async function choose(
  * Access-Control-Allow-Origin sent as two lines otherwise than one line holding a list: when the
  * verdict rests on such a value, the reading as separate lines is kept beside it.
  */
-async function asSeparateLines(
-  flight: Flight,
-  chosen: Run,
-): Promise<{ alternative?: FetchOutcome; notes?: string[] }> {
+async function asSeparateLines(flight: Flight, chosen: Run): Promise<Alternative | null> {
   const split = (r: SeenResponse | null): SeenResponse | null =>
     r === null
       ? null
@@ -302,11 +305,10 @@ async function asSeparateLines(
     reading(other.outcome) === reading(chosen.outcome) &&
     other.outcome.failure?.engineKey === chosen.outcome.failure?.engineKey
   )
-    return {};
+    return null;
   return {
     alternative: other.outcome,
     notes: [
-      ...((chosen as { notes?: string[] }).notes ?? []),
       `Firefox shows extensions repeated header lines joined into one, so Access-Control-Allow-Origin may have come as separate lines; then Firefox says: ${other.outcome.failure?.reason.lines[0]?.text ?? 'allowed'}`,
     ],
   };
@@ -342,9 +344,9 @@ export async function judge(flight: Flight, engine: Engine): Promise<Judgement> 
     headers,
     engine,
   };
-  const chosen = await choose(flight, base, evidence);
+  let chosen = await choose(flight, base, evidence);
   if (engine === 'firefox' && chosen.alternative === undefined && !chosen.replay.pending)
-    Object.assign(chosen, await asSeparateLines(flight, chosen));
+    chosen = { ...chosen, ...(await asSeparateLines(flight, chosen)) };
   const { request, outcome, replay } = chosen;
   const common = {
     command: checkCommand(request),

@@ -1,7 +1,8 @@
 // Cause and fix for each CORS failure, written for the person who has to change the server: the
-// corsica option, and the same change for `cors`/Express, @fastify/cors and nginx. A fix written as
-// options is a whole configuration (fix-config.ts): what the server's answers showed plus what the
-// request needs, so that pasted alone in place of the server's own, it keeps what the server had.
+// corsica option, and the same change for `cors`/Express, @fastify/cors, hono/cors and nginx. A fix
+// written as options is a whole configuration (fix-config.ts): what the server's answers showed
+// plus what the request needs, so that pasted alone in place of the server's own, it keeps what the
+// server had.
 
 import { baseCode, type CorsFailureCore, type FailureContext } from './codes.js';
 import { type FixConfig, type FixList, type FixNeeds, fixConfig } from './fix-config.js';
@@ -15,15 +16,24 @@ export interface Fix {
   readonly cors: string;
   /** The same for @fastify/cors. */
   readonly fastify: string;
+  /** The same for Hono's own hono/cors (its option names: allowHeaders, allowMethods, exposeHeaders). */
+  readonly hono: string;
   /** The same in an nginx server block. */
   readonly nginx: string;
 }
 
 const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
+/** hono/cors names three options otherwise than cors: the same options in its words. */
+const honoOptions = (options: string) =>
+  options
+    .replace(/\ballowedHeaders:/g, 'allowHeaders:')
+    .replace(/\bmethods:/g, 'allowMethods:')
+    .replace(/\bexposedHeaders:/g, 'exposeHeaders:');
+
 /**
- * A fix written as options: the same literal serves corsica, cors and @fastify/cors, with a note on
- * where to put it after each import comment.
+ * A fix written as options: the same literal serves corsica, cors and @fastify/cors (hono/cors
+ * renamed), with a note on where to put it after each import comment.
  */
 function optionsFix(summary: string, options: string, nginx: string, note = '', fastifyNote = note): Fix {
   const then = (n: string) => (n === '' ? '' : `; ${n}`);
@@ -32,6 +42,7 @@ function optionsFix(summary: string, options: string, nginx: string, note = '', 
     corsica: `app.use(cors({ ${options} }))  // import cors from 'corsica/node'${then(note)}`,
     cors: `app.use(cors({ ${options} }))  // import cors from 'cors'${then(note)}`,
     fastify: `await fastify.register(cors, { ${options} })  // import cors from '@fastify/cors'${then(fastifyNote)}`,
+    hono: `app.use('*', cors({ ${honoOptions(options)} }))  // import { cors } from 'hono/cors'${then(note)}`,
     nginx,
   };
 }
@@ -230,7 +241,7 @@ function frameworkAnsweredOptions({ ctx, options, preflightNginx }: FixInput): C
 
 /** A fix that is not a CORS option at all: the same sentence for corsica, cors and @fastify/cors. */
 function notAnOption(summary: string, change: string, nginx: string): Fix {
-  return { summary, corsica: change, cors: change, fastify: change, nginx };
+  return { summary, corsica: change, cors: change, fastify: change, hono: change, nginx };
 }
 
 function taintedOriginFix(f: CorsFailureCore): CauseAndFix {
@@ -243,6 +254,7 @@ function taintedOriginFix(f: CorsFailureCore): CauseAndFix {
       cors: "Request the final URL; cors would need origin: 'null' (which any sandboxed page can send).",
       fastify:
         "Request the final URL; @fastify/cors would need origin: 'null' (which any sandboxed page can send).",
+      hono: "Request the final URL; hono/cors would need origin: 'null' (which any sandboxed page can send).",
       nginx: 'Avoid the redirect chain; allowing "null" lets any sandboxed page in.',
     },
   };
@@ -361,6 +373,7 @@ const FIXES: Record<string, (input: FixInput) => CauseAndFix> = {
       corsica: 'Request the URL the server redirects to; mount cors() before any redirecting middleware.',
       cors: 'Request the URL the server redirects to; mount cors() before any redirecting middleware.',
       fastify: 'Request the URL the server redirects to (mind trailing slashes: ignoreTrailingSlash: true).',
+      hono: "Request the URL the server redirects to; mount cors() with app.use('*', ...) before any redirecting middleware.",
       nginx: preflightNginx,
     },
   }),

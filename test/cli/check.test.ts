@@ -134,6 +134,7 @@ describe('corsica check', () => {
       'cors',
       'corsica',
       'fastify',
+      'hono',
       'nginx',
       'summary',
     ]);

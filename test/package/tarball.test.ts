@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -94,14 +95,25 @@ describe('the packed tarball', () => {
     );
     assert.deepEqual(other, []);
     assert.ok(!files.some((f) => f.endsWith('.png')), 'no screenshot');
+    // The browser extension is built into dist/ too, for developers and the stores, never for npm.
+    assert.deepEqual(
+      files.filter((f) => f.startsWith('dist/extension')),
+      [],
+    );
   });
 
   it('every link in the shipped README and docs resolves inside the package or is a public URL', () => {
     const broken: string[] = [];
     for (const doc of files.filter((f) => f.endsWith('.md'))) {
       const text = readFileSync(join(app, 'node_modules/corsica', doc), 'utf8');
-      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      for (const [whole, target] of text.matchAll(/!?\[[^\]]*\]\(([^)\s]+)\)/g)) {
         if (/^https:\/\//.test(target!)) continue;
+        // A screenshot stays in the repository (the package ships no image, see above): npm
+        // shows its alt text; it must exist all the same.
+        if (whole!.startsWith('![') && /\.png$/.test(target!)) {
+          assert.ok(existsSync(join(ROOT, dirname(doc), target!)), `${doc}: ${target}`);
+          continue;
+        }
         const path = target!.split('#')[0]!;
         if (path === '') continue;
         const inPackage = join(dirname(doc), path).replace(/\/$/, '');

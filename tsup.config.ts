@@ -123,7 +123,8 @@ const CORSICA: Options[] = [
   // get from node:module. Each command is its own chunk, loaded when it runs.
   {
     ...common,
-    entry: { cli: 'src/cli/index.ts' },
+    // lint-child: the process `corsica lint` loads an options module in (forked by its path).
+    entry: { cli: 'src/cli/index.ts', 'lint-child': 'src/cli/lint-child.ts' },
     format: ['esm'],
     splitting: true,
     minify: true,

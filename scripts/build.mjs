@@ -1,6 +1,7 @@
 // `npm run build` (both packages) and each package's prepack (`node scripts/build.mjs corsica` or
 // `corsica-proxy`): a clean dist/, tsup (tsup.config.ts), then for corsica the CommonJS
-// declarations (scripts/cjs-types.mjs) and the third-party notices (scripts/third-party-notices.mjs).
+// declarations (scripts/cjs-types.mjs) and the third-party notices (scripts/third-party-notices.mjs),
+// and for `npm run build` the browser extension (scripts/build-extension.mjs).
 // Paths are the repository's, wherever npm runs this from.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -41,3 +42,6 @@ if (corsica) {
   run(['scripts/cjs-types.mjs']);
   run(['scripts/third-party-notices.mjs']);
 }
+// The browser extension (dist/extension*): for developers and the stores, never in the npm
+// package, so a package's prepack does not build it.
+if (which === undefined) run(['scripts/build-extension.mjs']);

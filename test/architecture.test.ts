@@ -28,6 +28,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   audit: ['check', 'browser', 'spec'],
   playground: ['audit', 'check', 'browser', 'adapters/node', 'policy', 'spec'],
   demo: ['adapters/node', 'policy'],
+  extension: ['check', 'browser', 'spec'],
   cli: ['audit', 'check', 'browser', 'playground', 'proxy', 'policy', 'spec'],
   '.': ['policy'],
 };

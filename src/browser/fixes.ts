@@ -1,7 +1,11 @@
 // Cause and fix for each CORS failure, written for the person who has to change the server: the
-// corsica option, and the same change for `cors`/Express, @fastify/cors and nginx.
+// corsica option, and the same change for `cors`/Express, @fastify/cors, hono/cors and nginx. A fix
+// written as options is a whole configuration (fix-config.ts): what the server's answers showed
+// plus what the request needs, so that pasted alone in place of the server's own, it keeps what the
+// server had.
 
 import { baseCode, type CorsFailureCore, type FailureContext } from './codes.js';
+import { type FixConfig, type FixList, type FixNeeds, fixConfig } from './fix-config.js';
 
 export interface Fix {
   /** One sentence: what to change. */
@@ -12,69 +16,100 @@ export interface Fix {
   readonly cors: string;
   /** The same for @fastify/cors. */
   readonly fastify: string;
+  /** The same for Hono's own hono/cors (its option names: allowHeaders, allowMethods, exposeHeaders). */
+  readonly hono: string;
   /** The same in an nginx server block. */
   readonly nginx: string;
 }
 
-/** The names of both lists, each once (compared case-insensitively), first spelling kept. */
-function union(...lists: (readonly string[] | undefined)[]): string[] {
-  const seen = new Map<string, string>();
-  for (const list of lists)
-    for (const name of list ?? []) if (!seen.has(name.toLowerCase())) seen.set(name.toLowerCase(), name);
-  return [...seen.values()];
-}
-
 const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-/** A fix written as options: the same literal serves corsica, cors and @fastify/cors. */
-function optionsFix(summary: string, options: string, nginx: string): Fix {
+/** hono/cors names three options otherwise than cors: the same options in its words. */
+const honoOptions = (options: string) =>
+  options
+    .replace(/\ballowedHeaders:/g, 'allowHeaders:')
+    .replace(/\bmethods:/g, 'allowMethods:')
+    .replace(/\bexposedHeaders:/g, 'exposeHeaders:');
+
+/**
+ * A fix written as options: the same literal serves corsica, cors and @fastify/cors (hono/cors
+ * renamed), with a note on where to put it after each import comment.
+ */
+function optionsFix(summary: string, options: string, nginx: string, note = '', fastifyNote = note): Fix {
+  const then = (n: string) => (n === '' ? '' : `; ${n}`);
   return {
     summary,
-    corsica: `app.use(cors({ ${options} }))  // import cors from 'corsica/node'`,
-    cors: `app.use(cors({ ${options} }))  // import cors from 'cors'`,
-    fastify: `await fastify.register(cors, { ${options} })  // import cors from '@fastify/cors'`,
+    corsica: `app.use(cors({ ${options} }))  // import cors from 'corsica/node'${then(note)}`,
+    cors: `app.use(cors({ ${options} }))  // import cors from 'cors'${then(note)}`,
+    fastify: `await fastify.register(cors, { ${options} })  // import cors from '@fastify/cors'${then(fastifyNote)}`,
+    hono: `app.use('*', cors({ ${honoOptions(options)} }))  // import { cors } from 'hono/cors'${then(note)}`,
     nginx,
   };
 }
 
-const nginxOrigin = (origin: string, credentials: boolean) =>
-  [
-    `add_header Access-Control-Allow-Origin "${origin}" always;`,
-    ...(credentials ? ['add_header Access-Control-Allow-Credentials "true" always;'] : []),
-    'add_header Vary "Origin" always;',
-  ].join(' ');
+/** A list option, with a comment standing for what the answers could not show. */
+function listText(list: FixList, what: string): string {
+  return `[${list.partial ? `/* ${what}, */ ` : ''}${list.names.map(q).join(', ')}]`;
+}
 
-function nginxPreflight(
-  origin: string,
-  credentials: boolean,
-  method: string,
-  headers: readonly string[],
-): string {
+/** The configuration as options: one literal for corsica, cors and @fastify/cors. */
+function optionsText(c: FixConfig): string {
+  const parts = [
+    c.origin === '*' ? "origin: '*'" : `origin: ${listText(c.origin, 'any other origins you allow')}`,
+  ];
+  if (c.credentials) parts.push('credentials: true');
+  if (c.methods !== null) parts.push(`methods: ${listText(c.methods, 'the methods you allow now')}`);
+  if (c.allowedHeaders !== null)
+    parts.push(`allowedHeaders: ${listText(c.allowedHeaders, 'the headers you allow now')}`);
+  if (c.exposedHeaders !== null) parts.push(`exposedHeaders: [${c.exposedHeaders.map(q).join(', ')}]`);
+  if (c.maxAge !== null) parts.push(`maxAge: ${c.maxAge}`);
+  return parts.join(', ');
+}
+
+/** The Access-Control-Allow-Origin value in nginx: one origin, or the matching one of several through a map. */
+function nginxOriginValue(c: FixConfig): { value: string; map: string } {
+  if (c.origin === '*') return { value: '*', map: '' };
+  const names = c.origin.names;
+  if (names.length === 1) return { value: names[0]!, map: '' };
+  const entries = names.map((n) => `"${n}" $http_origin;`).join(' ');
+  return {
+    value: '$cors_origin',
+    map: `map $http_origin $cors_origin { default ""; ${entries} }  # in http { }; then: `,
+  };
+}
+
+function nginxOrigin(c: FixConfig): string {
+  const { value, map } = nginxOriginValue(c);
+  return (
+    map +
+    [
+      `add_header Access-Control-Allow-Origin "${value}" always;`,
+      ...(c.credentials ? ['add_header Access-Control-Allow-Credentials "true" always;'] : []),
+      ...(c.exposedHeaders === null
+        ? []
+        : [`add_header Access-Control-Expose-Headers "${c.exposedHeaders.join(', ')}" always;`]),
+      'add_header Vary "Origin" always;',
+    ].join(' ')
+  );
+}
+
+function nginxPreflight(c: FixConfig): string {
+  const { value, map } = nginxOriginValue(c);
   const lines = [
     'if ($request_method = OPTIONS) {',
-    `add_header Access-Control-Allow-Origin "${origin}";`,
-    ...(credentials ? ['add_header Access-Control-Allow-Credentials "true";'] : []),
-    `add_header Access-Control-Allow-Methods "${method}";`,
-    ...(headers.length > 0 ? [`add_header Access-Control-Allow-Headers "${headers.join(', ')}";`] : []),
-    'add_header Access-Control-Max-Age "600";',
+    `add_header Access-Control-Allow-Origin "${value}";`,
+    ...(c.credentials ? ['add_header Access-Control-Allow-Credentials "true";'] : []),
+    ...(c.methods === null
+      ? []
+      : [`add_header Access-Control-Allow-Methods "${c.methods.names.join(', ')}";`]),
+    ...(c.allowedHeaders === null
+      ? []
+      : [`add_header Access-Control-Allow-Headers "${c.allowedHeaders.names.join(', ')}";`]),
+    `add_header Access-Control-Max-Age "${c.maxAge ?? '600'}";`,
     'add_header Vary "Origin";',
     'return 204; }',
   ];
-  return lines.join(' ');
-}
-
-/** The origin option with this origin added: the server's other origins are not known here, so they are kept by a comment, never dropped. */
-function originOptions(ctx: FailureContext): string {
-  return `origin: [/* the origins you allow now, */ ${q(ctx.origin)}]${ctx.credentialed ? ', credentials: true' : ''}`;
-}
-
-/** A list option with `add` appended to what the server sent, or to a placeholder for what it has. */
-function extended(known: readonly string[] | undefined, add: readonly string[], methods = false): string {
-  if (known === undefined || known.length === 0)
-    return `[/* what you allow now, */ ${add.map(q).join(', ')}]`;
-  // Methods compare case-sensitively (PATCH is not patch); header names do not.
-  const merged = methods ? [...new Set([...known, ...add])] : union(known, add);
-  return `[${merged.map(q).join(', ')}]`;
+  return map + lines.join(' ');
 }
 
 /** Why a wrong allow-origin value does not match: the near misses people make. */
@@ -94,28 +129,40 @@ function mismatchHint(value: string, origin: string): string {
   return '';
 }
 
+/** What every fix builder gets besides the failure: the values most of them write into their text. */
+interface FixInput {
+  readonly f: CorsFailureCore;
+  readonly ctx: FailureContext;
+  readonly origin: string;
+  /** The whole configuration as options: the server's, as its answers showed it, plus the fix. */
+  readonly options: string;
+  readonly config: FixConfig;
+  /** "The preflight (OPTIONS) response" or "The response". */
+  readonly onPreflight: string;
+  /** The nginx preflight block that answers this request. */
+  readonly preflightNginx: string;
+}
+
+type CauseAndFix = { cause: string; fix: Fix };
+
 /**
  * No Access-Control-Allow-Origin on an answer whose status says why: the most common causes of
  * "No 'Access-Control-Allow-Origin' header" are not a missing origin in a list but an answer that
  * never reached the CORS middleware. Null when the status is 2xx or unknown.
  */
-function missingAllowOriginByStatus(
-  f: CorsFailureCore,
-  ctx: FailureContext,
-  allowOrigin: string,
-  preflightNginx: string,
-): { cause: string; fix: Fix } | null {
+function missingAllowOriginByStatus({ f, ctx, options, preflightNginx }: FixInput): CauseAndFix | null {
   const status = ctx.status;
   if (status === undefined || (status >= 200 && status < 300)) return null;
   const preflight = f.code.startsWith('Preflight');
   const what = preflight ? 'The preflight (OPTIONS)' : 'The request';
-  const before = (summary: string, note: string, nginx: string): Fix => ({
-    summary,
-    corsica: `app.use(cors({ ${allowOrigin} }))  // import cors from 'corsica/node'; ${note}`,
-    cors: `app.use(cors({ ${allowOrigin} }))  // import cors from 'cors'; ${note}`,
-    fastify: `await fastify.register(cors, { ${allowOrigin} })  // import cors from '@fastify/cors'; its onRequest hook runs before your auth hooks and answers preflights`,
-    nginx,
-  });
+  const before = (summary: string, note: string, nginx: string): Fix =>
+    optionsFix(
+      summary,
+      options,
+      nginx,
+      note,
+      'its onRequest hook runs before your auth hooks and answers preflights',
+    );
   if (status === 401 || status === 403 || status === 407) {
     return {
       cause: preflight
@@ -164,24 +211,37 @@ function missingAllowOriginByStatus(
   };
 }
 
-/** What every fix builder gets besides the failure: the values most of them write into their text. */
-interface FixInput {
-  readonly f: CorsFailureCore;
-  readonly ctx: FailureContext;
-  readonly origin: string;
-  /** The origin option with the page's origin added (credentials too when the request had them). */
-  readonly allowOrigin: string;
-  /** "The preflight (OPTIONS) response" or "The response". */
-  readonly onPreflight: string;
-  /** The nginx preflight block that answers this request. */
-  readonly preflightNginx: string;
+/** The path of a URL, for an `app.options(path, ...)` in a fix; '/' when it is not a URL. */
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '/';
+  }
 }
 
-type CauseAndFix = { cause: string; fix: Fix };
+/**
+ * A preflight answered 2xx with `Allow` and no CORS header: the framework answered OPTIONS itself
+ * (Express does, for a path with routes but no OPTIONS route), so no CORS middleware ran for it.
+ */
+function frameworkAnsweredOptions({ ctx, options, preflightNginx }: FixInput): CauseAndFix | null {
+  if (ctx.allowWithoutCors === undefined) return null;
+  const path = pathOf(ctx.url);
+  return {
+    cause: `The preflight (OPTIONS) was answered ${ctx.status ?? 200} with Allow: ${ctx.allowWithoutCors} and no CORS header: the framework answered OPTIONS itself (Express does for a path that has routes but no OPTIONS route). No CORS middleware runs on OPTIONS for this path: it is mounted on the route's own method (app.post('${path}', cors(), ...)) or after the routes.`,
+    fix: optionsFix(
+      `Let the CORS middleware answer OPTIONS for ${path}: mount it app-wide, before the routes (or add app.options('${path}', cors(...)) beside the route).`,
+      options,
+      preflightNginx,
+      'app-wide, before the routes, so that it answers OPTIONS',
+      'it answers OPTIONS for every route',
+    ),
+  };
+}
 
 /** A fix that is not a CORS option at all: the same sentence for corsica, cors and @fastify/cors. */
 function notAnOption(summary: string, change: string, nginx: string): Fix {
-  return { summary, corsica: change, cors: change, fastify: change, nginx };
+  return { summary, corsica: change, cors: change, fastify: change, hono: change, nginx };
 }
 
 function taintedOriginFix(f: CorsFailureCore): CauseAndFix {
@@ -194,72 +254,75 @@ function taintedOriginFix(f: CorsFailureCore): CauseAndFix {
       cors: "Request the final URL; cors would need origin: 'null' (which any sandboxed page can send).",
       fastify:
         "Request the final URL; @fastify/cors would need origin: 'null' (which any sandboxed page can send).",
+      hono: "Request the final URL; hono/cors would need origin: 'null' (which any sandboxed page can send).",
       nginx: 'Avoid the redirect chain; allowing "null" lets any sandboxed page in.',
     },
   };
 }
 
-const missingAllowOrigin = ({ f, ctx, origin, allowOrigin, onPreflight, preflightNginx }: FixInput) =>
-  missingAllowOriginByStatus(f, ctx, allowOrigin, preflightNginx) ?? {
-    cause: `${onPreflight} has no Access-Control-Allow-Origin header: the server did not grant ${q(origin)} access. Either CORS is not set up for this route, the origin is not in the server's allowed list, or an answer that skipped the CORS middleware (authentication refusing ${f.code.startsWith('Preflight') ? 'the preflight, which never carries credentials' : 'the request'}, an error, a missing route) came back instead.`,
-    fix: optionsFix(
-      `Allow the origin ${origin}${ctx.credentialed ? ' with credentials' : ''}, and make sure the CORS middleware answers before authentication and error handlers.`,
-      allowOrigin,
-      f.code.startsWith('Preflight') ? preflightNginx : nginxOrigin(origin, ctx.credentialed),
-    ),
-  };
+const missingAllowOrigin = (input: FixInput): CauseAndFix => {
+  const { f, ctx, origin, options, config, onPreflight, preflightNginx } = input;
+  return (
+    (f.code.startsWith('Preflight') ? frameworkAnsweredOptions(input) : null) ??
+    missingAllowOriginByStatus(input) ?? {
+      cause: `${onPreflight} has no Access-Control-Allow-Origin header: the server did not grant ${q(origin)} access. Either CORS is not set up for this route, the origin is not in the server's allowed list, or an answer that skipped the CORS middleware (authentication refusing ${f.code.startsWith('Preflight') ? 'the preflight, which never carries credentials' : 'the request'}, an error, a missing route) came back instead.`,
+      fix: optionsFix(
+        `Allow the origin ${origin}${ctx.credentialed ? ' with credentials' : ''}, and make sure the CORS middleware answers before authentication and error handlers.`,
+        options,
+        f.code.startsWith('Preflight') ? preflightNginx : nginxOrigin(config),
+      ),
+    }
+  );
+};
 
-const allowOriginMismatch = ({ f, ctx, origin, allowOrigin, onPreflight }: FixInput): CauseAndFix => ({
+const allowOriginMismatch = ({ f, origin, options, config, onPreflight }: FixInput): CauseAndFix => ({
   cause: `${onPreflight} allows ${q(f.hint)}, but the page's origin is ${q(origin)}; the two must be equal byte for byte.${mismatchHint(f.hint, origin)}`,
-  fix: optionsFix(`Allow exactly ${origin}.`, allowOrigin, nginxOrigin(origin, ctx.credentialed)),
+  fix: optionsFix(`Allow exactly ${origin}.`, options, nginxOrigin(config)),
 });
 
-function invalidList({ f, ctx, preflightNginx }: FixInput): CauseAndFix {
+function invalidList({ f, options, preflightNginx }: FixInput): CauseAndFix {
   const header = f.code === 'InvalidAllowMethodsPreflightResponse' ? 'Methods' : 'Headers';
   return {
     cause: `The preflight's Access-Control-Allow-${header} is not a comma-separated list of names (HTTP tokens), so the browser discards the whole answer.`,
     fix: optionsFix(
       `Send a plain list such as ${header === 'Methods' ? "'GET, POST, PUT'" : "'Content-Type, Authorization'"}.`,
-      header === 'Methods'
-        ? `methods: ['GET', 'POST', ${q(ctx.method)}]`
-        : `allowedHeaders: [${(ctx.requestHeaders ?? []).map(q).join(', ')}]`,
+      options,
       preflightNginx,
     ),
   };
 }
 
-function methodRefused({ f, ctx, preflightNginx }: FixInput): CauseAndFix {
+function methodRefused({ f, ctx, options, preflightNginx }: FixInput): CauseAndFix {
   const lower =
     ctx.method !== ctx.method.toUpperCase()
       ? ` Methods compare case-sensitively and browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT: ${q(ctx.method)} is sent as written, so write it in the page as ${q(ctx.method.toUpperCase())} or list ${q(ctx.method)}.`
       : '';
-  // Firefox's message names no method: a placeholder, never an empty ''.
-  const method = f.hint === '' ? '<METHOD>' : f.hint;
   return {
     cause: `The preflight's Access-Control-Allow-Methods does not include ${f.hint === '' ? "the request's method (the message does not name it)" : f.hint}.${lower}`,
     fix: optionsFix(
       `Add ${f.hint === '' ? "your request's method (replace <METHOD>)" : f.hint} to the allowed methods.`,
-      `methods: ${extended(ctx.allowedMethods, [method], true)}`,
+      options,
       preflightNginx,
     ),
   };
 }
 
-function headerRefused({ f, ctx, preflightNginx }: FixInput): CauseAndFix {
+function headerRefused({ f, ctx, options, preflightNginx }: FixInput): CauseAndFix {
   const refused = f.refused ?? [];
   const which =
     refused.length > 1
       ? `The request sends headers the preflight's Access-Control-Allow-Headers does not list: ${refused.join(', ')} (Chromium names one of them).`
       : `The request sends the header ${f.hint}, and the preflight's Access-Control-Allow-Headers does not list it.`;
+  // Only when the server sent '*': otherwise the note explains a mistake nobody made.
   const authorization =
-    f.hint === 'authorization'
+    f.hint === 'authorization' && ctx.granted?.headersWildcard === true
       ? " A '*' never covers Authorization under the standard; Chromium 156, Firefox 153 ESR (with a deprecation warning) and WebKitGTK 2.50 still let it through, so a browser that refuses it follows the standard."
       : '';
   return {
     cause: which + authorization,
     fix: optionsFix(
       `Add ${(f.refused ?? [f.hint]).join(', ')} to the allowed headers.`,
-      `allowedHeaders: ${extended(ctx.allowedHeaders, union(ctx.requestHeaders, [f.hint]))}`,
+      options,
       preflightNginx,
     ),
   };
@@ -271,41 +334,37 @@ function headerRefused({ f, ctx, preflightNginx }: FixInput): CauseAndFix {
  */
 const FIXES: Record<string, (input: FixInput) => CauseAndFix> = {
   MissingAllowOriginHeader: missingAllowOrigin,
-  MultipleAllowOriginValues: ({ f, origin, allowOrigin, onPreflight }) => ({
+  MultipleAllowOriginValues: ({ f, options, config, onPreflight }) => ({
     cause: `${onPreflight} names several origins (${q(f.hint)}). The header takes exactly one origin or '*': a list, or two header lines (often the application and a proxy both adding CORS headers), is refused.`,
     fix: optionsFix(
       "Send one origin: the request's own, when it is allowed. With a list of allowed origins, corsica (like cors and @fastify/cors) echoes the one that matched. Make sure only one layer adds CORS headers.",
-      allowOrigin,
-      `map $http_origin $cors_origin { default ""; "${origin}" $http_origin; } ... add_header Access-Control-Allow-Origin $cors_origin always; add_header Vary "Origin" always;`,
+      options,
+      nginxOrigin(config),
     ),
   }),
   InvalidAllowOriginValue: allowOriginMismatch,
   AllowOriginMismatch: allowOriginMismatch,
-  WildcardOriginNotAllowed: ({ origin, onPreflight }) => ({
+  WildcardOriginNotAllowed: ({ options, config, onPreflight }) => ({
     cause: `The request carries credentials (credentials: 'include'), and ${onPreflight.toLowerCase()} answers Access-Control-Allow-Origin: *. Browsers never give credentialed responses to '*'.`,
-    fix: optionsFix(
-      `Name the origin instead of '*', and allow credentials.`,
-      `origin: [${q(origin)}], credentials: true`,
-      nginxOrigin(origin, true),
-    ),
+    fix: optionsFix(`Name the origin instead of '*', and allow credentials.`, options, nginxOrigin(config)),
   }),
-  InvalidAllowCredentials: ({ f, origin, onPreflight }) => ({
+  InvalidAllowCredentials: ({ f, options, config, onPreflight }) => ({
     cause: `The request carries credentials (credentials: 'include'), so ${onPreflight.toLowerCase()} must say Access-Control-Allow-Credentials: true (exactly, lower case); it says ${f.hint === '' ? 'nothing' : q(f.hint)}.`,
     fix: optionsFix(
       'Allow credentials for this origin, or send the request without credentials.',
-      `origin: [${q(origin)}], credentials: true`,
-      nginxOrigin(origin, true),
+      options,
+      nginxOrigin(config),
     ),
   }),
-  PreflightInvalidStatus: ({ ctx, preflightNginx }) => ({
+  PreflightInvalidStatus: ({ ctx, options, preflightNginx }) => ({
     cause: `The preflight (OPTIONS) got status ${ctx.status ?? 'non-2xx'}, but a preflight needs a 2xx answer. Usually no route answers OPTIONS, or authentication rejects it: preflights never carry cookies or Authorization.`,
-    fix: {
-      summary: 'Answer OPTIONS preflights with 204 before any authentication or routing.',
-      corsica: 'app.use(cors({ ... }))  // first, before auth; it ends preflights with 204',
-      cors: 'app.use(cors({ ... }))  // first, before auth (cors ends preflights with 204)',
-      fastify: 'await fastify.register(cors, { ... })  // registers an OPTIONS handler for every route',
-      nginx: preflightNginx,
-    },
+    fix: optionsFix(
+      'Answer OPTIONS preflights with 204 before any authentication or routing.',
+      options,
+      preflightNginx,
+      'first, before auth; it ends preflights with 204',
+      'it registers an OPTIONS handler for every route',
+    ),
   }),
   PreflightDisallowedRedirect: ({ ctx, preflightNginx }) => ({
     cause: `The preflight (OPTIONS) was answered with a redirect (status ${ctx.status ?? '3xx'}). Browsers never follow redirects on preflights: a trailing-slash, http-to-https or login redirect breaks every preflighted request.`,
@@ -314,6 +373,7 @@ const FIXES: Record<string, (input: FixInput) => CauseAndFix> = {
       corsica: 'Request the URL the server redirects to; mount cors() before any redirecting middleware.',
       cors: 'Request the URL the server redirects to; mount cors() before any redirecting middleware.',
       fastify: 'Request the URL the server redirects to (mind trailing slashes: ignoreTrailingSlash: true).',
+      hono: "Request the URL the server redirects to; mount cors() with app.use('*', ...) before any redirecting middleware.",
       nginx: preflightNginx,
     },
   }),
@@ -340,19 +400,32 @@ const FIXES: Record<string, (input: FixInput) => CauseAndFix> = {
   }),
 };
 
+/** What a failure needs beyond the request's own method and headers: the name its message quotes. */
+function needsOf(f: CorsFailureCore, code: string): FixNeeds {
+  // Firefox's message names no method: a placeholder, never an empty ''.
+  if (code === 'MethodDisallowedByPreflightResponse')
+    return { methods: [f.hint === '' ? '<METHOD>' : f.hint] };
+  if (code === 'HeaderDisallowedByPreflightResponse') return { headers: f.refused ?? [f.hint] };
+  // A list the browser could not parse is not the server's to keep.
+  if (code === 'InvalidAllowMethodsPreflightResponse') return { unreadable: 'methods' };
+  if (code === 'InvalidAllowHeadersPreflightResponse') return { unreadable: 'headers' };
+  return {};
+}
+
 /** Cause and fix for a failure in context. */
 export function fixFor(f: CorsFailureCore, ctx: FailureContext): CauseAndFix {
   const code = baseCode(f.code);
   if (ctx.tainted === true && (code === 'AllowOriginMismatch' || code === 'MissingAllowOriginHeader'))
     return taintedOriginFix(f);
-  const preflightNginx = nginxPreflight(ctx.origin, ctx.credentialed, ctx.method, ctx.requestHeaders ?? []);
+  const config = fixConfig(ctx, needsOf(f, code));
   const build = FIXES[code] ?? FIXES.CorsDisabledScheme!;
   return build({
     f,
     ctx,
     origin: ctx.origin,
-    allowOrigin: originOptions(ctx),
+    options: optionsText(config),
+    config,
     onPreflight: f.code.startsWith('Preflight') ? 'The preflight (OPTIONS) response' : 'The response',
-    preflightNginx,
+    preflightNginx: nginxPreflight(config),
   });
 }

@@ -5,10 +5,10 @@
 // departs from them (the preflights after a redirect, the redirect schemes, the console lines), it
 // follows that engine, as measured against the real browsers (issue 15).
 
-import { splitCommaList } from '../spec/whitespace.js';
 import { type BrowserRequest, type Classification, classifyRequest, originOf } from './classify.js';
 import type { CorsFailureCore, FailureContext } from './codes.js';
 import { type CorsFailure, explainFailure } from './errors.js';
+import { grantedContext } from './granted.js';
 import { getHeader, type HeaderPairs, normalizeValue } from './headers.js';
 import type { PreflightCache } from './preflight-cache.js';
 import { type ConsoleLine, firefoxAuthorizationWarning, firefoxDidNotSucceed } from './reasons.js';
@@ -122,13 +122,6 @@ function actualRequest(
     headers.push(['Origin', origin]);
   headers.push(['Sec-Fetch-Mode', 'cors']);
   return { method: c.method, url, headers, credentials: c.credentialed || !crossOrigin };
-}
-
-/** Lists in a response header, for fixes that extend them (`*` is not a name to keep). */
-function listed(response: BrowserResponse | undefined, name: string): string[] {
-  return splitCommaList((response === undefined ? null : getHeader(response.headers, name)) ?? '').filter(
-    (v) => v !== '' && v !== '*',
-  );
 }
 
 /** Chromium 156's list in its CorsDisabledScheme message (a redirect to ftp:, mailto:, ...). */
@@ -263,8 +256,7 @@ class FetchRun {
       credentialed: c.credentialed,
       initiator: this.options.initiator ?? 'fetch',
       requestHeaders: c.unsafeHeaderNames,
-      allowedMethods: listed(response, 'access-control-allow-methods'),
-      allowedHeaders: listed(response, 'access-control-allow-headers'),
+      ...grantedContext(this.exchanges, this.url, response),
       engine: this.engine,
       stage,
       ...(where.redirectTo === undefined ? {} : { redirectTo: where.redirectTo }),

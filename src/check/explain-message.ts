@@ -6,6 +6,7 @@ import { baseCode, type CorsErrorCode } from '../browser/codes.js';
 import { explainFailure } from '../browser/errors.js';
 import { type ParsedMessage, parseCorsMessage } from '../browser/parse-message.js';
 import { unversionedKey } from '../browser/reasons.js';
+import { shellQuote } from './request.js';
 
 /** What the server's answer held, for each failure, in one phrase. */
 function serverSent(code: CorsErrorCode, hint: string, browser: ParsedMessage['browser']): string {
@@ -43,8 +44,6 @@ function serverSent(code: CorsErrorCode, hint: string, browser: ParsedMessage['b
       return 'the request went to a URL that is not http(s), or came from a file: page';
   }
 }
-
-const shellQuote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
 /** Failures only a preflight can show: the command must make one. */
 const PREFLIGHT_ONLY = new Set([

@@ -29,10 +29,12 @@ export { type Explanation, explainMessage } from './explain-message.js';
 export { type CheckReport, type JsonExchange, reasonText, report } from './report.js';
 export {
   type CheckOptions,
+  checkCommand,
   engineOf,
   headerLine,
   httpUrl,
   requestFromOptions,
+  shellQuote,
   timeoutOf,
 } from './request.js';
 export { httpTransport, NetworkError, type TransportOptions } from './transport.js';

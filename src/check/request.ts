@@ -1,6 +1,7 @@
 // The request a page would make, from a check's options (what `corsica check` and the playground
 // take): validated here, so that a bad origin or URL is a clear error before anything is sent.
 
+import { toPairs } from '../browser/headers.js';
 import { type BodyKind, type BrowserRequest, ENGINES, type Engine } from '../browser/index.js';
 import { parseSerializedOrigin } from '../spec/origin-syntax.js';
 import { CheckInputError } from './errors.js';
@@ -79,6 +80,24 @@ export function requestFromOptions(url: string, options: CheckOptions): BrowserR
     body,
     engine: engineOf(options),
   };
+}
+
+/** A value quoted for a POSIX shell. */
+export const shellQuote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
+
+/**
+ * The `corsica check` command that sends `request` (the reverse of requestFromOptions), quoted for
+ * a POSIX shell: what a tool that saw a request in a browser hands the user to reproduce it.
+ */
+export function checkCommand(request: BrowserRequest): string {
+  const parts = ['corsica check', shellQuote(request.url), '--origin', shellQuote(request.origin)];
+  const method = request.method ?? 'GET';
+  if (method !== 'GET') parts.push('--method', shellQuote(method));
+  for (const [name, value] of toPairs(request.headers))
+    parts.push('--header', shellQuote(`${name}: ${value}`));
+  if (request.credentials === 'include') parts.push('--credentials');
+  if (request.engine !== undefined && request.engine !== 'chromium') parts.push('--browser', request.engine);
+  return parts.join(' ');
 }
 
 /** The per-request timeout in milliseconds (default 10 s). */

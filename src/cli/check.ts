@@ -14,7 +14,11 @@ const RELEVANT = /^(access-control-|vary$|location$|origin$)/i;
 
 function printExchange(e: Exchange, out: string[]): void {
   out.push(`  ${pc.cyan('→')} ${e.request.method} ${e.request.url}`);
-  for (const [n, v] of e.request.headers) if (RELEVANT.test(n)) out.push(pc.dim(`      ${n}: ${v}`));
+  // A preflight's own headers are all the browser chose; the request carries the page's headers
+  // too, which are often what the server objects to, so every header it sent is shown.
+  const preflight = e.request.headers.some(([n]) => n === 'Access-Control-Request-Method');
+  for (const [n, v] of e.request.headers)
+    if (!preflight || RELEVANT.test(n)) out.push(pc.dim(`      ${n}: ${v}`));
   if (e.response === null) {
     out.push(`  ${pc.red('←')} no answer`);
     return;

@@ -37,13 +37,27 @@ program
 program
   .command('lint')
   .description(
-    'validate a corsica/cors options object and print every problem with its fix (exit 1 on errors)',
+    'validate a corsica/cors options object and print every problem with its fix (exit 1 on errors); a JavaScript module is loaded in a child process that may not listen, connect or start processes: lint never runs an application',
   )
-  .argument('<file>', 'a .json file, or a .js/.mjs/.cjs module whose default export is the options object')
+  .argument(
+    '[file]',
+    'a .json file, or a .js/.mjs/.cjs module that only exports the options object (export default, or module.exports)',
+  )
+  .option(
+    '--options <options>',
+    'the options object itself, as JSON or a JavaScript literal: \'{ origin: ["https://a.com"] }\'',
+  )
   .option('--json', 'print the problems as JSON')
-  .action(async (file: string, opts: { json?: boolean }) => {
-    const { lint } = await import('./lint.js');
-    process.exitCode = await lint(file, opts.json === true);
+  .option('--timeout <ms>', 'how long a module may take to load (default 10000)')
+  .action(async (file: string | undefined, opts: { json?: boolean; options?: string; timeout?: string }) => {
+    if ((file === undefined) === (opts.options === undefined))
+      throw new UsageError('give either a file or --options, not both or neither');
+    const { lint, DEFAULT_LOAD_TIMEOUT_MS } = await import('./lint.js');
+    const timeout = opts.timeout === undefined ? DEFAULT_LOAD_TIMEOUT_MS : Number(opts.timeout);
+    if (!Number.isInteger(timeout) || timeout <= 0)
+      throw new UsageError(`--timeout must be a whole number of milliseconds, not '${opts.timeout}'`);
+    const input = file === undefined ? { options: opts.options! } : { file };
+    process.exitCode = await lint(input, opts.json === true, timeout);
   });
 
 program
@@ -52,7 +66,9 @@ program
     "send the requests a browser (Chromium, or --browser firefox|webkit) would send for a cross-origin fetch and say whether the page gets the response, why not in that browser's words, and where the browsers disagree (exit 0 allowed, 1 blocked, 2 usage or network error)",
   )
   .argument('<url>', 'the URL the page fetches')
-  .requiredOption('--origin <origin>', "the page's origin, e.g. https://app.example.com")
+  // Not commander's requiredOption: it reports a missing --origin before an unknown option, so
+  // `--orign` would say that --origin is missing instead of suggesting it. The check requires it.
+  .option('--origin <origin>', "the page's origin, e.g. https://app.example.com (required)")
   .option('--method <method>', 'the request method, as the page writes it', 'GET')
   .option(
     '--header <header>',

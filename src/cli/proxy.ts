@@ -129,10 +129,8 @@ export async function runProxy(flags: Record<string, unknown>): Promise<number |
     await proxy.close();
     throw listenFailure(err, 'corsica proxy');
   });
-  const shown = url.replace('//127.0.0.1:', '//localhost:');
-  process.stdout.write(
-    `corsica proxy on ${shown} (help page at ${shown}; try ${shown}https://example.com/)\n`,
-  );
+  // The address it listens on: `localhost` may resolve to ::1 first, where nothing listens.
+  process.stdout.write(`corsica proxy on ${url} (help page at ${url}; try ${url}https://example.com/)\n`);
   const stop = () => {
     proxy.close().then(
       () => process.exit(0),

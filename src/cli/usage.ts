@@ -16,7 +16,9 @@ export function portOption(flag: string, value: string): number {
 /** A listen failure in words (a port in use, a port that needs privileges), or the error itself. */
 export function listenFailure(err: unknown, what: string): unknown {
   const e = err as { code?: string; address?: string; port?: number };
-  const where = e.address === undefined ? '' : ` ${e.address}:${e.port}`;
+  // Node leaves the port out of an EADDRNOTAVAIL error for port 0.
+  const where =
+    e.address === undefined ? '' : e.port === undefined ? ` ${e.address}` : ` ${e.address}:${e.port}`;
   if (e.code === 'EADDRINUSE')
     return new UsageError(
       `${what} cannot listen on${where}: the port is in use. Choose another with --port, or stop what listens there.`,

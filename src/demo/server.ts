@@ -1,11 +1,12 @@
-// `npm run demo`: a small demo of corsica on node:http. An API on http://localhost:8080 with three
-// CORS policies, and a page on another origin (http://localhost:8081) whose buttons call it, so
+// `npm run demo`: a small demo of corsica on node:http. An API on http://localhost:8070 with three
+// CORS policies, and a page on another origin (http://localhost:8071) whose buttons call it, so
 // a browser shows what each policy allows and blocks. Ports: PORT and PAGE_PORT.
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { cors } from '../adapters/node/index.js';
 
-const port = Number(process.env.PORT ?? 8080);
+// Not 8080: `npm start` (the playground) takes it, and `npm run proxy` takes 8090.
+const port = Number(process.env.PORT ?? 8070);
 const pagePort = Number(process.env.PAGE_PORT ?? port + 1);
 const host = process.env.HOST ?? 'localhost';
 const pageOrigin = `http://${host}:${pagePort}`;
@@ -89,6 +90,17 @@ const pageServer = createServer((_req, res) => {
   res.setHeader('Content-Type', 'text/html; charset=utf-8');
   res.end(page);
 });
+
+/** A port that cannot be had, in one line and exit 2, never a stack trace. */
+function cannotListen(err: NodeJS.ErrnoException, which: string, at: number): void {
+  const why = err.code === 'EADDRINUSE' ? 'the port is in use' : err.message;
+  console.error(
+    `corsica demo: the ${which} cannot listen on ${host}:${at}: ${why}. Choose free ports: PORT=<api> PAGE_PORT=<page> npm run demo`,
+  );
+  process.exit(2);
+}
+api.once('error', (err) => cannotListen(err, 'API', port));
+pageServer.once('error', (err) => cannotListen(err, 'page', pagePort));
 
 api.listen(port, host, () => {
   pageServer.listen(pagePort, host, () => {

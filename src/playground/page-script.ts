@@ -296,7 +296,7 @@ function verdicts(real: RealResult, model: CheckReport): string[] {
         ? ''
         : `<p><strong>${ENGINE_NAME} says</strong> (its console):</p><pre id="engineMessage">${esc(lines)}</pre>`,
       `<p><strong>Firefox</strong>: ${esc(error.firefox || '—')}</p><p><strong>Cause</strong>: <span id="cause">${esc(error.cause)}</span></p>`,
-      `<p><strong>Fix</strong>: ${esc(fix.summary)}</p><pre>corsica: ${esc(fix.corsica)}\ncors:    ${esc(fix.cors)}\nfastify: ${esc(fix.fastify)}\nnginx:   ${esc(fix.nginx)}</pre></div>`,
+      `<p><strong>Fix</strong>: ${esc(fix.summary)}</p><pre>corsica: ${esc(fix.corsica)}\ncors:    ${esc(fix.cors)}\nfastify: ${esc(fix.fastify)}\nhono:    ${esc(fix.hono)}\nnginx:   ${esc(fix.nginx)}</pre></div>`,
     );
   } else if (model.verdict === 'allowed') {
     html.push(

@@ -50,7 +50,7 @@ export class AnswerBuilder {
   readonly preflightStatus: number;
   private readonly actualTail: readonly string[];
   private readonly preflightTail: readonly string[];
-  private readonly refusals = new Map<DenialReason, OriginAnswers>();
+  private readonly refusals = new Map<string, OriginAnswers>();
 
   constructor(readonly config: ResolvedConfig) {
     const originDependent = config.origin.type !== 'any' && config.origin.type !== 'disabled';
@@ -97,9 +97,14 @@ export class AnswerBuilder {
     };
   }
 
-  /** The answers refusing for `reason`: no CORS header at all (shared, frozen decisions). */
-  refusal(reason: DenialReason): OriginAnswers {
-    let answers = this.refusals.get(reason);
+  /**
+   * The answers refusing for `reason`: no CORS header at all (shared, frozen decisions). `handOn`:
+   * a preflight is not ended but handed to the next handler, as the `cors` package does when its
+   * origin function says no; its Vary then names Origin only, the one thing that decided.
+   */
+  refusal(reason: DenialReason, handOn = false): OriginAnswers {
+    const key = handOn ? `${reason} handed on` : reason;
+    let answers = this.refusals.get(key);
     if (answers === undefined) {
       const disabled = reason === 'disabled';
       answers = {
@@ -109,13 +114,13 @@ export class AnswerBuilder {
           false,
           reason,
           [],
-          this.varyPreflight,
-          disabled ? 0 : this.preflightStatus,
+          handOn ? this.varyActual : this.varyPreflight,
+          disabled || handOn ? 0 : this.preflightStatus,
         ),
         preflightHeaders: null,
         granted: null,
       };
-      this.refusals.set(reason, answers);
+      this.refusals.set(key, answers);
     }
     return answers;
   }

@@ -81,6 +81,10 @@ export const PROBLEM_CODES = {
     severity: 'error',
     when: 'an adapter option given as `undefined` or `null` where the plugin it replaces does not fall back to its default (`methods` in cors, `origin` in @fastify/cors and hono/cors)',
   },
+  OPTION_MISSPELLED: {
+    severity: 'error',
+    when: 'an option name that is a near miss of a known one (`orign`, `Origin`, `allowHeaders`): left as written, the option meant would take its default, often wider',
+  },
   SILENCE_UNKNOWN_CODE: { severity: 'error', when: '`silence` names a code that is not a warning' },
   // Errors of one adapter's own options (corsica/fastify).
   CACHE_CONTROL_INVALID: {
@@ -119,7 +123,7 @@ export const PROBLEM_CODES = {
   },
   CORSICA_UNKNOWN_OPTION: {
     severity: 'warning',
-    when: 'an option corsica does not know (`orign`), with the nearest known name',
+    when: 'an option corsica does not know and that is no near miss of one it knows (`whitelist`); a near miss is the error `OPTION_MISSPELLED`',
   },
   CORSICA_WIDER_THAN_PLUGIN: {
     severity: 'warning',

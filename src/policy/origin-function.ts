@@ -46,14 +46,14 @@ function isAnswer(value: unknown): value is OriginResult {
  */
 export function callOriginFunction(
   fn: OriginCallback | OriginFunction,
-  origin: string,
+  origin: string | undefined,
   request?: unknown,
 ): Promise<OriginResult> {
   const marked = requestForm.has(fn);
   if (marked || fn.length < 2) {
     try {
       const result = marked
-        ? (fn as (o: string, r: unknown) => OriginResult | Promise<OriginResult>)(origin, request)
+        ? (fn as (o: string | undefined, r: unknown) => OriginResult | Promise<OriginResult>)(origin, request)
         : (fn as OriginFunction)(origin);
       return result instanceof Promise
         ? result.catch((err: unknown) => Promise.reject(asError(err)))

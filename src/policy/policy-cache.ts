@@ -3,7 +3,7 @@
 // identity alone would compile a policy per request; equal options share one policy instead.
 
 import { remember } from './bounded.js';
-import { createPolicy, type Policy } from './policy.js';
+import { compilePolicy, createPolicy, type OriginFunctionReading, type Policy } from './policy.js';
 import type { CorsOptions } from './types.js';
 
 /** Distinct option sets kept; a delegate with more variety than this recompiles now and then. */
@@ -11,7 +11,10 @@ const MAX_POLICIES = 100;
 /** Options nest two levels at most (an array of origins); deeper values are not fingerprinted. */
 const MAX_DEPTH = 4;
 
-const byIdentity = new WeakMap<object, Policy>();
+const byIdentity: Record<OriginFunctionReading, WeakMap<object, Policy>> = {
+  corsica: new WeakMap(),
+  cors: new WeakMap(),
+};
 const byValue = new Map<string, Policy>();
 const functionIds = new WeakMap<object, number>();
 let nextFunctionId = 0;
@@ -67,20 +70,28 @@ function fingerprint(value: unknown, depth: number): string | null {
   }
 }
 
-/** The policy for options given per request; throws CorsConfigError as createPolicy does. */
-export function policyForOptions(options: CorsOptions | null | undefined): Policy {
+/**
+ * The policy for options given per request; throws CorsConfigError as createPolicy does. `reading`
+ * is the adapter's reading of an origin function (policies of different readings are never shared).
+ */
+export function policyForOptions(
+  options: CorsOptions | null | undefined,
+  reading: OriginFunctionReading = 'corsica',
+): Policy {
   if (options === undefined || options === null) {
+    // No origin function: the reading changes nothing.
     defaultPolicy ??= createPolicy();
     return defaultPolicy;
   }
-  const known = byIdentity.get(options);
+  const known = byIdentity[reading].get(options);
   if (known !== undefined) return known;
-  const key = fingerprint(options, 0);
+  const print = fingerprint(options, 0);
+  const key = print === null ? null : `${reading}:${print}`;
   let policy = key === null ? undefined : byValue.get(key);
   if (policy === undefined) {
-    policy = createPolicy(options);
+    policy = compilePolicy(options, reading);
     if (key !== null) remember(byValue, key, policy, MAX_POLICIES);
   }
-  byIdentity.set(options, policy);
+  byIdentity[reading].set(options, policy);
   return policy;
 }

@@ -19,6 +19,8 @@ import type {
   DecisionReport,
   DenialReason,
   HeaderReader,
+  OriginCallback,
+  OriginFunction,
   OriginResult,
   StaticCorsOptions,
 } from './types.js';
@@ -63,11 +65,25 @@ interface RequestedHeaders {
 
 const NO_HEADERS: RequestedHeaders = Object.freeze({ names: Object.freeze([]), disallowed: null });
 
+/**
+ * How an origin function is read. `corsica`: it is asked about requests with a well-formed Origin,
+ * and its refusal is an answer (a preflight is ended without CORS headers). `cors`, the `cors`
+ * package's meaning that corsica/node keeps: it is asked about every request (with `undefined` when
+ * there is no Origin, so that its error refuses callers without one), and a refusal hands the
+ * request on untouched, preflights included (cors calls `next()`), so that a later handler answers.
+ */
+export type OriginFunctionReading = 'corsica' | 'cors';
+
 /** Compiles options into a policy. Throws CorsConfigError listing every problem when they can never work. */
 export function createPolicy(options?: StaticCorsOptions): Policy<Decision>;
 /** With an origin function, a decision may be a promise (when the function answers with one). */
 export function createPolicy(options?: CorsOptions): Policy;
 export function createPolicy(options?: CorsOptions): Policy {
+  return compilePolicy(options, 'corsica');
+}
+
+/** createPolicy, with an adapter's reading of an origin function. */
+export function compilePolicy(options: CorsOptions | undefined, reading: OriginFunctionReading): Policy {
   const { problems, config } = validateOptions(options);
   if (config === null) {
     const bySeverity = (severity: string) => problems.filter((p) => p.severity === severity);
@@ -77,7 +93,7 @@ export function createPolicy(options?: CorsOptions): Policy {
     if (config.silence !== true && !config.silence.has(problem.code)) emitWarningOnce(problem);
   };
   for (const problem of problems) if (problem.severity === 'warning') warn(problem);
-  return new CompiledPolicy(config, problems, warn);
+  return new CompiledPolicy(config, problems, warn, reading);
 }
 
 class CompiledPolicy implements Policy {
@@ -93,14 +109,18 @@ class CompiledPolicy implements Policy {
   private readonly headerLists = new Map<string, RequestedHeaders | null>();
   private readonly matcher: OriginMatcher | null;
   private readonly hook: ((report: DecisionReport) => void) | null;
+  /** The `cors` reading of an origin function: asked without Origin too, and its refusals hand on. */
+  private readonly corsReading: boolean;
 
   constructor(
     readonly config: ResolvedConfig,
     readonly problems: readonly CorsProblem[],
     private readonly warn: (problem: CorsProblem) => void,
+    reading: OriginFunctionReading,
   ) {
     const mode = config.origin;
     this.async = mode.type === 'function';
+    this.corsReading = this.async && reading === 'cors';
     this.hook = config.onDecision;
     const build = new AnswerBuilder(config);
     this.build = build;
@@ -132,7 +152,8 @@ class CompiledPolicy implements Policy {
   ): Decision | Promise<Decision> {
     // The common case, kept small so that it inlines: an origin whose answers are known, no hook.
     if (this.hook === null) {
-      const answers = this.fixed ?? (origin ? this.known.get(origin) : this.noOrigin);
+      const answers =
+        this.fixed ?? (origin ? this.known.get(origin) : this.corsReading ? undefined : this.noOrigin);
       if (answers !== undefined) {
         if (method !== 'OPTIONS' || !origin) return answers.actual;
         const requestMethod = header(request, 'access-control-request-method');
@@ -155,7 +176,7 @@ class CompiledPolicy implements Policy {
       method === 'OPTIONS' && origin ? header(request, 'access-control-request-method') : undefined;
     let answers: OriginAnswers | Promise<OriginAnswers>;
     if (this.fixed !== null) answers = this.fixed;
-    else if (!origin) answers = this.noOrigin;
+    else if (!origin) answers = this.corsReading ? this.askWithoutOrigin(origin, request) : this.noOrigin;
     else answers = this.known.get(origin) ?? this.lookUp(origin, request);
 
     if (this.async && answers instanceof Promise) {
@@ -253,16 +274,30 @@ class CompiledPolicy implements Policy {
     return result;
   }
 
+  /**
+   * The `cors` reading: the origin function is asked about a request without Origin too, so that
+   * its error reaches `next(err)`; whatever it answers, such a request gets no CORS header.
+   */
+  private askWithoutOrigin(origin: string | null | undefined, request: unknown): Promise<OriginAnswers> {
+    const mode = this.config.origin as { readonly fn: OriginCallback | OriginFunction };
+    return callOriginFunction(mode.fn, origin ?? undefined, request).then(() => this.noOrigin);
+  }
+
+  /** A refusal; under the `cors` reading a refused preflight is handed on, as cors's `next()`. */
+  private refuse(reason: DenialReason): OriginAnswers {
+    return this.build.refusal(reason, this.corsReading);
+  }
+
   /** Decides for an origin not in `known` yet. Verdicts that depend only on the origin are remembered. */
   private lookUp(origin: string, request: unknown): OriginAnswers | Promise<OriginAnswers> {
     const build = this.build;
-    if (origin === 'null') return build.refusal('null-origin');
+    if (origin === 'null') return this.refuse('null-origin');
     // Only a well-formed serialized origin is matched, reflected or shown to an origin function.
     if (parseSerializedOrigin(origin) === null) {
       // Values too long to be origins are not worth a cache slot.
       return origin.length > MAX_ORIGIN_LENGTH
-        ? build.refusal('malformed-origin')
-        : this.remember(origin, build.refusal('malformed-origin'));
+        ? this.refuse('malformed-origin')
+        : this.remember(origin, this.refuse('malformed-origin'));
     }
     const mode = this.config.origin;
     if (mode.type === 'reflect') return this.remember(origin, build.forOrigin(origin));
@@ -278,8 +313,9 @@ class CompiledPolicy implements Policy {
   private fromFunction(result: OriginResult, origin: string): OriginAnswers {
     const build = this.build;
     if (result === true) return this.allowedByFunction(origin);
-    if (result === false || result === null || result === undefined)
-      return build.refusal('origin-not-allowed');
+    // The cors reading takes any falsy answer for a refusal ('' and 0 included), as cors does.
+    if (result === false || result === null || result === undefined || (this.corsReading && !result))
+      return this.refuse('origin-not-allowed');
     if (result === '*') {
       if (this.config.credentials) {
         throw new CorsConfigError([

@@ -128,17 +128,29 @@ export function validateOptions(input: unknown): Validation {
   };
 }
 
+/**
+ * Options corsica does not know. A near miss of a known name (`orign`) is an error: the option meant
+ * would silently take its default, and `origin`'s default, '*', lets every site read the answers.
+ * Any other unknown key only warns (it may belong to code that shares the object).
+ */
 function checkUnknownOptions(options: Record<string, unknown>, problems: ProblemList): void {
   for (const key of Object.keys(options)) {
     if ((KNOWN_OPTIONS as readonly string[]).includes(key)) continue;
     const near = KNOWN_OPTIONS.find((known) => editDistance(known.toLowerCase(), key.toLowerCase()) <= 2);
+    if (near !== undefined) {
+      problems.error(
+        'OPTION_MISSPELLED',
+        key,
+        `'${key}' is not a corsica option; it looks like '${near}' misspelt, and left as it is, ${near} takes its default instead of the value written.`,
+        `Write '${near}'.`,
+      );
+      continue;
+    }
     problems.warn(
       'CORSICA_UNKNOWN_OPTION',
       key,
       `'${key}' is not a corsica option, so it has no effect.`,
-      near === undefined
-        ? `Remove it; the options are ${KNOWN_OPTIONS.join(', ')}.`
-        : `Did you mean '${near}'?`,
+      `Remove it; the options are ${KNOWN_OPTIONS.join(', ')}.`,
     );
   }
 }

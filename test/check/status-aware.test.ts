@@ -81,7 +81,7 @@ describe('check: the cause of a missing Access-Control-Allow-Origin names the st
     // The server's other origins are not known here: the fix adds this one, never replaces them (issue 13.6).
     assert.match(
       report.error!.fix.corsica,
-      /origin: \[\/\* the origins you allow now, \*\/ 'https:\/\/app\.example\.com'\]/,
+      /origin: \[\/\* any other origins you allow, \*\/ 'https:\/\/app\.example\.com'\]/,
     );
     assert.doesNotMatch(report.error!.fix.summary, /^Allow the origin/);
   });

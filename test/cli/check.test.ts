@@ -67,6 +67,36 @@ describe('corsica check', () => {
     );
   });
 
+  it('shows every header the actual request sent, not only Origin', async () => {
+    const run = await corsica(
+      'check',
+      `${url}/items`,
+      '--origin',
+      PAGE,
+      '--method',
+      'PUT',
+      '--header',
+      'Content-Type: application/json',
+      '--data',
+      '{"a":1}',
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const actual = run.stdout.slice(run.stdout.indexOf(`→ PUT ${url}/items`));
+    assert.match(
+      actual,
+      /^→ PUT \S+\n {6}Accept: \*\/\*\n {6}content-type: application\/json\n {6}Origin: https:\/\/app\.example\.com\n {6}Sec-Fetch-Mode: cors\n {2}← 200/,
+    );
+  });
+
+  it('a misspelt flag is an unknown option with the flag meant, not a missing --origin', async () => {
+    const run = await corsica('check', `${url}/items`, '--orign', PAGE);
+    assert.equal(run.code, 2);
+    assert.equal(run.stderr, "error: unknown option '--orign'\n(Did you mean --origin?)\n");
+    const missing = await corsica('check', `${url}/items`);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--origin is required: the origin of the page that makes the request/);
+  });
+
   it("exit 1 with Chromium's message, Firefox's reason, the cause and a fix for each server", async () => {
     const run = await corsica('check', `${url}/items`, '--origin', PAGE, '--header', 'X-Api-Key: k');
     assert.equal(run.code, 1);
@@ -79,7 +109,7 @@ describe('corsica check', () => {
     assert.match(run.stdout, /Firefox:\s+CORSMissingAllowHeaderFromPreflight/);
     assert.match(
       run.stdout,
-      /corsica: app\.use\(cors\(\{ allowedHeaders: \['Content-Type', 'x-api-key'\] \}\)\)/,
+      /corsica: app\.use\(cors\(\{ origin: \[\/\* any other origins you allow, \*\/ 'https:\/\/app\.example\.com'\], methods: \['GET', 'POST', 'PUT'\], allowedHeaders: \['Content-Type', 'x-api-key'\] \}\)\)/,
     );
     assert.match(run.stdout, /fastify: await fastify\.register\(cors/);
     assert.match(run.stdout, /nginx:\s+if \(\$request_method = OPTIONS\)/);
@@ -104,6 +134,7 @@ describe('corsica check', () => {
       'cors',
       'corsica',
       'fastify',
+      'hono',
       'nginx',
       'summary',
     ]);
@@ -147,7 +178,7 @@ describe('corsica check', () => {
 
   it('exit 2 with a clear message for bad input', async () => {
     const cases: [string[], RegExp][] = [
-      [['check', url], /required option '--origin <origin>' not specified/],
+      [['check', url], /--origin is required: the origin of the page that makes the request/],
       [
         ['check', url, '--origin', 'app.example.com'],
         /--origin 'app\.example\.com' is not an origin as browsers send it/,

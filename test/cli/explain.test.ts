@@ -144,7 +144,10 @@ describe('explanations', () => {
       "the preflight answer's Access-Control-Allow-Headers did not include x-api-key",
     );
     // The message does not say what the server allows now: the fix adds to it, never replaces it (issue 13.6).
-    assert.match(e?.fix?.corsica ?? '', /allowedHeaders: \[\/\* what you allow now, \*\/ 'x-api-key'\]/);
+    assert.match(
+      e?.fix?.corsica ?? '',
+      /allowedHeaders: \[\/\* the headers you allow now, \*\/ 'x-api-key'\]/,
+    );
     assert.equal(e?.reproduce, `corsica check '${URL_}' --origin '${PAGE}' --header 'x-api-key: 1'`);
   });
 
@@ -198,7 +201,7 @@ describe('corsica explain (the command)', () => {
     const e = explainMessage(
       `Access to fetch at '${URL_}' from origin '${PAGE}' has been blocked by CORS policy: Method PATCH is not allowed by Access-Control-Allow-Methods in preflight response.`,
     );
-    assert.match(e?.fix?.corsica ?? '', /methods: \[\/\* what you allow now, \*\/ 'PATCH'\]/);
+    assert.match(e?.fix?.corsica ?? '', /methods: \[\/\* the methods you allow now, \*\/ 'PATCH'\]/);
     assert.equal(e?.reproduce, `corsica check '${URL_}' --origin '${PAGE}' --method PATCH`);
     assert.equal(e?.reproduceNote, null);
   });
@@ -209,7 +212,7 @@ describe('corsica explain (the command)', () => {
       `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${URL_}. (Reason: Did not find method in CORS header ‘Access-Control-Allow-Methods’).`,
     );
     assert.equal(e?.code, 'MethodDisallowedByPreflightResponse');
-    assert.match(e?.fix?.corsica ?? '', /methods: \[\/\* what you allow now, \*\/ '<METHOD>'\]/);
+    assert.match(e?.fix?.corsica ?? '', /methods: \[\/\* the methods you allow now, \*\/ '<METHOD>'\]/);
     assert.doesNotMatch(e?.fix?.corsica ?? '', /''/);
     assert.match(e?.cause ?? '', /the request's method \(the message does not name it\)/);
   });

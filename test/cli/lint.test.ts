@@ -2,7 +2,10 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -21,6 +24,9 @@ function corsica(...args: string[]): { code: number | null; stdout: string; stde
   const r = spawnSync(process.execPath, [CLI, ...args], {
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1' },
+    // A lint that runs an app's server would never exit: end it rather than hang the test run.
+    timeout: 60_000,
+    killSignal: 'SIGKILL',
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -140,12 +146,145 @@ describe('corsica lint', () => {
   });
 });
 
+/** A port nothing listens on now: bound, read, and closed again. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Whether something accepts connections on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('corsica lint never runs an application', () => {
+  // Inside the repository (tmp/ is git-ignored), so that the app's require('express') resolves.
+  const appDir = join(import.meta.dirname, '../../tmp');
+  mkdirSync(appDir, { recursive: true });
+  const apps = mkdtempSync(join(appDir, 'lint-app-'));
+  after(() => rmSync(apps, { recursive: true, force: true }));
+
+  it('an Express app file: a clear error, exit 2, no server started and no process left', async () => {
+    const port = await freePort();
+    const path = join(apps, 'server.cjs');
+    writeFileSync(
+      path,
+      `const express = require('express');
+const cors = require('cors');
+const app = express();
+app.use(cors({ origin: 'https://app.example.com' }));
+app.get('/', (req, res) => res.send('hi'));
+app.listen(${port});
+module.exports = app;
+`,
+    );
+    const r = corsica('lint', path);
+    assert.equal(r.code, 2);
+    assert.equal(
+      r.stderr,
+      `error: ${path} is an application, not an options module: loading it tried to listen on a port (it starts a server), and lint never runs an application. Put the options in a module of their own (export default { origin: ... }, or module.exports = { ... }) that the app imports, and lint that; or lint them inline: corsica lint --options '{ origin: [...] }'.\n`,
+    );
+    assert.equal(r.stdout, '');
+    assert.equal(await listening(port), false, 'nothing listens on the port the app names');
+    const left = spawnSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).stdout;
+    assert.ok(!left.includes('lint-child'), `a lint process is left:\n${left}`);
+  });
+
+  it('a module that opens a connection or starts a process is refused the same way', () => {
+    for (const [name, code, what] of [
+      [
+        'db.mjs',
+        "import net from 'node:net';\nnet.connect(1, '127.0.0.1');\nexport default {};",
+        'open a network connection',
+      ],
+      [
+        'worker.mjs',
+        "import { spawn } from 'node:child_process';\nspawn('sleep', ['60']);\nexport default {};",
+        'start a process',
+      ],
+      [
+        'thread.mjs',
+        "import { Worker } from 'node:worker_threads';\nnew Worker('setInterval(() => {}, 1000)', { eval: true });\nexport default {};",
+        'start a worker thread',
+      ],
+    ]) {
+      const r = corsica('lint', file(name!, code!));
+      assert.equal(r.code, 2, name);
+      assert.match(
+        r.stderr,
+        new RegExp(`is an application, not an options module: loading it tried to ${what}`),
+      );
+    }
+  });
+
+  it('a module that never finishes loading is given up after --timeout, with its process', () => {
+    const r = corsica(
+      'lint',
+      '--timeout',
+      '300',
+      file('waits.mjs', 'await new Promise(() => setInterval(() => {}, 1000));\nexport default {};'),
+    );
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /waits\.mjs did not finish loading within 300 ms, so it is not a module that only exports options/,
+    );
+  });
+
+  it('a CommonJS file that exports nothing is an error, not the default options', () => {
+    const r = corsica('lint', file('routes.cjs', "const origin = 'https://app.example.com';\n"));
+    assert.equal(r.code, 2);
+    assert.match(
+      r.stderr,
+      /routes\.cjs exports nothing \(module\.exports is empty\), so there are no options to lint/,
+    );
+    assert.equal(r.stdout, '');
+  });
+
+  it('--options lints the options written inline, as JSON or as a JavaScript literal', () => {
+    const json = corsica('lint', '--options', '{"origin":"*","credentials":true}');
+    assert.equal(json.code, 1);
+    assert.match(
+      json.stdout,
+      /^--options\n {2}error {3}origin {2}origin '\*' cannot be used with credentials/,
+    );
+    const literal = corsica(
+      'lint',
+      '--options',
+      "{ origin: [/example\\.com$/, 'https://app.example.com'], orign: true }",
+    );
+    assert.equal(literal.code, 1);
+    assert.match(literal.stdout, /warning origin\[0\] {2}\/example\\\.com\$\/ is not anchored/);
+    assert.match(
+      literal.stdout,
+      /error {3}orign {2}'orign' is not a corsica option; it looks like 'origin' misspelt/,
+    );
+    const broken = corsica('lint', '--options', '{ origin: [');
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /error: --options is not a JSON or JavaScript object literal: /);
+    const both = corsica('lint', '--options', '{}', file('both.json', '{}'));
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /error: give either a file or --options, not both or neither/);
+  });
+});
+
 describe('corsica', () => {
   it('--help lists the commands and exits 0', () => {
     const r = corsica('--help');
     assert.equal(r.code, 0);
     assert.match(r.stdout, /Usage: corsica/);
-    assert.match(r.stdout, /lint \[options\] <file>/);
+    assert.match(r.stdout, /lint \[options\] \[file\]/);
   });
 
   it('--help gives each default once (issue 13.7)', () => {

@@ -96,9 +96,13 @@ describe('corsica proxy (the command)', () => {
   it('starts, prints its address, serves the help page and stops on SIGTERM', async () => {
     const run = await start(['--port', '0']);
     try {
-      const match = /corsica proxy on (http:\/\/localhost:\d+\/)/.exec(run.stdout);
+      // The address it listens on, as it listens (localhost may resolve to ::1, where it does not).
+      const match =
+        /^corsica proxy on (http:\/\/127\.0\.0\.1:\d+\/) \(help page at \1; try \1https:\/\/example\.com\/\)$/m.exec(
+          run.stdout,
+        );
       assert.ok(match, run.stdout + run.stderr);
-      const help = await fetch(match[1]!.replace('localhost', '127.0.0.1'));
+      const help = await fetch(match[1]!);
       assert.match(await help.text(), /corsica proxy/);
     } finally {
       run.stop();

@@ -9,7 +9,8 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
-const FLAGS = [
+/** The flags every test's Chromium runs with (design.md). */
+export const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -32,7 +33,11 @@ export function chromiumSkipReason(): string | false {
 
 /** `extraArgs` go after the design's flags (e.g. `--host-resolver-rules` to give a test its own names). */
 export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...FLAGS, ...extraArgs] });
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [...CHROMIUM_FLAGS, ...extraArgs],
+  });
 }
 
 /** A page on its own origin (http://127.0.0.1:<port>/), in a fresh Chromium, with its console errors. */

@@ -34,6 +34,14 @@ export interface FirefoxLine {
   readonly text: string;
 }
 
+/** A page of the installed extension, driven over BiDi. */
+export interface ExtensionPage {
+  /** The value of an expression (awaited), or [] when the page is not ready to evaluate it. */
+  evaluate(expression: string): Promise<unknown>;
+  /** Clicks the element with real input events, as a user does (a user gesture, unlike element.click()). */
+  click(selector: string): Promise<void>;
+}
+
 /** The BiDi connection puppeteer keeps (not part of its public types). */
 interface BidiConnection {
   send(method: string, params: object): Promise<{ result: unknown }>;
@@ -69,13 +77,23 @@ export interface FirefoxPage {
   readonly version: string;
   /** Every CORS line the console service received since the last call, in order. */
   drain(): Promise<FirefoxLine[]>;
+  /**
+   * Opens a page of the installed extension (`requests.html`) in a new tab. Puppeteer loses sight
+   * of a tab that moves to the extension's process, so the page is driven over BiDi directly.
+   */
+  extensionPage(path: string): Promise<ExtensionPage>;
   close(): Promise<void>;
 }
 
 export interface FirefoxOptions {
   /** Preferences to set (puppeteer's extraPrefsFirefox). */
   readonly prefs?: Readonly<Record<string, unknown>>;
+  /** An unpacked extension to install (a temporary add-on, as about:debugging loads one). */
+  readonly extension?: { readonly path: string; readonly id: string };
 }
+
+/** The moz-extension: host the installed extension gets (fixed by a preference, else random). */
+export const EXTENSION_UUID = '6f1c0a52-5b1e-4c1a-9a57-c0c5a1ca0001';
 
 export async function openFirefoxPage(options: FirefoxOptions = {}): Promise<FirefoxPage> {
   const server = createServer((_req, res) => {
@@ -91,7 +109,12 @@ export async function openFirefoxPage(options: FirefoxOptions = {}): Promise<Fir
     headless: true,
     protocol: 'webDriverBiDi',
     args: ['-remote-allow-system-access'],
-    extraPrefsFirefox: { ...options.prefs },
+    extraPrefsFirefox: {
+      ...options.prefs,
+      ...(options.extension === undefined
+        ? {}
+        : { 'extensions.webextensions.uuids': JSON.stringify({ [options.extension.id]: EXTENSION_UUID }) }),
+    },
   });
   try {
     const connection = (browser as unknown as { connection: BidiConnection }).connection;
@@ -110,6 +133,7 @@ export async function openFirefoxPage(options: FirefoxOptions = {}): Promise<Fir
       return String(r.result.result?.value);
     };
     await evaluate(LISTEN);
+    if (options.extension !== undefined) await browser.installExtension(options.extension.path);
     const page = await browser.newPage();
     await page.goto(`${origin}/`);
     const version = (await browser.version()).replace(/^firefox\//i, '');
@@ -120,6 +144,54 @@ export async function openFirefoxPage(options: FirefoxOptions = {}): Promise<Fir
       version,
       async drain() {
         return JSON.parse(await evaluate(DRAIN)) as FirefoxLine[];
+      },
+      async extensionPage(path: string) {
+        const created = (await connection.send('browsingContext.create', { type: 'tab' })).result as {
+          context: string;
+        };
+        await connection.send('browsingContext.navigate', {
+          context: created.context,
+          url: `moz-extension://${EXTENSION_UUID}/${path}`,
+          wait: 'none',
+        });
+        const page: ExtensionPage = {
+          async click(selector: string) {
+            const at = (await page.evaluate(
+              `(() => { const r = document.querySelector(${JSON.stringify(selector)}).getBoundingClientRect(); return { x: Math.round(r.x + r.width / 2), y: Math.round(r.y + r.height / 2) }; })()`,
+            )) as { x: number; y: number };
+            await connection.send('input.performActions', {
+              context: created.context,
+              actions: [
+                {
+                  type: 'pointer',
+                  id: 'mouse',
+                  parameters: { pointerType: 'mouse' },
+                  actions: [
+                    { type: 'pointerMove', x: at.x, y: at.y },
+                    { type: 'pointerDown', button: 0 },
+                    { type: 'pointerUp', button: 0 },
+                  ],
+                },
+              ],
+            });
+          },
+          async evaluate(expression: string) {
+            // Before the page has loaded, an evaluation may fail or find about:blank: an empty
+            // list then, and the caller reads again.
+            const r = (await connection
+              .send('script.evaluate', {
+                expression: `(async () => JSON.stringify(await (${expression})))()`,
+                target: { context: created.context },
+                awaitPromise: true,
+              })
+              .catch(() => ({ result: { type: 'exception' } }))) as {
+              result: { type: string; result?: { value?: unknown } };
+            };
+            if (r.result.type !== 'success') return [];
+            return JSON.parse(String(r.result.result?.value ?? 'null'));
+          },
+        };
+        return page;
       },
       async close() {
         await browser.close();

@@ -203,7 +203,9 @@ describe('corsica/node and cors on options they read differently', () => {
       res: unknown,
       next: (err?: unknown) => void,
     ) => void;
-    const { server, url } = await listen((req, res) => middleware(req, res, () => res.end('app')));
+    const { server, url } = await listen((req, res) =>
+      middleware(req, res, (err?: unknown) => res.end(err ? `error: ${(err as Error).name}` : 'app')),
+    );
     try {
       return await send(url, method, headers);
     } finally {
@@ -238,20 +240,6 @@ describe('corsica/node and cors on options they read differently', () => {
     assert.equal(b.headers['access-control-allow-origin'], undefined);
   });
 
-  it('difference: a preflight refused by an origin function is ended, not handed to the app', async () => {
-    const refuse = {
-      origin: (_origin: string | undefined, cb: (err: null, allow: boolean) => void) => cb(null, false),
-    };
-    const headers = { origin: APP, 'access-control-request-method': 'PUT' };
-    const a = await through(corsPackage, refuse, 'OPTIONS', headers);
-    const b = await through(corsica, refuse, 'OPTIONS', headers);
-    assert.equal(a.status, 200);
-    assert.equal(a.body, 'app');
-    assert.equal(b.status, 204);
-    assert.equal(b.body, '');
-    assert.deepEqual(corsHeaderNames(b.headers), []);
-  });
-
   it("difference: allowedHeaders: '' allows no request header (cors reads '' as unset and reflects)", async () => {
     const headers = {
       origin: APP,
@@ -262,5 +250,57 @@ describe('corsica/node and cors on options they read differently', () => {
     const b = await through(corsica, { origin: APP, allowedHeaders: '' }, 'OPTIONS', headers);
     assert.equal(a.headers['access-control-allow-headers'], 'x-a');
     assert.equal(b.headers['access-control-allow-headers'], undefined);
+  });
+
+  const answering =
+    (value: unknown) => (_origin: string | undefined, cb: (err: null, allow: unknown) => void) =>
+      cb(null, value);
+
+  it("difference: an origin function answering '*' with credentials goes to next(err) (cors sends '*' with credentials, which browsers refuse)", async () => {
+    const options = { origin: answering('*'), credentials: true };
+    const a = await through(corsPackage, options, 'GET', { origin: EVIL });
+    const b = await through(corsica, options, 'GET', { origin: EVIL });
+    assert.equal(a.headers['access-control-allow-origin'], '*');
+    assert.equal(a.headers['access-control-allow-credentials'], 'true');
+    assert.equal(b.body, 'error: CorsConfigError');
+    assert.deepEqual(corsHeaderNames(b.headers), []);
+  });
+
+  it('difference: an origin string answered by an origin function allows that origin only (cors sends it to everyone)', async () => {
+    const options = { origin: answering(APP) };
+    const a = await through(corsPackage, options, 'GET', { origin: EVIL });
+    const b = await through(corsica, options, 'GET', { origin: EVIL });
+    assert.equal(a.headers['access-control-allow-origin'], APP);
+    assert.equal(b.headers['access-control-allow-origin'], undefined);
+    const c = await through(corsica, options, 'GET', { origin: APP });
+    assert.equal(c.headers['access-control-allow-origin'], APP);
+  });
+
+  it("difference: Origin: null is refused without asking the origin function (cors asks it and reflects 'null')", async () => {
+    let asked: unknown = 'never';
+    const options = {
+      origin: (origin: string | undefined, cb: (err: null, allow: boolean) => void) => {
+        asked = origin;
+        cb(null, true);
+      },
+    };
+    const a = await through(corsPackage, options, 'GET', { origin: 'null' });
+    assert.equal(asked, 'null');
+    assert.equal(a.headers['access-control-allow-origin'], 'null');
+    asked = 'never';
+    const b = await through(corsica, options, 'GET', { origin: 'null' });
+    assert.equal(asked, 'never');
+    assert.equal(b.headers['access-control-allow-origin'], undefined);
+    assert.equal(b.body, 'app', 'handed on, as when the function says no');
+    const optIn = await through(corsica, { ...options, allowNullOrigin: true }, 'GET', { origin: 'null' });
+    assert.equal(optIn.headers['access-control-allow-origin'], 'null', 'allowNullOrigin opts in');
+  });
+
+  it('difference: maxAge: -1 is sent as 0 (cors sends -1, which browsers cannot parse)', async () => {
+    const headers = { origin: APP, 'access-control-request-method': 'PUT' };
+    const a = await through(corsPackage, { origin: APP, maxAge: -1 }, 'OPTIONS', headers);
+    const b = await through(corsica, { origin: APP, maxAge: -1 }, 'OPTIONS', headers);
+    assert.equal(a.headers['access-control-max-age'], '-1');
+    assert.equal(b.headers['access-control-max-age'], '0');
   });
 });

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import {
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -115,6 +116,11 @@ describe('corsica, packed from a clean checkout and installed alone', () => {
     assert.deepEqual(other, []);
     assert.ok(!corsica.files.some((f) => f.endsWith('.png')), 'no screenshot');
     assert.ok(!corsica.files.some((f) => /proxy(\.d)?\.c?[jt]s$/.test(f)), 'no proxy entry');
+    // The browser extension is built into dist/ too, for developers and the stores, never for npm.
+    assert.deepEqual(
+      corsica.files.filter((f) => f.startsWith('dist/extension')),
+      [],
+    );
   });
 
   it("carries the licence of every package bundled into its files (esbuild's record of the build)", () => {
@@ -132,8 +138,14 @@ describe('corsica, packed from a clean checkout and installed alone', () => {
     const broken: string[] = [];
     for (const doc of corsica.files.filter((f) => f.endsWith('.md'))) {
       const text = readFileSync(join(app, 'node_modules/corsica', doc), 'utf8');
-      for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      for (const [whole, target] of text.matchAll(/!?\[[^\]]*\]\(([^)\s]+)\)/g)) {
         if (/^https:\/\//.test(target!)) continue;
+        // A screenshot stays in the repository (the package ships no image, see above): npm
+        // shows its alt text; it must exist all the same.
+        if (whole!.startsWith('![') && /\.png$/.test(target!)) {
+          assert.ok(existsSync(join(ROOT, dirname(doc), target!)), `${doc}: ${target}`);
+          continue;
+        }
         const path = target!.split('#')[0]!;
         if (path === '') continue;
         const inPackage = join(dirname(doc), path).replace(/\/$/, '');

@@ -57,16 +57,46 @@ describe('CorsConfigError lists every problem at once', () => {
     assert.match(err.message, /Fix: Write 'https:\/\/example\.com'\./);
   });
 
-  it('adds the warnings after the errors: a misspelt option often explains an error', () => {
-    const err = configError({ orign: ['https://a.com'], credentials: true });
+  it('adds the warnings after the errors: an unknown option often explains an error', () => {
+    const err = configError({ whitelist: ['https://a.com'], credentials: true });
     assert.deepEqual(
       err.problems.map((p) => p.code),
       ['ORIGIN_WILDCARD_WITH_CREDENTIALS', 'CORSICA_UNKNOWN_OPTION'],
     );
     assert.match(
       err.message,
-      /warning: orign: 'orign' is not a corsica option, so it has no effect\. Fix: Did you mean 'origin'\?/,
+      /warning: whitelist: 'whitelist' is not a corsica option, so it has no effect\. Fix: Remove it; the options are origin, methods,/,
     );
+  });
+
+  it("a near miss of an option's name is an error: left as written, orign: [...] would answer '*' to every site", () => {
+    for (const [key, meant] of [
+      ['orign', 'origin'],
+      ['Origin', 'origin'],
+      ['allowHeaders', 'allowedHeaders'],
+      ['credential', 'credentials'],
+      ['maxage', 'maxAge'],
+    ] as const) {
+      const err = configError({ [key]: 'https://a.com' });
+      assert.deepEqual(
+        err.problems.map((p) => p.code),
+        ['OPTION_MISSPELLED'],
+        key,
+      );
+      assert.equal(
+        err.problems[0]!.message,
+        `'${key}' is not a corsica option; it looks like '${meant}' misspelt, and left as it is, ${meant} takes its default instead of the value written.`,
+      );
+      assert.equal(err.problems[0]!.fix, `Write '${meant}'.`);
+    }
+  });
+
+  it('a key far from every option name stays a warning, and the options otherwise work', () => {
+    assert.deepEqual(
+      lintOptions({ origin: 'https://a.com', whitelist: ['https://b.com'] }).map((p) => [p.severity, p.code]),
+      [['warning', 'CORSICA_UNKNOWN_OPTION']],
+    );
+    assert.doesNotThrow(() => createPolicy({ origin: 'https://a.com', whitelist: 1 } as CorsOptions));
   });
 });
 

@@ -3,7 +3,7 @@
 
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { patternStrings } from '../../policy/origin-rules.js';
-import { createPolicy, type Policy } from '../../policy/policy.js';
+import { compilePolicy, type Policy } from '../../policy/policy.js';
 import { policyForOptions } from '../../policy/policy-cache.js';
 import type { CorsOptions, Decision } from '../../policy/types.js';
 import { nodeHeader, refuseUnset, warnWiderThanPlugin, writeCors } from '../core/index.js';
@@ -110,12 +110,14 @@ function warnPatterns(policy: Policy, options: CorsOptions | null | undefined): 
 /**
  * Creates the middleware. Static options are validated here and throw CorsConfigError at once;
  * options from a delegate are compiled once per distinct value and their errors go to `next(err)`.
+ * An origin function is read as `cors` reads it: asked about every request (`undefined` without
+ * Origin), and a refusal hands the request on to `next()`, preflights included.
  */
 export function cors<T extends NodeRequest = IncomingMessage>(
   options?: CorsOptions | OptionsDelegate<T>,
 ): CorsMiddleware<T> {
   if (typeof options !== 'function') {
-    const policy = createPolicy(fromCorsOptions(options) ?? undefined);
+    const policy = compilePolicy(fromCorsOptions(options) ?? undefined, 'cors');
     warnPatterns(policy, options);
     if (policy.async) {
       return function corsicaAsync(req, res, next) {
@@ -145,7 +147,7 @@ export function cors<T extends NodeRequest = IncomingMessage>(
       }
       let policy: Policy;
       try {
-        policy = policyForOptions(fromCorsOptions(delegated));
+        policy = policyForOptions(fromCorsOptions(delegated), 'cors');
         warnPatterns(policy, delegated);
       } catch (configError) {
         fail(configError, res, next);

@@ -3,6 +3,7 @@
 // audit's own stays in rules.ts: which probes prove what, and what a grant to a hostile origin
 // means (an answer a page on that origin can read, granted by name, not `*`).
 
+import { getHeader } from '../browser/headers.js';
 import {
   type BrowserResponse,
   type CorsFailureCore,
@@ -10,7 +11,6 @@ import {
   classifyRequest,
   corsCheck,
   type Engine,
-  getHeader,
 } from '../browser/index.js';
 import { splitCommaList, trimHttpWhitespace } from '../spec/whitespace.js';
 import type { ProbeRecord } from './finding.js';

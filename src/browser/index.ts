@@ -3,6 +3,9 @@
 // cross-origin request: whether it preflights and why, what it sends, whether it accepts each
 // answer, what the page may read, and, when it refuses, that engine's own console lines, the
 // cause and the fix.
+//
+// Only what the README documents is exported here (its "API reference", held to these exports by
+// test/package/surface.test.ts); corsica's own parts import helpers from their modules.
 
 export {
   type BodyKind,
@@ -17,13 +20,11 @@ export {
   type CorsErrorCode,
   type CorsFailure,
   type CorsFailureCore,
-  encodeHint,
   explainFailure,
   type FailureContext,
 } from './errors.js';
 export type { Fix } from './fixes.js';
 export {
-  buildPreflight,
   type Exchange,
   type FetchOptions,
   type FetchOutcome,
@@ -31,7 +32,7 @@ export {
   type Transport,
   type WireRequest,
 } from './flow.js';
-export { getHeader, type HeaderPairs, type HeadersInput } from './headers.js';
+export type { HeaderPairs, HeadersInput } from './headers.js';
 export { type ParsedMessage, parseCorsMessage } from './parse-message.js';
 export { PreflightCache } from './preflight-cache.js';
 export type { ConsoleLine, EngineReason } from './reasons.js';
@@ -43,4 +44,4 @@ export {
   parseMaxAge,
   readableHeaders,
 } from './response-checks.js';
-export { ENGINES, type Engine, type UnsafeHeaderReason } from './safelist.js';
+export type { Engine, UnsafeHeaderReason } from './safelist.js';

@@ -2,7 +2,8 @@
 // take): validated here, so that a bad origin or URL is a clear error before anything is sent.
 
 import { toPairs } from '../browser/headers.js';
-import { type BodyKind, type BrowserRequest, ENGINES, type Engine } from '../browser/index.js';
+import type { BodyKind, BrowserRequest, Engine } from '../browser/index.js';
+import { ENGINES } from '../browser/safelist.js';
 import { parseSerializedOrigin } from '../spec/origin-syntax.js';
 import { CheckInputError } from './errors.js';
 

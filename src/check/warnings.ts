@@ -2,8 +2,9 @@
 // server that reflects any origin with credentials would be advice that points the wrong way.
 // Each warning has a code (in --json too) and the seed article's pitfall where it is one.
 
+import { getHeader } from '../browser/headers.js';
 import type { BrowserRequest } from '../browser/index.js';
-import { type FetchOutcome, getHeader, simulateFetch, type Transport } from '../browser/index.js';
+import { type FetchOutcome, simulateFetch, type Transport } from '../browser/index.js';
 import { splitCommaList } from '../spec/whitespace.js';
 
 export type CheckWarningCode =

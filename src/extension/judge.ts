@@ -4,13 +4,13 @@
 // answer the browser really got for it, and never sends anything. The model's verdict and failure
 // code are then the browser's own, reached from the answers, with the model's cause and fix.
 
+import { getHeader } from '../browser/headers.js';
 import {
   type BrowserRequest,
   type BrowserResponse,
   type CredentialsMode,
   type Engine,
   type FetchOutcome,
-  getHeader,
   PreflightCache,
   simulateFetch,
   type Transport,

@@ -18,7 +18,7 @@ interface SuffixList {
   readonly SUFFIX_PARENTS: string;
 }
 
-/** Where public-suffix-list.cjs leaves the list; a global, so every copy of corsica shares it. */
+/** Where public-suffix-list.cjs leaves the list (it exports nothing); a global, so every copy of corsica shares it. */
 const REGISTERED = Symbol.for('corsica.publicSuffixList');
 
 let list: SuffixList | undefined;
@@ -37,10 +37,12 @@ function load(): SuffixList {
   let cause: unknown;
   if (nodeModule !== undefined) {
     try {
-      return nodeModule.createRequire(import.meta.url)('./public-suffix-list.cjs') as SuffixList;
+      nodeModule.createRequire(import.meta.url)('./public-suffix-list.cjs');
     } catch (err) {
       cause = err;
     }
+    const loaded = registered();
+    if (loaded !== undefined) return loaded;
   }
   throw new Error(
     "corsica: a subdomain pattern is checked against the Public Suffix List, which this runtime cannot load on demand (an app bundled for an edge runtime or a browser has no file to load it from). Add `import 'corsica/public-suffix-list';` to the app, before the CORS options are given: the bundle then carries the list.",

@@ -3,12 +3,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  type BrowserRequest,
-  buildPreflight,
-  type Classification,
-  classifyRequest,
-} from '../../src/browser/index.js';
+import { buildPreflight } from '../../src/browser/flow.js';
+import { type BrowserRequest, type Classification, classifyRequest } from '../../src/browser/index.js';
 
 const PAGE = 'https://app.example.com';
 const API = 'https://api.example.com/items';

@@ -4,12 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  type CorsFailureCore,
-  encodeHint,
-  explainFailure,
-  type FailureContext,
-} from '../../src/browser/index.js';
+import { encodeHint } from '../../src/browser/errors.js';
+import { type CorsFailureCore, explainFailure, type FailureContext } from '../../src/browser/index.js';
 
 const ctx: FailureContext = {
   url: 'https://api.example.com/items',

@@ -5,7 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { type BrowserRequest, type FetchOutcome, getHeader } from '../../src/browser/index.js';
+import { getHeader } from '../../src/browser/headers.js';
+import type { BrowserRequest, FetchOutcome } from '../../src/browser/index.js';
 
 /** The response header names Access-Control-Expose-Headers grants on the final response ('*': all, without credentials). */
 function exposed(outcome: FetchOutcome, mode: 'omit' | 'include'): string[] {

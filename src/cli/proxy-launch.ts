@@ -3,7 +3,7 @@
 // keeps none. This command runs corsica-proxy's command when it is installed, and otherwise says
 // how to get it.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -52,6 +52,13 @@ export async function runProxyCommand(args: readonly string[]): Promise<number> 
   const command = findProxyCommand();
   if (command === null) {
     process.stderr.write(missingProxyMessage(args));
+    return 2;
+  }
+  if (!existsSync(command)) {
+    // This repository's own workspace before `npm run build`.
+    process.stderr.write(
+      `corsica proxy: corsica-proxy is there but not built (${command} is missing): run npm run build.\n`,
+    );
     return 2;
   }
   // The command reads its arguments from process.argv, as it does when started as corsica-proxy.

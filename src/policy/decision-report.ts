@@ -4,7 +4,7 @@
 import { describeListError, parseTokenList, REQUEST_LIST_LIMITS } from '../spec/header-list.js';
 import { parseSerializedOrigin } from '../spec/origin-syntax.js';
 import { firstDisallowedHeader } from './grants.js';
-import type { Decision } from './types.js';
+import type { BrowserError, Decision } from './types.js';
 import type { ResolvedConfig } from './validate.js';
 
 export interface DecisionFacts {
@@ -55,6 +55,27 @@ export function explainDecision(config: ResolvedConfig, d: Decision, facts: Deci
           : '';
       return `Refused ${what} ${from}: request header ${name} is not in allowedHeaders (${config.allowedHeaders?.value || 'none'}).${wildcardNote} Add '${name}' to allowedHeaders.`;
     }
+  }
+}
+
+/**
+ * What a browser reports for a refusal, by Chromium's name (one name for the same failure on both
+ * halves; test/browser/policy-meets-model.test.ts holds it to the model). A refused origin gets no
+ * CORS header at all; a refused method or header gets the configured lists, which the browser then
+ * names. Requests no browser sends (no Origin, a malformed one) have no browser error.
+ */
+export function browserErrorFor(d: Decision): BrowserError | null {
+  switch (d.reason) {
+    case 'disabled':
+    case 'null-origin':
+    case 'origin-not-allowed':
+      return d.kind === 'preflight' ? 'PreflightMissingAllowOriginHeader' : 'MissingAllowOriginHeader';
+    case 'method-not-allowed':
+      return 'MethodDisallowedByPreflightResponse';
+    case 'header-not-allowed':
+      return 'HeaderDisallowedByPreflightResponse';
+    default:
+      return null;
   }
 }
 

@@ -6,7 +6,7 @@ import { MAX_ORIGIN_LENGTH, parseSerializedOrigin } from '../spec/origin-syntax.
 import { isToken } from '../spec/tokens.js';
 import { ACAH, ACAPN, AnswerBuilder, decision, type OriginAnswers } from './answers.js';
 import { remember } from './bounded.js';
-import { explainDecision } from './decision-report.js';
+import { browserErrorFor, explainDecision } from './decision-report.js';
 import { firstDisallowedHeader, methodAllowed } from './grants.js';
 import { callOriginFunction, matcherForResult } from './origin-function.js';
 import { compileOriginMatcher, type OriginMatcher } from './origin-matcher.js';
@@ -372,7 +372,12 @@ class CompiledPolicy implements Policy {
     const requestMethod = preflight ? (header(request, 'access-control-request-method') ?? null) : null;
     const requestHeaders = preflight ? (header(request, 'access-control-request-headers') ?? null) : null;
     const facts = { method, origin, requestMethod, requestHeaders };
-    hook({ ...result, ...facts, message: explainDecision(this.config, result, facts) });
+    hook({
+      ...result,
+      ...facts,
+      message: explainDecision(this.config, result, facts),
+      browserError: browserErrorFor(result),
+    });
   }
 }
 

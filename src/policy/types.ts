@@ -110,7 +110,21 @@ export interface DecisionReport extends Decision {
   readonly requestHeaders: string | null;
   /** One sentence for the server owner: what was decided and, when refused, what to change. */
   readonly message: string;
+  /**
+   * For a refusal a browser reports: the error its console shows, by Chromium's name for it
+   * (`MethodDisallowedByPreflightResponse`...), the name `corsica check`, `explain` and the
+   * browser model give the same failure; null when allowed or when no browser sends such a request.
+   * A credentialed request to a policy without `credentials` fails earlier, on the credentials.
+   */
+  readonly browserError: BrowserError | null;
 }
+
+/** Chromium's names for the refusals a corsica policy makes (a subset of the browser model's codes). */
+export type BrowserError =
+  | 'MissingAllowOriginHeader'
+  | 'PreflightMissingAllowOriginHeader'
+  | 'MethodDisallowedByPreflightResponse'
+  | 'HeaderDisallowedByPreflightResponse';
 
 /** The request facts a decision needs, for callers that have them at hand. */
 export interface CorsRequest {

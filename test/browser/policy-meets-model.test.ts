@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { cors } from '../../src/adapters/node/index.js';
 import { type BrowserRequest, simulateFetch } from '../../src/browser/index.js';
 import { httpTransport } from '../../src/check/index.js';
-import type { CorsOptions } from '../../src/policy/index.js';
+import type { CorsOptions, DecisionReport } from '../../src/policy/index.js';
 import { close, listen } from '../helpers/http.js';
 
 const ORIGINS = [
@@ -101,11 +101,13 @@ describe('property: the browser model allows what a corsica configuration means'
     await close(server);
   });
 
-  it('for random configurations and requests, over real HTTP', async () => {
+  it('for random configurations and requests, over real HTTP, and a refusal has the same name on both sides', async () => {
     const transport = httpTransport({ timeout: 5000, body: 'x' });
+    let named = 0;
     await fc.assert(
       fc.asyncProperty(config, request, async (c, r) => {
-        middleware = cors(options(c));
+        const reports: DecisionReport[] = [];
+        middleware = cors({ ...options(c), onDecision: (report) => void reports.push(report) });
         const browserRequest: BrowserRequest = {
           url: `${url}/resource`,
           origin: r.origin,
@@ -120,8 +122,20 @@ describe('property: the browser model allows what a corsica configuration means'
           expected,
           `${JSON.stringify(c)} ${JSON.stringify(r)}: ${outcome.failure?.message ?? outcome.typeError ?? 'allowed'}`,
         );
+        // The server's name for its refusal is the model's (and check's) name for what the browser
+        // says, unless the browser fails the request earlier, on its credentials.
+        const refused = reports.find((report) => !report.allowed);
+        if (refused?.browserError != null && (!r.credentials || c.credentials)) {
+          assert.equal(
+            outcome.failure?.code,
+            refused.browserError,
+            `${JSON.stringify(c)} ${JSON.stringify(r)}`,
+          );
+          named++;
+        }
       }),
       { numRuns: 300 },
     );
+    assert.ok(named > 30, `only ${named} refusals were compared by name`);
   });
 });

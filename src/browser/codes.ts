@@ -4,27 +4,30 @@
 import type { Engine } from './safelist.js';
 
 /** Chromium's network::mojom::CorsError names (without the k), for the failures the model knows. */
-export type CorsErrorCode =
-  | 'MissingAllowOriginHeader'
-  | 'MultipleAllowOriginValues'
-  | 'InvalidAllowOriginValue'
-  | 'AllowOriginMismatch'
-  | 'WildcardOriginNotAllowed'
-  | 'InvalidAllowCredentials'
-  | 'PreflightMissingAllowOriginHeader'
-  | 'PreflightMultipleAllowOriginValues'
-  | 'PreflightInvalidAllowOriginValue'
-  | 'PreflightAllowOriginMismatch'
-  | 'PreflightWildcardOriginNotAllowed'
-  | 'PreflightInvalidAllowCredentials'
-  | 'PreflightInvalidStatus'
-  | 'PreflightDisallowedRedirect'
-  | 'InvalidAllowMethodsPreflightResponse'
-  | 'InvalidAllowHeadersPreflightResponse'
-  | 'MethodDisallowedByPreflightResponse'
-  | 'HeaderDisallowedByPreflightResponse'
-  | 'RedirectContainsCredentials'
-  | 'CorsDisabledScheme';
+export const CORS_ERROR_CODES = [
+  'MissingAllowOriginHeader',
+  'MultipleAllowOriginValues',
+  'InvalidAllowOriginValue',
+  'AllowOriginMismatch',
+  'WildcardOriginNotAllowed',
+  'InvalidAllowCredentials',
+  'PreflightMissingAllowOriginHeader',
+  'PreflightMultipleAllowOriginValues',
+  'PreflightInvalidAllowOriginValue',
+  'PreflightAllowOriginMismatch',
+  'PreflightWildcardOriginNotAllowed',
+  'PreflightInvalidAllowCredentials',
+  'PreflightInvalidStatus',
+  'PreflightDisallowedRedirect',
+  'InvalidAllowMethodsPreflightResponse',
+  'InvalidAllowHeadersPreflightResponse',
+  'MethodDisallowedByPreflightResponse',
+  'HeaderDisallowedByPreflightResponse',
+  'RedirectContainsCredentials',
+  'CorsDisabledScheme',
+] as const;
+
+export type CorsErrorCode = (typeof CORS_ERROR_CODES)[number];
 
 /** A failure as the model found it: the code and the value Chromium quotes (its "hint"). */
 export interface CorsFailureCore {

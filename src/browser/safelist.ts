@@ -138,7 +138,11 @@ export const ENGINES: readonly Engine[] = ['chromium', 'firefox', 'webkit', 'sta
  * `value` is the normalized value. The 1024-byte total is decided over the whole list, elsewhere.
  */
 export function unsafeReason(lowerName: string, value: string, engine: Engine): UnsafeHeaderReason | null {
-  const hint = engine === 'chromium' ? CHROMIUM_CLIENT_HINTS[lowerName] : undefined;
+  // Own keys only: `constructor` or `__proto__` must not find Object.prototype's.
+  const hint =
+    engine === 'chromium' && Object.hasOwn(CHROMIUM_CLIENT_HINTS, lowerName)
+      ? CHROMIUM_CLIENT_HINTS[lowerName]
+      : undefined;
   const known =
     lowerName === 'accept' ||
     lowerName === 'accept-language' ||

@@ -7,7 +7,7 @@
 // due to access control checks."
 
 import { baseCode, type CorsFailureCore, type FailureContext, isPreflightFailure } from './codes.js';
-import type { Engine } from './safelist.js';
+import type { Engine, EngineFacts } from './engines.js';
 
 /** One line a browser prints in its console. */
 export interface ConsoleLine {
@@ -41,6 +41,11 @@ function firefoxLine(key: string, url: string, reason: string, status?: string):
 /** CORSDidNotSucceed2: Firefox's line for a request that failed or never went out. */
 export function firefoxDidNotSucceed(url: string): ConsoleLine {
   return firefoxLine('CORSDidNotSucceed2', url, 'CORS request did not succeed', '(null)');
+}
+
+/** The lines an engine prints for a redirect it could not follow: Firefox's "did not succeed", naming the URL that redirected. */
+export function redirectNotFollowedLines(words: EngineFacts['words'], from: string): ConsoleLine[] {
+  return words === 'firefox' ? [firefoxDidNotSucceed(from)] : [];
 }
 
 /** CORSAllowHeaderFromPreflightDeprecation: Authorization let through by `Access-Control-Allow-Headers: *`. */

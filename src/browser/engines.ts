@@ -149,6 +149,13 @@ const CHROMIUM_CLIENT_HINTS: ReadonlyMap<string, ValueRule> = new Map([
   ['intervention', () => true],
 ]);
 
+/**
+ * The schemes Chromium's CorsDisabledScheme message lists (a redirect to ftp:, mailto:, ...); every
+ * engine's failure carries them, as Chromium's message is the one every outcome has.
+ */
+export const CHROMIUM_CORS_SCHEMES =
+  'chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app';
+
 const FOLLOWED_REDIRECTS = [301, 302, 303, 307, 308];
 const schemes = (list: readonly string[], error: string): ReadonlyMap<string, string> =>
   new Map(list.map((scheme) => [scheme, error]));
@@ -299,4 +306,10 @@ export function factsOf(engine: Engine): EngineFacts {
   throw new TypeError(
     `Unknown engine ${typeof engine === 'string' ? `'${engine}'` : typeof engine}: the model answers for ${ENGINES.map((e) => `'${e}'`).join(', ')}.`,
   );
+}
+
+/** The browser and release an engine's facts were measured on (`Firefox 153 ESR`), or null for the standard. */
+export function measuredOn(engine: Engine): string | null {
+  const measured = factsOf(engine).measuredOn;
+  return measured === null ? null : `${measured.browser} ${measured.release}`;
 }

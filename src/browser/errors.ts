@@ -16,8 +16,8 @@ export interface CorsFailure extends CorsFailureCore {
   /** The whole line Chromium prints in the console. */
   readonly consoleMessage: string;
   /**
-   * Firefox's reason name as MDN names it (security.properties key without Firefox 153's version
-   * digit, e.g. CORSMissingAllowOrigin), or null.
+   * Firefox's reason name as MDN names it (security.properties key without the version digit
+   * Firefox prints, e.g. CORSMissingAllowOrigin), or null.
    */
   readonly firefox: string | null;
   /** The failure in the words of the engine the model ran as (Chromium's by default). */

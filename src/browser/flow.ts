@@ -7,7 +7,7 @@
 
 import { type BrowserRequest, type Classification, classifyRequest, originOf } from './classify.js';
 import type { CorsFailureCore, FailureContext } from './codes.js';
-import { type Engine, type EngineFacts, factsOf } from './engines.js';
+import { CHROMIUM_CORS_SCHEMES, type Engine, type EngineFacts, factsOf } from './engines.js';
 import { type CorsFailure, explainFailure } from './errors.js';
 import { grantedContext } from './granted.js';
 import { getHeader, type HeaderPairs, normalizeValue } from './headers.js';
@@ -112,10 +112,6 @@ function actualRequest(
   headers.push(['Sec-Fetch-Mode', 'cors']);
   return { method: c.method, url, headers, credentials: c.credentialed || !crossOrigin };
 }
-
-/** Chromium 156's list in its CorsDisabledScheme message (a redirect to ftp:, mailto:, ...). */
-export const CHROMIUM_CORS_SCHEMES =
-  'chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app';
 
 /**
  * What a redirect to a scheme other than http(s) gets in an engine: a network error (with its

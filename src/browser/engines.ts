@@ -3,8 +3,9 @@
 // branches on nothing else, so a new browser release is an edit here (the release, and any fact
 // it changed) and a run of the differential tests against the real browsers
 // (test/e2e/browser-model.test.ts, firefox-model.test.ts, webkit-model.test.ts), which check the
-// installed browser is the release named here. The README's "Where browsers differ" has a row per
-// fact, and its release numbers are checked against this table by test/browser/engines-table.test.ts.
+// installed browser is the release named here. The README's "Where browsers differ" names every
+// fact on which the engines differ, with the releases of this table
+// (test/browser/engines-table.test.ts checks both).
 
 /**
  * The browser the model answers for: `chromium` (the default), `firefox`, `webkit` (WebCore, as in
@@ -116,14 +117,17 @@ export interface EngineFacts {
    * origin.
    */
   readonly preflightAfterRedirect: 'when-needed' | 'every-hop' | 'every-hop-less-dropped';
-  /** A redirect to a scheme other than http(s): the schemes that are network errors (with their message), and what every other one gets. */
+  /**
+   * A redirect to a scheme other than http(s): the schemes that are network errors (with their
+   * message), and what every other scheme gets.
+   */
   readonly redirectToOtherScheme: {
     readonly networkErrors: ReadonlyMap<string, string>;
     readonly otherwise: 'cors-failure' | { readonly networkError: string };
   };
-  /** A Location that is no URL: a network error, or the CORS failure of a scheme the engine cannot fetch. */
+  /** A Location that is no URL: a network error, or the failure of a scheme the engine cannot fetch. */
   readonly unparsableLocation: 'network-error' | 'cors-failure';
-  /** The URL a refused redirect's scheme failure names: the one the redirect pointed to, or the redirect's own. */
+  /** The URL the failure of a redirect to another scheme names: where it pointed, or the redirect's own. */
   readonly otherSchemeFailureAt: 'target' | 'redirect';
   /** What a refusal of a redirect with a user name and password quotes as its location. */
   readonly userinfoRedirectQuotes: 'empty' | 'location';
@@ -165,7 +169,7 @@ const CHROMIUM: EngineFacts = {
   measuredOn: { browser: 'Chromium', release: '156' },
   words: 'chromium',
   extraSafelistedHeaders: CHROMIUM_CLIENT_HINTS,
-  // Seen in Chromium 156: the hints but Save-Data and Intervention do not follow a redirect.
+  // Seen in the release above: the hints but Save-Data and Intervention do not follow a redirect.
   droppedOnRedirect: ['device-memory', 'dpr', 'width', 'viewport-width', 'rtt', 'downlink', 'ect'],
   // cors.cc CheckAccess: one joined value; a space or a comma in it is "multiple values".
   severalAllowOriginLines: null,
@@ -220,7 +224,8 @@ const FIREFOX: EngineFacts = {
   wildcardCoversAuthorization: true,
   // CORSAllowHeaderFromPreflightDeprecation.
   warnsWildcardAuthorization: true,
-  // nsCORSListenerProxy.cpp: absent or empty → 5 s; anything but digits, or 0 → not cached; capped at 24 h.
+  // nsCORSListenerProxy.cpp: absent or empty → 5 s; anything but digits, or 0 → not cached;
+  // capped at 24 h.
   maxAge: { default: 5, cap: 86400, syntax: /^\d+$/, malformed: 'not-cached' },
   preflightRedirectStatuses: FOLLOWED_REDIRECTS,
   // Its preflight listener checks the CORS headers of a redirected answer first.
@@ -229,7 +234,8 @@ const FIREFOX: EngineFacts = {
   taintedPreflightOrigin: 'page',
   // nsCORSListenerProxy CheckPreflightNeeded, SetCorsPreflightParameters.
   preflightAfterRedirect: 'every-hop-less-dropped',
-  // "CORS request not http" for ftp:, mailto:, about: and custom schemes; only "did not succeed" for these.
+  // "CORS request not http" for ftp:, mailto:, about: and custom schemes; only "did not succeed"
+  // for these.
   redirectToOtherScheme: {
     networkErrors: schemes(
       ['data:', 'file:', 'javascript:', 'blob:', 'ws:', 'wss:'],
@@ -282,9 +288,11 @@ const STANDARD: EngineFacts = {
   measuredOn: null,
   extraSafelistedHeaders: new Map(),
   droppedOnRedirect: [],
-  // `*` never covers Authorization: https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name
+  // `*` never covers Authorization:
+  // https://fetch.spec.whatwg.org/#cors-non-wildcard-request-header-name
   wildcardCoversAuthorization: false,
-  // A Location whose scheme is not HTTP(S) is a network error: https://fetch.spec.whatwg.org/#http-redirect-fetch
+  // A Location whose scheme is not HTTP(S) is a network error:
+  // https://fetch.spec.whatwg.org/#http-redirect-fetch
   redirectToOtherScheme: {
     networkErrors: new Map(),
     otherwise: { networkError: 'net::ERR_UNSAFE_REDIRECT' },
@@ -308,7 +316,7 @@ export function factsOf(engine: Engine): EngineFacts {
   );
 }
 
-/** The browser and release an engine's facts were measured on (`Firefox 153 ESR`), or null for the standard. */
+/** The browser and release an engine's facts were measured on (`Firefox 153 ESR`); null for the standard. */
 export function measuredOn(engine: Engine): string | null {
   const measured = factsOf(engine).measuredOn;
   return measured === null ? null : `${measured.browser} ${measured.release}`;

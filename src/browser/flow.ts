@@ -310,7 +310,7 @@ class FetchRun {
     return null;
   }
 
-  /** Whether a preflight answer with a Location counts as a redirect: any 3xx, or the statuses the engine follows. */
+  /** Whether a preflight answer with a Location is a redirect: any 3xx, or the statuses the engine follows. */
   private isPreflightRedirect(status: number): boolean {
     const statuses = this.facts.preflightRedirectStatuses;
     return statuses === 'any-3xx' ? status >= 300 && status < 400 : statuses.includes(status);

@@ -38,7 +38,10 @@ function isUrl(value: string): boolean {
   }
 }
 
-/** How an allow-origin value that is not the origin is named (Chromium's diagnosis, which the other engines share in kind). */
+/**
+ * How an allow-origin value that is not the origin is named: Chromium's diagnosis, which the other
+ * engines share in kind, with what marks "several origins" in the engine.
+ */
 function mismatch(allowOrigin: string, several: EngineFacts['severalOriginsMarkedBy']): CorsFailureCore {
   const comma = allowOrigin.includes(',');
   const space = allowOrigin.includes(' ');

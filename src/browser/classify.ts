@@ -5,8 +5,9 @@
 import { isForbiddenRequestHeader } from '../spec/header-names.js';
 import { isForbiddenMethod, isSafelistedMethod, normalizeMethod } from '../spec/methods.js';
 import { isToken } from '../spec/tokens.js';
+import { type Engine, factsOf } from './engines.js';
 import { combineByName, type HeadersInput, invalidValue, normalizeValue, toPairs } from './headers.js';
-import { type Engine, MAX_SAFELISTED_TOTAL, type UnsafeHeaderReason, unsafeReason } from './safelist.js';
+import { MAX_SAFELISTED_TOTAL, type UnsafeHeaderReason, unsafeReason } from './safelist.js';
 
 export type CredentialsMode = 'omit' | 'same-origin' | 'include';
 
@@ -92,6 +93,7 @@ export function classifyRequest(
   request: BrowserRequest,
 ): { ok: true; value: Classification } | RequestRefusal {
   const engine = request.engine ?? 'chromium';
+  factsOf(engine); // an unknown engine is the caller's mistake: a TypeError now, not a wrong model later
   let url: URL;
   try {
     url = new URL(request.url);

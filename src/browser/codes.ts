@@ -1,7 +1,7 @@
 // The failure codes of the browser model (Chromium's CorsError names) and the context a failure
 // is explained in; shared by the messages, each engine's words and the fixes.
 
-import type { Engine } from './safelist.js';
+import type { Engine } from './engines.js';
 
 /** Chromium's network::mojom::CorsError names (without the k), for the failures the model knows. */
 export const CORS_ERROR_CODES = [

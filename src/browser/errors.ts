@@ -3,6 +3,7 @@
 // WebKit's message), the cause in plain language, and the fix.
 
 import { baseCode, type CorsFailureCore, type FailureContext, isPreflightFailure } from './codes.js';
+import { factsOf } from './engines.js';
 import { type Fix, fixFor } from './fixes.js';
 import { type EngineReason, firefoxLines, unversionedKey, webkitLines } from './reasons.js';
 
@@ -15,8 +16,8 @@ export interface CorsFailure extends CorsFailureCore {
   /** The whole line Chromium prints in the console. */
   readonly consoleMessage: string;
   /**
-   * Firefox's reason name as MDN names it (security.properties key without Firefox 153's version
-   * digit, e.g. CORSMissingAllowOrigin), or null.
+   * Firefox's reason name as MDN names it (security.properties key without the version digit
+   * Firefox prints, e.g. CORSMissingAllowOrigin), or null.
    */
   readonly firefox: string | null;
   /** The failure in the words of the engine the model ran as (Chromium's by default). */
@@ -86,10 +87,11 @@ export function explainFailure(f: CorsFailureCore, ctx: FailureContext): CorsFai
   const { cause, fix } = fixFor(f, ctx);
   const firefox = firefoxLines(f, ctx);
   const engine = ctx.engine ?? 'chromium';
+  const words = factsOf(engine).words;
   const lines =
-    engine === 'firefox'
+    words === 'firefox'
       ? firefox
-      : engine === 'webkit'
+      : words === 'webkit'
         ? webkitLines(f, ctx)
         : [{ level: 'error' as const, key: f.code, text: consoleMessage }];
   return {

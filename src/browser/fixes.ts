@@ -5,6 +5,7 @@
 // server had.
 
 import { baseCode, type CorsFailureCore, type FailureContext } from './codes.js';
+import { measuredOn } from './engines.js';
 import { type FixConfig, type FixList, type FixNeeds, fixConfig } from './fix-config.js';
 
 export interface Fix {
@@ -316,7 +317,7 @@ function headerRefused({ f, ctx, options, preflightNginx }: FixInput): CauseAndF
   // Only when the server sent '*': otherwise the note explains a mistake nobody made.
   const authorization =
     f.hint === 'authorization' && ctx.granted?.headersWildcard === true
-      ? " A '*' never covers Authorization under the standard; Chromium 156, Firefox 153 ESR (with a deprecation warning) and WebKitGTK 2.50 still let it through, so a browser that refuses it follows the standard."
+      ? ` A '*' never covers Authorization under the standard; ${measuredOn('chromium')}, ${measuredOn('firefox')} (with a deprecation warning) and ${measuredOn('webkit')} still let it through, so a browser that refuses it follows the standard.`
       : '';
   return {
     cause: which + authorization,

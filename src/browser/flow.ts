@@ -3,15 +3,16 @@
 // read at the end. The model does no I/O itself: a transport sends each request it builds.
 // Fetch #main-fetch, #http-fetch, #http-redirect-fetch, #cors-preflight-fetch; where an engine
 // departs from them (the preflights after a redirect, the redirect schemes, the console lines), it
-// follows that engine, as measured against the real browsers (issue 15).
+// follows that engine's facts (engines.ts), as measured against the real browsers.
 
 import { type BrowserRequest, type Classification, classifyRequest, originOf } from './classify.js';
 import type { CorsFailureCore, FailureContext } from './codes.js';
+import { CHROMIUM_CORS_SCHEMES, type Engine, type EngineFacts, factsOf } from './engines.js';
 import { type CorsFailure, explainFailure } from './errors.js';
 import { grantedContext } from './granted.js';
 import { getHeader, type HeaderPairs, normalizeValue } from './headers.js';
 import type { PreflightCache } from './preflight-cache.js';
-import { type ConsoleLine, firefoxAuthorizationWarning, firefoxDidNotSucceed } from './reasons.js';
+import { type ConsoleLine, firefoxAuthorizationWarning, redirectNotFollowedLines } from './reasons.js';
 import {
   type BrowserResponse,
   checkPreflight,
@@ -19,7 +20,6 @@ import {
   type PreflightGrant,
   readableHeaders,
 } from './response-checks.js';
-import type { Engine } from './safelist.js';
 
 /** A request as it goes on the wire. */
 export interface WireRequest {
@@ -72,17 +72,6 @@ export interface FetchOptions {
 /** Most redirects a fetch follows (Fetch #http-redirect-fetch). */
 export const MAX_REDIRECTS = 20;
 
-/** Legacy client hints: Chromium drops them when it follows a redirect (seen in Chromium 156). */
-const CHROMIUM_CLIENT_HINTS = new Set([
-  'device-memory',
-  'dpr',
-  'width',
-  'viewport-width',
-  'rtt',
-  'downlink',
-  'ect',
-]);
-
 const REQUEST_BODY_HEADERS = new Set([
   'content-encoding',
   'content-language',
@@ -92,7 +81,7 @@ const REQUEST_BODY_HEADERS = new Set([
 
 /**
  * The preflight a browser sends for a classified request to `url`, from `origin` (`null` when
- * tainted, but for Firefox), asking for `asked` (the request's unsafe header names by default).
+ * tainted, in most engines), asking for `asked` (the request's unsafe header names by default).
  */
 export function buildPreflight(
   c: Classification,
@@ -124,34 +113,15 @@ function actualRequest(
   return { method: c.method, url, headers, credentials: c.credentialed || !crossOrigin };
 }
 
-/** Chromium 156's list in its CorsDisabledScheme message (a redirect to ftp:, mailto:, ...). */
-export const CHROMIUM_CORS_SCHEMES =
-  'chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app';
-
 /**
- * What a redirect to a scheme other than http(s) gets: a network error (with its net:: code, for
- * Chromium) or a CORS failure. Measured in Chromium 156 and Firefox 153 (issue 15.6): Chromium
- * calls ftp:, mailto:, javascript: and custom schemes a CORS error and the others unsafe; Firefox
- * says "CORS request not http" for ftp:, mailto:, about: and custom schemes, and only "did not
- * succeed" for the others. The standard makes every one a network error; WebKitGTK 2.50 an
- * access-control error for every one ("FTP URLs are disabled", else "non CORS scheme").
+ * What a redirect to a scheme other than http(s) gets in an engine: a network error (with its
+ * message) or a CORS failure (engines.ts, `redirectToOtherScheme`).
  */
-function redirectSchemeOutcome(engine: Engine, scheme: string): { network: string } | 'cors-failure' {
-  switch (engine) {
-    case 'chromium':
-      if (['data:', 'file:', 'about:', 'blob:', 'filesystem:'].includes(scheme))
-        return { network: 'net::ERR_UNSAFE_REDIRECT' };
-      if (scheme === 'ws:' || scheme === 'wss:') return { network: 'net::ERR_UNKNOWN_URL_SCHEME' };
-      return 'cors-failure';
-    case 'firefox':
-      return ['data:', 'file:', 'javascript:', 'blob:', 'ws:', 'wss:'].includes(scheme)
-        ? { network: 'NetworkError when attempting to fetch resource.' }
-        : 'cors-failure';
-    case 'webkit':
-      return 'cors-failure';
-    default:
-      return { network: 'net::ERR_UNSAFE_REDIRECT' };
-  }
+function redirectSchemeOutcome(facts: EngineFacts, scheme: string): { network: string } | 'cors-failure' {
+  const { networkErrors, otherwise } = facts.redirectToOtherScheme;
+  const network = networkErrors.get(scheme);
+  if (network !== undefined) return { network };
+  return otherwise === 'cors-failure' ? otherwise : { network: otherwise.networkError };
 }
 
 /** One fetch in progress: what was sent, what came back, and the state a redirect carries on. */
@@ -160,6 +130,7 @@ class FetchRun {
   readonly lines: ConsoleLine[] = [];
   readonly initialUrl: string;
   readonly engine: Engine;
+  readonly facts: EngineFacts;
   /** The unsafe header names of the request as the page made it (what Firefox and WebKit keep asking for). */
   readonly firstAsked: readonly string[];
   url: string;
@@ -186,6 +157,7 @@ class FetchRun {
     this.initialUrl = c.url;
     this.url = c.url;
     this.engine = c.engine;
+    this.facts = factsOf(c.engine);
     this.firstAsked = c.unsafeHeaderNames;
   }
 
@@ -227,13 +199,13 @@ class FetchRun {
   }
 
   /**
-   * A network error (no CORS failure). Firefox 153 prints nothing for a request that got no answer
-   * at all, but "CORS request did not succeed" for a redirect it could not follow, naming the URL
-   * that redirected (`refusedRedirect`, or the last redirect when a hop after it got no answer).
+   * A network error (no CORS failure). Some engines print a line for a redirect they could not
+   * follow, naming the URL that redirected (`refusedRedirect`, or the last redirect when a hop after
+   * it got no answer); none prints one for a request that got no answer at all.
    */
   networkError(message = this.sendError, refusedRedirect = false): FetchOutcome {
     const from = refusedRedirect ? this.url : this.redirectedFrom;
-    if (this.engine === 'firefox' && from !== null) this.lines.push(firefoxDidNotSucceed(from));
+    if (from !== null) this.lines.push(...redirectNotFollowedLines(this.facts.words, from));
     return { ...this.outcome('blocked'), typeError: message };
   }
 
@@ -250,7 +222,7 @@ class FetchRun {
       url: this.url,
       initialUrl: this.initialUrl,
       origin: c.origin,
-      // Whether the failing request carried Origin: null (Firefox's preflights never do).
+      // Whether the failing request carried Origin: null (not every engine's preflights do).
       tainted: stage === 'request' ? this.tainted : this.preflightOrigin() === 'null',
       method: c.method,
       credentialed: c.credentialed,
@@ -268,32 +240,32 @@ class FetchRun {
   }
 
   /**
-   * The origin a preflight carries: `null` after a tainting redirect, as the standard says, except
-   * in Firefox, which sends the page's origin (issue 15.1).
+   * The origin a preflight carries: `null` after a tainting redirect, as the standard says, or the
+   * page's in an engine that sends it (engines.ts, `taintedPreflightOrigin`).
    */
   preflightOrigin(): string {
-    return this.tainted && this.engine !== 'firefox' ? 'null' : this.c.origin;
+    return this.tainted && this.facts.taintedPreflightOrigin === 'null' ? 'null' : this.c.origin;
   }
 
   /**
-   * What the preflight of this hop asks for, or null when the hop needs none. The standard (and
-   * Chromium) preflight when the request as it now stands needs it. Firefox and WebKit, once they
-   * preflighted a request, preflight every later hop too, even when a redirect made it simple
-   * (issue 15.10; measured in Firefox 153): WebKit asks for the page's list as it was; Firefox for
-   * that list less Content-Type when the last redirect rewrote the method and less Authorization
-   * when it changed origin (nsCORSListenerProxy CheckPreflightNeeded, SetCorsPreflightParameters).
+   * What the preflight of this hop asks for, or null when the hop needs none. The standard
+   * preflights when the request as it now stands needs it. Some engines, once they preflighted a
+   * request, preflight every later hop too, even when a redirect made it simple, asking for the
+   * page's list as it was, or for that list less Content-Type when the last redirect rewrote the
+   * method and less Authorization when it changed origin (engines.ts, `preflightAfterRedirect`).
    */
   asked(hop: number, crossOrigin: boolean): readonly string[] | null {
     const c = this.c;
     if (!crossOrigin) return null;
-    if (hop > 0 && this.preflighted && this.engine === 'firefox') {
+    const again = this.facts.preflightAfterRedirect;
+    if (hop > 0 && this.preflighted && again === 'every-hop-less-dropped') {
       return this.firstAsked.filter(
         (n) =>
           !(this.droppedBody && n === 'content-type') &&
           !(this.droppedAuthorization && n === 'authorization'),
       );
     }
-    if (hop > 0 && this.preflighted && this.engine === 'webkit') return this.firstAsked;
+    if (hop > 0 && this.preflighted && again === 'every-hop') return this.firstAsked;
     return c.reasons.length > 0 ? c.unsafeHeaderNames : null;
   }
 
@@ -310,10 +282,11 @@ class FetchRun {
     if (response === null) return this.networkError();
     const location = getHeader(response.headers, 'location');
     if (location !== null && this.isPreflightRedirect(response.status)) {
-      // Chromium and WebKit refuse a redirected preflight before looking at its CORS headers;
-      // Firefox checks them first (issue 15.3).
-      const access =
-        this.engine === 'firefox' ? corsCheck(response, origin, c.credentialed, 'firefox') : null;
+      // Most engines refuse a redirected preflight before looking at its CORS headers; some check
+      // them first (engines.ts, `preflightRedirectCorsCheckFirst`).
+      const access = this.facts.preflightRedirectCorsCheckFirst
+        ? corsCheck(response, origin, c.credentialed, this.engine)
+        : null;
       if (access !== null) {
         const code = `Preflight${access.code}` as CorsFailureCore['code'];
         return this.fail({ ...access, code }, response, { stage: 'preflight-redirect' });
@@ -325,7 +298,7 @@ class FetchRun {
     const checked = checkPreflight(c, response, origin, asked);
     if (!checked.ok) return this.fail(checked.failure, response, { stage: 'preflight' });
     if (
-      this.engine === 'firefox' &&
+      this.facts.warnsWildcardAuthorization &&
       !c.credentialed &&
       asked.includes('authorization') &&
       checked.grant.headers.includes('*') &&
@@ -337,11 +310,10 @@ class FetchRun {
     return null;
   }
 
-  /** Chromium counts any 3xx with a Location; Firefox and WebKit the statuses they follow. */
+  /** Whether a preflight answer with a Location is a redirect: any 3xx, or the statuses the engine follows. */
   private isPreflightRedirect(status: number): boolean {
-    return this.engine === 'chromium' || this.engine === 'standard'
-      ? status >= 300 && status < 400
-      : [301, 302, 303, 307, 308].includes(status);
+    const statuses = this.facts.preflightRedirectStatuses;
+    return statuses === 'any-3xx' ? status >= 300 && status < 400 : statuses.includes(status);
   }
 
   /**
@@ -359,16 +331,16 @@ class FetchRun {
     try {
       next = new URL(location, this.url);
     } catch {
-      // WebKit refuses it as a redirect to a scheme it cannot fetch, quoting the Location.
-      if (this.engine === 'webkit')
+      // Some engines refuse it as a redirect to a scheme they cannot fetch, quoting the Location.
+      if (this.facts.unparsableLocation === 'cors-failure')
         return this.fail({ code: 'CorsDisabledScheme', hint: '' }, response, { redirectTo: location });
       return this.networkError('Failed to fetch (net::ERR_INVALID_REDIRECT)', true);
     }
     if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-      const scheme = redirectSchemeOutcome(this.engine, next.protocol);
+      const scheme = redirectSchemeOutcome(this.facts, next.protocol);
       if (scheme !== 'cors-failure') return this.networkError(`Failed to fetch (${scheme.network})`, true);
-      if (this.engine === 'chromium') {
-        // Chromium's console names the URL it was sent to.
+      if (this.facts.otherSchemeFailureAt === 'target') {
+        // The console names the URL the redirect pointed to.
         this.url = next.href;
         return this.fail({ code: 'CorsDisabledScheme', hint: CHROMIUM_CORS_SCHEMES }, undefined, {});
       }
@@ -377,8 +349,8 @@ class FetchRun {
       });
     }
     if ((next.username !== '' || next.password !== '') && (crossOrigin || next.origin !== c.origin)) {
-      // Chromium's message quotes an empty location here; the cause names the real one.
-      const hint = c.engine === 'chromium' ? '' : next.href;
+      // Some messages quote an empty location here; the cause names the real one.
+      const hint = this.facts.userinfoRedirectQuotes === 'empty' ? '' : next.href;
       return this.fail({ code: 'RedirectContainsCredentials', hint, location: next.href }, response, {
         redirectTo: next.href,
       });
@@ -398,7 +370,8 @@ class FetchRun {
     }
     this.droppedAuthorization = next.origin !== target.origin;
     if (this.droppedAuthorization) headers = headers.filter(([n]) => n !== 'authorization');
-    if (c.engine === 'chromium') headers = headers.filter(([n]) => !CHROMIUM_CLIENT_HINTS.has(n));
+    const dropped = this.facts.droppedOnRedirect;
+    if (dropped.length > 0) headers = headers.filter(([n]) => !dropped.includes(n));
     this.redirectedFrom = this.url;
     this.url = next.href;
     const reclassified = classifyRequest({

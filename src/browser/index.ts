@@ -16,6 +16,7 @@ export {
   type PreflightReason,
   type RequestRefusal,
 } from './classify.js';
+export type { Engine } from './engines.js';
 export {
   type CorsErrorCode,
   type CorsFailure,
@@ -44,4 +45,4 @@ export {
   parseMaxAge,
   readableHeaders,
 } from './response-checks.js';
-export type { Engine, UnsafeHeaderReason } from './safelist.js';
+export type { UnsafeHeaderReason } from './safelist.js';

@@ -20,7 +20,7 @@ export interface ParsedMessage {
   readonly status: number | null;
   /** For messages that are not about CORS headers: what they do say. */
   readonly note: string | null;
-  /** Firefox's key for the line, as Firefox 153 prints it (`CORSMissingAllowOrigin2`), or null. */
+  /** Firefox's key for the line, as Firefox prints it (`CORSMissingAllowOrigin2`), or null. */
   readonly key: string | null;
 }
 
@@ -116,7 +116,7 @@ type FirefoxReason = { readonly re: RegExp; readonly key: string } & (
 
 /**
  * Firefox reasons (security.properties), current and older wordings, after quote normalization,
- * with the key Firefox 153 prints each under.
+ * with the key Firefox prints each under.
  */
 const FIREFOX_REASONS: readonly FirefoxReason[] = [
   {

@@ -1,20 +1,20 @@
 // Each engine's own words for a CORS failure: the lines its console prints, in order, exactly as
-// the browser prints them. Chromium: one line (cors_error_string.cc, built in errors.ts). Firefox
-// 153: security.properties strings under their keys, several lines for a preflight (measured in
-// real Firefox 153 ESR by test/e2e/firefox-model.test.ts). WebKit: WebCore's messages
-// (CrossOriginAccessControl.cpp, CrossOriginPreflightResultCache.cpp, NetworkLoadChecker.cpp), as
-// WebKitGTK 2.50 printed them (test/e2e/webkit-model.test.ts), then "Fetch API cannot load <url>
-// due to access control checks."
+// the browser prints them, in the release engines.ts names. Chromium: one line
+// (cors_error_string.cc, built in errors.ts). Firefox: security.properties strings under their
+// keys, several lines for a preflight (measured in real Firefox by
+// test/e2e/firefox-model.test.ts). WebKit: WebCore's messages (CrossOriginAccessControl.cpp,
+// CrossOriginPreflightResultCache.cpp, NetworkLoadChecker.cpp), as WebKitGTK printed them
+// (test/e2e/webkit-model.test.ts), then "Fetch API cannot load <url> due to access control checks."
 
 import { baseCode, type CorsFailureCore, type FailureContext, isPreflightFailure } from './codes.js';
-import type { Engine } from './safelist.js';
+import type { Engine, EngineFacts } from './engines.js';
 
 /** One line a browser prints in its console. */
 export interface ConsoleLine {
   readonly level: 'error' | 'warning';
   /**
    * The line's name in the engine: Chromium's CorsError code, Firefox's security.properties key as
-   * Firefox 153 prints it (`CORSMissingAllowOrigin2`), null for WebKit, which names none.
+   * Firefox prints it (`CORSMissingAllowOrigin2`), null for WebKit, which names none.
    */
   readonly key: string | null;
   readonly text: string;
@@ -41,6 +41,11 @@ function firefoxLine(key: string, url: string, reason: string, status?: string):
 /** CORSDidNotSucceed2: Firefox's line for a request that failed or never went out. */
 export function firefoxDidNotSucceed(url: string): ConsoleLine {
   return firefoxLine('CORSDidNotSucceed2', url, 'CORS request did not succeed', '(null)');
+}
+
+/** The lines an engine prints for a redirect it could not follow: Firefox's "did not succeed", naming the URL that redirected. */
+export function redirectNotFollowedLines(words: EngineFacts['words'], from: string): ConsoleLine[] {
+  return words === 'firefox' ? [firefoxDidNotSucceed(from)] : [];
 }
 
 /** CORSAllowHeaderFromPreflightDeprecation: Authorization let through by `Access-Control-Allow-Headers: *`. */
@@ -196,7 +201,7 @@ function webkitSpecific(f: CorsFailureCore, ctx: FailureContext): string {
         return `Cross-origin redirection to ${withoutUserinfo(location)} denied by Cross-Origin Resource Sharing policy: redirection URL ${location} has credentials`;
       }
       default:
-        // CorsDisabledScheme. Measured in WebKitGTK 2.50 (test/e2e/webkit-model.test.ts).
+        // CorsDisabledScheme. Measured in WebKitGTK (test/e2e/webkit-model.test.ts).
         if (ctx.redirectTo === undefined) return 'Cross origin requests are only supported for HTTP.';
         if (ctx.redirectTo.startsWith('ftp:')) return 'FTP URLs are disabled';
         return `Cross-origin redirection to ${ctx.redirectTo} denied by Cross-Origin Resource Sharing policy: not allowed to follow a cross-origin CORS redirection with non CORS scheme`;
@@ -234,7 +239,7 @@ export function webkitLines(f: CorsFailureCore, ctx: FailureContext): ConsoleLin
   ];
 }
 
-/** Firefox's key as MDN names it (its pages drop the version digit Firefox 153 prints). */
+/** Firefox's key as MDN names it (its pages drop the version digit Firefox prints). */
 export function unversionedKey(key: string): string {
   return key.replace(/\d+$/, '');
 }

@@ -1,8 +1,9 @@
-// Which request headers a page may send cross-origin without a preflight (Fetch
-// #cors-safelisted-request-header), with Chromium's own additions (Firefox and WebKit preflight
-// them, issue 15.5), and why any other one needs it.
+// Which request headers a page may send cross-origin without a preflight
+// (https://fetch.spec.whatwg.org/#cors-safelisted-request-header), with the additions an engine
+// makes (engines.ts: Chromium's client hints), and why any other one needs it.
 
 import { isHttpWhitespace, trimHttpWhitespace } from '../spec/whitespace.js';
+import { type Engine, factsOf } from './engines.js';
 
 /** Why a header (name, value) is not CORS-safelisted, or null when it is. */
 export type UnsafeHeaderReason =
@@ -105,40 +106,11 @@ export function isSimpleRange(value: string): boolean {
 }
 
 /**
- * Chromium's legacy client hints that script may still set: the value rules it applies
- * (cors_util.cc IsCorsSafelistedHeader). `Intervention` is there too, with any value, though no
- * document lists it. Firefox 153 and WebKit safelist none of them: a page that sends `Save-Data`
- * or `DPR` gets a preflight there (measured in real Firefox 153 ESR, issue 15.5).
- */
-const CHROMIUM_CLIENT_HINTS: Readonly<Record<string, (value: string) => boolean>> = {
-  'device-memory': (v) => /^\d+(\.\d+)?$/.test(v),
-  dpr: (v) => /^\d+(\.\d+)?$/.test(v),
-  downlink: (v) => /^\d+(\.\d+)?$/.test(v),
-  width: (v) => /^\d+$/.test(v),
-  'viewport-width': (v) => /^\d+$/.test(v),
-  rtt: (v) => /^\d+$/.test(v),
-  ect: (v) => ['unknown', 'offline', 'slow-2g', '2g', '3g', '4g'].includes(v),
-  'save-data': (v) => v.toLowerCase() === 'on',
-  intervention: () => true,
-};
-
-/**
- * The browser the model answers for: `chromium` (Chromium 156, the default), `firefox` (Firefox 153
- * ESR), `webkit` (WebCore, as in Safari and WebKitGTK 2.50), or `standard` (the Fetch standard
- * alone, with Chromium's words for its failures). Each follows its real browser where they differ
- * (README, "Where browsers differ").
- */
-export type Engine = 'chromium' | 'firefox' | 'webkit' | 'standard';
-
-/** Every engine, in the order reports list them. */
-export const ENGINES: readonly Engine[] = ['chromium', 'firefox', 'webkit', 'standard'];
-
-/**
  * Why the header needs a preflight, or null when it is safelisted. `lowerName` is lower-case;
  * `value` is the normalized value. The 1024-byte total is decided over the whole list, elsewhere.
  */
 export function unsafeReason(lowerName: string, value: string, engine: Engine): UnsafeHeaderReason | null {
-  const hint = engine === 'chromium' ? CHROMIUM_CLIENT_HINTS[lowerName] : undefined;
+  const hint = factsOf(engine).extraSafelistedHeaders.get(lowerName);
   const known =
     lowerName === 'accept' ||
     lowerName === 'accept-language' ||

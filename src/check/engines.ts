@@ -4,6 +4,7 @@
 // that differ (Firefox's preflight after a redirect carries the page's origin, WebKit preflights
 // again where Chromium does not, ...).
 
+import { ENGINE_FACTS } from '../browser/engines.js';
 import type { BrowserResponse, Engine, FetchOutcome, Transport, WireRequest } from '../browser/index.js';
 
 /** The engines a check compares, in the order reports list them. */
@@ -11,10 +12,10 @@ export const BROWSERS: readonly Engine[] = ['chromium', 'firefox', 'webkit'];
 
 /** The engine's name for people. */
 export const BROWSER_NAMES: Readonly<Record<Engine, string>> = {
-  chromium: 'Chromium',
-  firefox: 'Firefox',
-  webkit: 'WebKit',
-  standard: 'the Fetch standard',
+  chromium: ENGINE_FACTS.chromium.name,
+  firefox: ENGINE_FACTS.firefox.name,
+  webkit: ENGINE_FACTS.webkit.name,
+  standard: ENGINE_FACTS.standard.name,
 };
 
 /** One engine's answer to the checked request, in a line. */

@@ -96,7 +96,7 @@ export interface Explanation {
   readonly code: CorsErrorCode | null;
   /** Firefox's name for the failure, as MDN names it (no version digit), or null. */
   readonly firefox: string | null;
-  /** For a Firefox line: its key as Firefox 153 prints it (`CORSMissingAllowOrigin2`), or null. */
+  /** For a Firefox line: its key as Firefox prints it (`CORSMissingAllowOrigin2`), or null. */
   readonly key: string | null;
   readonly serverSent: string | null;
   readonly cause: string;

@@ -1,9 +1,9 @@
 // The request a page would make, from a check's options (what `corsica check` and the playground
 // take): validated here, so that a bad origin or URL is a clear error before anything is sent.
 
+import { ENGINES } from '../browser/engines.js';
 import { toPairs } from '../browser/headers.js';
 import type { BodyKind, BrowserRequest, Engine } from '../browser/index.js';
-import { ENGINES } from '../browser/safelist.js';
 import { parseSerializedOrigin } from '../spec/origin-syntax.js';
 import { CheckInputError } from './errors.js';
 

@@ -11,6 +11,7 @@
 
 import type { Agent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import * as http from 'node:http';
+import { ENGINE_FACTS } from '../browser/engines.js';
 import type { Transport, WireRequest } from '../browser/index.js';
 
 /** A network failure, described for people (not a CORS failure). */
@@ -18,8 +19,8 @@ export class NetworkError extends Error {
   override readonly name = 'NetworkError';
 }
 
-const USER_AGENT =
-  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36 corsica-check';
+/** Chrome's user agent, of the release the model follows, as Chrome reduces it (minor version zeros). */
+const USER_AGENT = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${ENGINE_FACTS.chromium.measuredOn?.release}.0.0.0 Safari/537.36 corsica-check`;
 
 /** Response bodies are read and dropped, up to this much; a check needs headers, not bodies. */
 const MAX_BODY = 1 << 20;

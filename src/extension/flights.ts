@@ -3,7 +3,8 @@
 // as it went out, the preflight the browser sent for it, and the answers. Pure: the background
 // script feeds it the events' details; nothing here sends or changes anything.
 //
-// Measured in Chromium 156 and Firefox 153 ESR (the extension's tests run both):
+// Measured in the Chromium and Firefox releases src/browser/engines.ts names (the extension's tests
+// run both):
 // - Chromium shows a preflight (with extraHeaders) as its own request, between the actual request's
 //   onBeforeRequest and its onBeforeSendHeaders; when the preflight fails, the actual request is
 //   never sent and ends in onErrorOccurred (net::ERR_FAILED), as does a response CORS refuses.

@@ -96,7 +96,7 @@ export function pageHeaders(hop: Hop): { headers: Pairs; seen: boolean } {
 
 /**
  * Whether the page asked for credentials, as far as the wire says. Both browsers send
- * Sec-Fetch-Storage-Access on a credentialed cross-site request (Chromium 156, Firefox 153), so a
+ * Sec-Fetch-Storage-Access on a credentialed cross-site request (measured in Chromium and Firefox), so a
  * cross-site request without it (and without a Cookie) had none. A same-site request without a
  * cookie to send, or a request the browser never sent (it stopped at the preflight), says
  * nothing: null.

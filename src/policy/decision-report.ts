@@ -51,7 +51,7 @@ export function explainDecision(config: ResolvedConfig, d: Decision, facts: Deci
       const name = parsed.ok ? firstDisallowedHeader(config, parsed.items) : null;
       const wildcardNote =
         name === 'authorization' && config.allowedHeaders?.wildcard
-          ? " '*' does not cover Authorization in the Fetch standard (Chromium, Firefox 153 ESR with a deprecation warning, and WebKit still let it through)."
+          ? " '*' does not cover Authorization in the Fetch standard (Chromium, Firefox with a deprecation warning, and WebKit still let it through)."
           : '';
       return `Refused ${what} ${from}: request header ${name} is not in allowedHeaders (${config.allowedHeaders?.value || 'none'}).${wildcardNote} Add '${name}' to allowedHeaders.`;
     }

@@ -349,7 +349,7 @@ function hintAllowedHeaders(
     problems.hint(
       'HEADER_WILDCARD_AUTHORIZATION',
       path,
-      "'*' does not cover Authorization in the Fetch standard (Chromium, Firefox 153 ESR with a deprecation warning, and WebKit still let it through; a browser that follows the standard will not).",
+      "'*' does not cover Authorization in the Fetch standard (Chromium, Firefox with a deprecation warning, and WebKit still let it through; a browser that follows the standard will not).",
       `If pages send Authorization, add it: ${path}: ['*', 'Authorization'].`,
     );
   }

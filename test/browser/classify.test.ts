@@ -94,6 +94,17 @@ describe('#cors-safelisted-request-header: values decide, not just names', () =>
     assert.equal(unsafeWhy(c, 'save-data')?.why, 'name-not-safelisted');
   });
 
+  it('a header named like a property of every object (Constructor, __proto__) is not safelisted, and never crashes the model', () => {
+    // Chromium's extra safelisted names were once looked up as keys of a plain object, so
+    // `Constructor` passed for safelisted and `__proto__` made classifyRequest throw.
+    for (const engine of ['chromium', 'firefox', 'webkit', 'standard'] as const)
+      for (const name of ['Constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+        const c = classify({ headers: [[name, 'x']], engine });
+        assert.equal(unsafeWhy(c, name.toLowerCase())?.why, 'name-not-safelisted', `${engine} ${name}`);
+        assert.equal(c.preflight, true, `${engine} ${name}`);
+      }
+  });
+
   it('safelisted values adding up to more than 1024 bytes all become unsafe', () => {
     const value = 'a'.repeat(120);
     const headers: [string, string][] = [

@@ -16,6 +16,7 @@ import { parseCorsMessage, simulateFetch } from '../../src/browser/index.js';
 import { type CheckReport, httpTransport, report } from '../../src/check/index.js';
 import { chromiumSkipReason, type OpenPage, openPage } from '../helpers/chromium.js';
 import { close, listen } from '../helpers/http.js';
+import { releaseMismatch } from '../helpers/releases.js';
 import {
   describeSeen,
   fetchRequest,
@@ -197,6 +198,10 @@ describe('Chromium and the browser model agree', { skip }, () => {
     }
     return verdicts;
   }
+
+  it("runs the Chromium release the model's Chromium facts were measured on (src/browser/engines.ts)", () => {
+    assert.equal(releaseMismatch('chromium', open.browser.version()), null);
+  });
 
   it(`agree on every scenario (seed ${SEED}, ${COUNT} scenarios)`, async () => {
     const chromium = await inChromium();

@@ -19,6 +19,7 @@ import {
   openFirefoxPage,
 } from '../helpers/firefox.js';
 import { close, listen } from '../helpers/http.js';
+import { releaseMismatch } from '../helpers/releases.js';
 import {
   describeSeen,
   fetchRequest,
@@ -318,6 +319,10 @@ describe('Firefox and the browser model (engine firefox) agree', { skip }, () =>
     }
     return verdicts;
   }
+
+  it("runs the Firefox release the model's Firefox facts were measured on (src/browser/engines.ts)", () => {
+    assert.equal(releaseMismatch('firefox', firefox.version), null);
+  });
 
   it(`agree on every scenario: verdict, requests, readable headers, console lines (seed ${SEED}, ${COUNT} scenarios)`, async () => {
     real = await inFirefox();

@@ -22,6 +22,7 @@ import { after, before, describe, it } from 'node:test';
 import { type Engine, parseCorsMessage, simulateFetch } from '../../src/browser/index.js';
 import { httpTransport, report } from '../../src/check/index.js';
 import { close, listen } from '../helpers/http.js';
+import { releaseMismatch } from '../helpers/releases.js';
 import {
   describeSeen,
   makeScenarios,
@@ -623,6 +624,10 @@ describe('WebKit and the browser model agree', { skip }, () => {
     matched.set(accepted, [...(matched.get(accepted) ?? []), s.id]);
     return null;
   }
+
+  it("runs the WebKitGTK release the model's WebKit facts were measured on (src/browser/engines.ts)", () => {
+    assert.equal(releaseMismatch('webkit', webkit.version), null);
+  });
 
   it(`agree on every seeded scenario but the accepted differences (seed ${SEED}, ${COUNT} scenarios)`, async (t) => {
     const unexplained: string[] = [];

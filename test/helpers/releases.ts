@@ -1,0 +1,24 @@
+// The installed browser against the release the model's facts were measured on
+// (src/browser/engines.ts): the differential tests check it first, so that a new browser release
+// is noticed, measured, and written into the table, never silently trusted.
+
+import { ENGINE_FACTS, type Engine } from '../../src/browser/engines.js';
+
+/**
+ * Null when `installed` (a version as the browser reports it: `156.0.8078.114`, `153.8.0`,
+ * `WebKitGTK 2.50.6`) is the release the engine's facts name; else what to do about it.
+ */
+export function releaseMismatch(engine: Engine, installed: string): string | null {
+  const measured = ENGINE_FACTS[engine].measuredOn;
+  if (measured === null) return `${engine} is measured on no browser`;
+  // The release's number (`153` of `153 ESR`) is the installed version or a prefix of it.
+  const number = measured.release.split(' ')[0]!;
+  const version = installed.replace(/^[^\d]*/, '');
+  if (version === number || version.startsWith(`${number}.`)) return null;
+  if (version === '') return `${measured.browser} did not say its version (${installed})`;
+  return (
+    `${measured.browser} ${version} is installed, but src/browser/engines.ts says its ${engine} facts were ` +
+    `measured on ${measured.browser} ${measured.release}: run the differential tests against it, ` +
+    `correct the facts that changed, then set the release in engines.ts and the README.`
+  );
+}

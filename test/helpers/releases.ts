@@ -1,6 +1,7 @@
 // The installed browser against the release the model's facts were measured on
-// (src/browser/engines.ts): the differential tests check it first, so that a new browser release
-// is noticed, measured, and written into the table, never silently trusted.
+// (src/browser/engines.ts). A newer release is not a failure by itself (Debian updates its
+// browsers on its own schedule, and CI installs the current one): the differential tests say it
+// in their output, and when they disagree, the message says which release the facts are from.
 
 import { ENGINE_FACTS, type Engine } from '../../src/browser/engines.js';
 
@@ -21,4 +22,10 @@ export function releaseMismatch(engine: Engine, installed: string): string | nul
     `measured on ${measured.browser} ${measured.release}: run the differential tests against it, ` +
     `correct the facts that changed, then set the release in engines.ts and the README.`
   );
+}
+
+/** `releaseMismatch` as a line to add to a disagreement's message (empty when the release is the table's). */
+export function releaseNote(engine: Engine, installed: string): string {
+  const mismatch = releaseMismatch(engine, installed);
+  return mismatch === null ? '' : `\n${mismatch}`;
 }

@@ -30,7 +30,7 @@ const MIDDLEWARE = {
   hono: 'src/adapters/hono/index.ts',
   fetch: 'src/adapters/fetch/index.ts',
 };
-const BROWSER = { browser: 'src/browser/index.ts' };
+const BROWSER = { browser: 'src/entries/browser.ts' };
 
 /** Shared by every middleware entry, built from scripts/build/policy-shared.ts. */
 const SHARED_ENTRY = resolve('scripts/build/policy-shared.ts');

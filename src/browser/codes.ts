@@ -48,7 +48,7 @@ export interface CorsFailureCore {
   readonly engineKey?: string;
 }
 
-/** What a request looked like when it failed, for the message and the fix. */
+/** What a request looked like when it failed: the facts its messages are told from. */
 export interface FailureContext {
   /** The URL the failing response came from. */
   readonly url: string;
@@ -66,19 +66,6 @@ export interface FailureContext {
   readonly status?: number;
   /** The request's CORS-unsafe header names (for fixes that list what to allow). */
   readonly requestHeaders?: readonly string[];
-  /**
-   * What the server's answers to this URL allowed, as sent, `*` left out (for fixes that extend the
-   * lists): the preflight's lists, when one was answered.
-   */
-  readonly allowedMethods?: readonly string[];
-  readonly allowedHeaders?: readonly string[];
-  /** The rest of what the answers showed of the server's configuration, when the model saw them. */
-  readonly granted?: Granted;
-  /**
-   * The Allow header of a failing 2xx preflight answer that carried no CORS header at all: the
-   * framework's own answer to OPTIONS (Express's), which no CORS middleware touched.
-   */
-  readonly allowWithoutCors?: string;
   /** The engine whose words the failure is told in; Chromium's by default. */
   readonly engine?: Engine;
   /**
@@ -88,26 +75,6 @@ export interface FailureContext {
   readonly stage?: 'preflight' | 'preflight-redirect' | 'request';
   /** For a failure on a redirect: the URL it pointed to. */
   readonly redirectTo?: string;
-}
-
-/** What a server's answers showed of its CORS configuration (src/browser/granted.ts reads it). */
-export interface Granted {
-  /** Every Access-Control-Allow-Origin line, as sent. */
-  readonly origins: readonly string[];
-  /** Some answer said Access-Control-Allow-Credentials: true. */
-  readonly credentials: boolean;
-  /** A preflight answer carried Access-Control-Allow-Origin, so its lists (or their absence) are the server's. */
-  readonly preflightAnswered: boolean;
-  /** `*` was in Access-Control-Allow-Methods, -Headers or Expose-Headers. */
-  readonly methodsWildcard: boolean;
-  readonly headersWildcard: boolean;
-  readonly exposedWildcard: boolean;
-  /** The preflight echoed the requested headers (Vary: Access-Control-Request-Headers) instead of a list. */
-  readonly reflectsHeaders: boolean;
-  /** Access-Control-Expose-Headers, `*` left out. */
-  readonly exposed: readonly string[];
-  /** Access-Control-Max-Age, when it was a number of seconds. */
-  readonly maxAge: string | null;
 }
 
 const PREFLIGHT_VARIANTS: ReadonlySet<CorsErrorCode> = new Set([

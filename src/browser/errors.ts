@@ -1,15 +1,15 @@
 // The ways a cross-origin fetch fails, each with the words Chromium prints (cors_error_string.cc,
-// verbatim), the engine's own lines (reasons.ts: Firefox's security.properties key and line,
-// WebKit's message), the cause in plain language, and the fix.
+// verbatim) and the engine's own lines (reasons.ts: Firefox's security.properties key and line,
+// WebKit's message): what the browser says. Why, and what to change, is src/advice's to say.
 
 import { baseCode, type CorsFailureCore, type FailureContext, isPreflightFailure } from './codes.js';
 import { factsOf } from './engines.js';
-import { type Fix, fixFor } from './fixes.js';
 import { type EngineReason, firefoxLines, unversionedKey, webkitLines } from './reasons.js';
+import type { BrowserResponse } from './response-checks.js';
 
 export type { CorsErrorCode, CorsFailureCore, FailureContext } from './codes.js';
 
-/** A failure explained for people. */
+/** A failure in the browser's words, with the facts it happened in. */
 export interface CorsFailure extends CorsFailureCore {
   /** Chromium's text after "has been blocked by CORS policy: ". */
   readonly message: string;
@@ -22,9 +22,10 @@ export interface CorsFailure extends CorsFailureCore {
   readonly firefox: string | null;
   /** The failure in the words of the engine the model ran as (Chromium's by default). */
   readonly reason: EngineReason;
-  /** Why it happened, in plain words. */
-  readonly cause: string;
-  readonly fix: Fix;
+  /** The request and where it failed. */
+  readonly context: FailureContext;
+  /** The answer the browser refused, when there was one. */
+  readonly response?: BrowserResponse;
 }
 
 const PREFLIGHT_PREFIX = "Response to preflight request doesn't pass access control check: ";
@@ -78,13 +79,16 @@ function detail(f: CorsFailureCore, initiator: 'fetch' | 'xhr'): string {
   }
 }
 
-/** Dresses a failure the checks found in the words people will read. */
-export function explainFailure(f: CorsFailureCore, ctx: FailureContext): CorsFailure {
+/** Dresses a failure the checks found in the words the browser prints. */
+export function explainFailure(
+  f: CorsFailureCore,
+  ctx: FailureContext,
+  response?: BrowserResponse,
+): CorsFailure {
   const message = (isPreflightFailure(f.code) ? PREFLIGHT_PREFIX : '') + detail(f, ctx.initiator);
   const redirected = ctx.initialUrl !== ctx.url ? `(redirected from '${ctx.initialUrl}') ` : '';
   const kind = ctx.initiator === 'fetch' ? 'fetch' : 'XMLHttpRequest';
   const consoleMessage = `Access to ${kind} at '${ctx.url}' ${redirected}from origin '${ctx.origin}' has been blocked by CORS policy: ${message}`;
-  const { cause, fix } = fixFor(f, ctx);
   const firefox = firefoxLines(f, ctx);
   const engine = ctx.engine ?? 'chromium';
   const words = factsOf(engine).words;
@@ -100,7 +104,7 @@ export function explainFailure(f: CorsFailureCore, ctx: FailureContext): CorsFai
     consoleMessage,
     firefox: firefox[0]?.key == null ? null : unversionedKey(firefox[0].key),
     reason: { engine, key: lines[0]?.key ?? null, lines },
-    cause,
-    fix,
+    context: ctx,
+    ...(response === undefined ? {} : { response }),
   };
 }

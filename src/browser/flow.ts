@@ -9,7 +9,6 @@ import { type BrowserRequest, type Classification, classifyRequest, originOf } f
 import type { CorsFailureCore, FailureContext } from './codes.js';
 import { CHROMIUM_CORS_SCHEMES, type Engine, type EngineFacts, factsOf } from './engines.js';
 import { type CorsFailure, explainFailure } from './errors.js';
-import { grantedContext } from './granted.js';
 import { getHeader, type HeaderPairs, normalizeValue } from './headers.js';
 import type { PreflightCache } from './preflight-cache.js';
 import { type ConsoleLine, firefoxAuthorizationWarning, redirectNotFollowedLines } from './reasons.js';
@@ -228,13 +227,12 @@ class FetchRun {
       credentialed: c.credentialed,
       initiator: this.options.initiator ?? 'fetch',
       requestHeaders: c.unsafeHeaderNames,
-      ...grantedContext(this.exchanges, this.url, response),
       engine: this.engine,
       stage,
       ...(where.redirectTo === undefined ? {} : { redirectTo: where.redirectTo }),
       ...(response === undefined ? {} : { status: response.status }),
     };
-    const explained = explainFailure(failure, ctx);
+    const explained = explainFailure(failure, ctx, response);
     this.lines.push(...explained.reason.lines);
     return { ...this.outcome('blocked'), failure: explained };
   }

@@ -1,8 +1,8 @@
 // corsica/browser: the client half of the CORS protocol as a pure model (no I/O). It says what a
 // browser (Chromium by default; Firefox, WebKit or the bare standard on request) does with a
 // cross-origin request: whether it preflights and why, what it sends, whether it accepts each
-// answer, what the page may read, and, when it refuses, that engine's own console lines, the
-// cause and the fix.
+// answer, what the page may read, and, when it refuses, that engine's own console lines. Why it
+// failed and what to change is src/advice/, published beside it (src/entries/browser.ts).
 //
 // Only what the README documents is exported here (its "API reference", held to these exports by
 // test/package/surface.test.ts); corsica's own parts import helpers from their modules.
@@ -24,7 +24,6 @@ export {
   explainFailure,
   type FailureContext,
 } from './errors.js';
-export type { Fix } from './fixes.js';
 export {
   type Exchange,
   type FetchOptions,

@@ -25,7 +25,6 @@ export {
 } from './engines.js';
 
 export { CheckInputError } from './errors.js';
-export { type Explanation, explainMessage } from './explain-message.js';
 export { type CheckReport, type JsonExchange, reasonText, report } from './report.js';
 export {
   type CheckOptions,

@@ -2,6 +2,7 @@
 // and, when blocked, the browser's error with its cause and fix. `corsica check --json` prints it;
 // the playground and the differential tests read it.
 
+import { adviceFor, type Fix } from '../advice/index.js';
 import type {
   BrowserRequest,
   ConsoleLine,
@@ -45,7 +46,7 @@ export interface CheckReport {
     readonly consoleMessage: string;
     readonly firefox: string | null;
     readonly cause: string;
-    readonly fix: CorsFailure['fix'];
+    readonly fix: Fix;
     /** For a refused request header: every refused name (Chromium's message names one of them). */
     readonly refused?: readonly string[];
     /** The failure in the words of the engine checked: its key and every console line. */
@@ -135,8 +136,7 @@ export function report(
             message: f.message,
             consoleMessage: f.consoleMessage,
             firefox: f.firefox,
-            cause: f.cause,
-            fix: f.fix,
+            ...adviceFor(f, outcome.exchanges),
             ...(f.refused === undefined ? {} : { refused: f.refused }),
             reason: f.reason,
           },

@@ -90,8 +90,10 @@ export function humanReport(outcome: FetchOutcome, r: CheckReport): string {
     out.push(`  ${pc.bold('Chromium')}: ${f.consoleMessage}`);
     out.push(`  ${pc.bold('Firefox')}:  ${f.firefox ?? '(no specific reason)'}`);
   }
-  out.push(`  ${pc.bold('Cause')}:    ${f.cause}`);
-  printFix(f.fix, '      ', out);
+  // The report holds the failure's advice, written from the whole fetch's answers.
+  const error = r.error!;
+  out.push(`  ${pc.bold('Cause')}:    ${error.cause}`);
+  printFix(error.fix, '      ', out);
   printEngines(r, out);
   return out.join('\n');
 }

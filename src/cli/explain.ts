@@ -1,9 +1,9 @@
-// `corsica explain "<pasted console message>"`: prints what src/check/explain-message.ts makes of
+// `corsica explain "<pasted console message>"`: prints what src/explain/explain-message.ts makes of
 // a CORS error from Chromium, Firefox (a line or only its key, CORSMissingAllowOrigin2) or Safari
 // (WebKit).
 
 import pc from 'picocolors';
-import { explainMessage } from '../check/index.js';
+import { explainMessage } from '../explain/index.js';
 import { printFix } from './print.js';
 import { terminalJson, visibleDeep } from './terminal.js';
 import { UsageError } from './usage.js';

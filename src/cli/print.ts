@@ -1,7 +1,7 @@
 // What `check` and `explain` print the same way: a fix, in each tool's terms.
 
 import pc from 'picocolors';
-import type { Fix } from '../browser/index.js';
+import type { Fix } from '../advice/index.js';
 
 /** The fix's summary, then the change in corsica, cors, Fastify, Hono and nginx terms. */
 export function printFix(fix: Fix, label: string, out: string[]): void {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { adviceFor } from '../../src/advice/index.js';
 import { type BrowserRequest, PreflightCache, simulateFetch } from '../../src/browser/index.js';
 import { httpTransport } from '../../src/check/index.js';
 import { close, listen } from '../helpers/http.js';
@@ -209,7 +210,7 @@ describe('simulateFetch over real HTTP', () => {
       outcome.failure?.consoleMessage ?? '',
       /\(redirected from '.*\/to-b'\) from origin 'https:\/\/app\.example\.com'/,
     );
-    assert.match(outcome.failure?.cause ?? '', /Origin: null/);
+    assert.match(adviceFor(outcome.failure!, outcome.exchanges).cause, /Origin: null/);
     b.routes.set('/landing', (_req, res) => {
       cors(res, '*');
       res.end('b');
@@ -231,7 +232,10 @@ describe('simulateFetch over real HTTP', () => {
       outcome.failure?.message,
       "Redirect location '' contains a username and password, which is disallowed for cross-origin requests.",
     );
-    assert.match(outcome.failure?.cause ?? '', /'http:\/\/user:pw@localhost:\d+\/landing'/);
+    assert.match(
+      adviceFor(outcome.failure!, outcome.exchanges).cause,
+      /'http:\/\/user:pw@localhost:\d+\/landing'/,
+    );
   });
 
   it('more than 20 redirects is a network error, not a CORS one', async () => {

@@ -4,6 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { fixFor } from '../../src/advice/fixes.js';
+import type { AdviceContext } from '../../src/advice/granted.js';
 import { encodeHint } from '../../src/browser/errors.js';
 import { type CorsFailureCore, explainFailure, type FailureContext } from '../../src/browser/index.js';
 
@@ -17,8 +19,11 @@ const ctx: FailureContext = {
   requestHeaders: ['x-api-key'],
 };
 
-const explain = (f: CorsFailureCore, over: Partial<FailureContext> = {}) =>
-  explainFailure(f, { ...ctx, ...over });
+/** The browser's words for a failure (src/browser/) with the advice on it (src/advice/). */
+const explain = (f: CorsFailureCore, over: Partial<AdviceContext> = {}) => {
+  const context: AdviceContext = { ...ctx, ...over };
+  return { ...explainFailure(f, context), ...fixFor(f, context) };
+};
 
 describe("Chromium's console messages", () => {
   it('frames the detail with the URL and origin', () => {

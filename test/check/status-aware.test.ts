@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { cors } from '../../src/adapters/node/index.js';
-import { explainMessage, probe } from '../../src/check/index.js';
+import { probe } from '../../src/check/index.js';
+import { explainMessage } from '../../src/explain/index.js';
 import { close, listen } from '../helpers/http.js';
 
 const PAGE = 'https://app.example.com';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseCorsMessage } from '../../src/browser/index.js';
-import { explainMessage } from '../../src/check/index.js';
+import { explainMessage } from '../../src/explain/index.js';
 import { runCli } from '../helpers/cli.js';
 
 const URL_ = 'https://api.example.com/items';

@@ -1,10 +1,10 @@
 // The configuration a fix gives the server: what its answers showed (granted.ts) plus what the
 // request needs. Pasted alone in place of the server's configuration, it keeps the origins,
 // credentials, methods, headers, exposed headers and max-age the answers showed, and allows the
-// request. Data only: src/browser/fixes.ts, the one writer of fix text, writes it for each tool.
+// request. Data only: src/advice/fixes.ts, the one writer of fix text, writes it for each tool.
 
 import { parseSerializedOrigin } from '../spec/origin-syntax.js';
-import type { FailureContext } from './codes.js';
+import type { AdviceContext } from './granted.js';
 
 /** A list to write, and whether the server may allow more than the answers showed (then a comment says so). */
 export interface FixList {
@@ -71,7 +71,7 @@ function namedOrigins(values: readonly string[]): string[] {
 }
 
 /** The complete configuration for a failure in context, with `needs` added. */
-export function fixConfig(ctx: FailureContext, needs: FixNeeds = {}): FixConfig {
+export function fixConfig(ctx: AdviceContext, needs: FixNeeds = {}): FixConfig {
   const g = ctx.granted;
   const credentials = ctx.credentialed || g?.credentials === true;
   // `*` is literal with credentials, so it is kept only without them.

@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { fixFor } from '../../src/advice/fixes.js';
 import {
   type BrowserRequest,
-  explainFailure,
+  type CorsFailureCore,
   simulateFetch,
   type Transport,
 } from '../../src/browser/index.js';
@@ -41,7 +42,7 @@ function honoTransport(app: Hono): Transport {
   };
 }
 
-const cases: { name: string; request: BrowserRequest; failure: Parameters<typeof explainFailure>[0] }[] = [
+const cases: { name: string; request: BrowserRequest; failure: CorsFailureCore }[] = [
   {
     name: 'a refused request header',
     request: { url: URL_, origin: ORIGIN, method: 'GET', headers: [['X-Api-Key', 'k']] },
@@ -62,7 +63,7 @@ const cases: { name: string; request: BrowserRequest; failure: Parameters<typeof
 describe("the fixes' Hono lines work in hono/cors", () => {
   for (const c of cases) {
     it(c.name, async () => {
-      const f = explainFailure(c.failure, {
+      const f = fixFor(c.failure, {
         url: URL_,
         initialUrl: URL_,
         origin: ORIGIN,

@@ -4,9 +4,10 @@
 // plus what the request needs, so that pasted alone in place of the server's own, it keeps what the
 // server had.
 
-import { baseCode, type CorsFailureCore, type FailureContext } from './codes.js';
-import { measuredOn } from './engines.js';
+import { baseCode, type CorsFailureCore } from '../browser/codes.js';
+import { measuredOn } from '../browser/engines.js';
 import { type FixConfig, type FixList, type FixNeeds, fixConfig } from './fix-config.js';
+import type { AdviceContext } from './granted.js';
 
 export interface Fix {
   /** One sentence: what to change. */
@@ -133,7 +134,7 @@ function mismatchHint(value: string, origin: string): string {
 /** What every fix builder gets besides the failure: the values most of them write into their text. */
 interface FixInput {
   readonly f: CorsFailureCore;
-  readonly ctx: FailureContext;
+  readonly ctx: AdviceContext;
   readonly origin: string;
   /** The whole configuration as options: the server's, as its answers showed it, plus the fix. */
   readonly options: string;
@@ -414,7 +415,7 @@ function needsOf(f: CorsFailureCore, code: string): FixNeeds {
 }
 
 /** Cause and fix for a failure in context. */
-export function fixFor(f: CorsFailureCore, ctx: FailureContext): CauseAndFix {
+export function fixFor(f: CorsFailureCore, ctx: AdviceContext): CauseAndFix {
   const code = baseCode(f.code);
   if (ctx.tainted === true && (code === 'AllowOriginMismatch' || code === 'MissingAllowOriginHeader'))
     return taintedOriginFix(f);

@@ -2,11 +2,46 @@
 // preflight and the request): the fixes keep it, so that a fix pasted in place of the server's
 // configuration gives the server what it had plus the fix, never less.
 
+import { getHeader } from '../browser/headers.js';
+import type { BrowserResponse, Exchange, FailureContext } from '../browser/index.js';
 import { splitCommaList } from '../spec/whitespace.js';
-import type { FailureContext, Granted } from './codes.js';
-import type { Exchange } from './flow.js';
-import { getHeader } from './headers.js';
-import type { BrowserResponse } from './response-checks.js';
+
+/** What a server's answers showed of its CORS configuration (read from the answers here). */
+export interface Granted {
+  /** Every Access-Control-Allow-Origin line, as sent. */
+  readonly origins: readonly string[];
+  /** Some answer said Access-Control-Allow-Credentials: true. */
+  readonly credentials: boolean;
+  /** A preflight answer carried Access-Control-Allow-Origin, so its lists (or their absence) are the server's. */
+  readonly preflightAnswered: boolean;
+  /** `*` was in Access-Control-Allow-Methods, -Headers or Expose-Headers. */
+  readonly methodsWildcard: boolean;
+  readonly headersWildcard: boolean;
+  readonly exposedWildcard: boolean;
+  /** The preflight echoed the requested headers (Vary: Access-Control-Request-Headers) instead of a list. */
+  readonly reflectsHeaders: boolean;
+  /** Access-Control-Expose-Headers, `*` left out. */
+  readonly exposed: readonly string[];
+  /** Access-Control-Max-Age, when it was a number of seconds. */
+  readonly maxAge: string | null;
+}
+
+/** A failure's context as the advice reads it: the model's facts and what the answers showed. */
+export interface AdviceContext extends FailureContext {
+  /**
+   * What the server's answers to this URL allowed, as sent, `*` left out (for fixes that extend the
+   * lists): the preflight's lists, when one was answered.
+   */
+  readonly allowedMethods?: readonly string[];
+  readonly allowedHeaders?: readonly string[];
+  /** The rest of what the answers showed of the server's configuration. */
+  readonly granted?: Granted;
+  /**
+   * The Allow header of a failing 2xx preflight answer that carried no CORS header at all: the
+   * framework's own answer to OPTIONS (Express's), which no CORS middleware touched.
+   */
+  readonly allowWithoutCors?: string;
+}
 
 /** The names of a list header, trimmed, without `*` (not a name to keep), or [] when absent. */
 function listed(response: BrowserResponse | null | undefined, name: string): string[] {
@@ -95,7 +130,7 @@ export function grantedContext(
   exchanges: readonly Exchange[],
   url: string,
   response: BrowserResponse | undefined,
-): Pick<FailureContext, 'allowedMethods' | 'allowedHeaders' | 'granted' | 'allowWithoutCors'> {
+): Pick<AdviceContext, 'allowedMethods' | 'allowedHeaders' | 'granted' | 'allowWithoutCors'> {
   const answers = exchanges.flatMap(({ request, response: r }) =>
     r === null || request.url !== url
       ? []

@@ -2,11 +2,12 @@
 // server sent that caused it, why the browser refused, how to fix it, and the `corsica check`
 // command that reproduces it. The command line and the playground print what it returns.
 
+import { adviceFor, type Fix } from '../advice/index.js';
 import { baseCode, type CorsErrorCode } from '../browser/codes.js';
 import { explainFailure } from '../browser/errors.js';
 import { type ParsedMessage, parseCorsMessage } from '../browser/parse-message.js';
 import { unversionedKey } from '../browser/reasons.js';
-import { shellQuote } from './request.js';
+import { shellQuote } from '../check/request.js';
 
 /** What the server's answer held, for each failure, in one phrase. */
 function serverSent(code: CorsErrorCode, hint: string, browser: ParsedMessage['browser']): string {
@@ -100,7 +101,7 @@ export interface Explanation {
   readonly key: string | null;
   readonly serverSent: string | null;
   readonly cause: string;
-  readonly fix: ReturnType<typeof explainFailure>['fix'] | null;
+  readonly fix: Fix | null;
   readonly reproduce: string | null;
   /** What to fill in before running `reproduce` (placeholders), or null when it runs as it is. */
   readonly reproduceNote: string | null;
@@ -136,7 +137,8 @@ export function explainMessage(pasted: string): Explanation | null {
       requestHeaders: base === 'HeaderDisallowedByPreflightResponse' ? [p.hint] : [],
     },
   );
-  const cause = p.note === null ? f.cause : `${p.note} ${f.cause}`;
+  const advice = adviceFor(f);
+  const cause = p.note === null ? advice.cause : `${p.note} ${advice.cause}`;
   return {
     browser: p.browser,
     code: p.code,
@@ -144,7 +146,7 @@ export function explainMessage(pasted: string): Explanation | null {
     key: p.key,
     serverSent: serverSent(p.code, p.hint, p.browser),
     cause,
-    fix: f.fix,
+    fix: advice.fix,
     ...reproduceFields(p),
   };
 }

@@ -431,8 +431,9 @@ export const FLAWED: readonly Flawed[] = [
       }),
   },
   {
+    // Open at the end only (the scheme anchors the start): from outside, a prefix match.
     name: 'Express + cors: each allowed origin made a RegExp (new RegExp(allowed), unanchored and unescaped)',
-    expected: 'unanchored-regexp',
+    expected: 'prefix-match',
     severity: 'exploitable',
     proof: 'https://www.example.com.corsica-attacker.net',
     start: () =>

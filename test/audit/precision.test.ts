@@ -20,8 +20,23 @@ const NOT: readonly (readonly [string, readonly string[]])[] = [
     ],
   ],
   ['or * when there is none', ['wildcard-with-credentials', 'prefix-match']],
-  ['an origin function with startsWith', ['suffix-match', 'substring-match', 'special-characters']],
-  ['/example\\.com$/ (cors#408)', ['prefix-match', 'substring-match', 'unescaped-dot', 'special-characters']],
+  // One flaw, one finding: a startsWith or an endsWith is not also an unanchored RegExp.
+  [
+    'an origin function with startsWith',
+    ['suffix-match', 'substring-match', 'special-characters', 'unanchored-regexp'],
+  ],
+  [
+    '/example\\.com$/ (cors#408)',
+    ['prefix-match', 'substring-match', 'unescaped-dot', 'special-characters', 'unanchored-regexp'],
+  ],
+  // The truncated names (https://www.example.co, https://xample.com) are refused: no substring-match;
+  // its prefix and suffix probes pass because the RegExp is open at both ends, one flaw.
+  [
+    'an origin function testing /example\\.com/',
+    ['substring-match', 'prefix-match', 'suffix-match', 'special-characters', 'unescaped-dot'],
+  ],
+  ["endsWith('app.example.com')", ['unanchored-regexp', 'prefix-match']],
+  ['new RegExp(allowed)', ['unanchored-regexp', 'suffix-match', 'substring-match']],
   ['checked with includes', ['prefix-match', 'suffix-match', 'unanchored-regexp']],
   ['(the dot unescaped)', ['prefix-match', 'suffix-match', 'substring-match']],
   ['stops at the first character not allowed in hosts', ['prefix-match', 'suffix-match']],
@@ -37,7 +52,7 @@ describe('corsica audit: one mistake, its own class', () => {
       assert.ok(server, part);
       const running = await server.start();
       try {
-        const report = await audit(running.url, { origin: SITE });
+        const report = await audit(running.url, { origin: server.site ?? SITE });
         const classes = report.findings.map((f) => f.class);
         assert.ok(classes.includes(server.expected as never), server.expected);
         for (const c of absent)

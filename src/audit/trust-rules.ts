@@ -110,7 +110,11 @@ function partialMatchFindings(site: Site, byKind: ByKind): Finding[] {
   );
   const prefix =
     middle === null
-      ? echoFinding('prefix-match', byKind('prefix'), `only the start of the origin is compared with ${site.origin}`)
+      ? echoFinding(
+          'prefix-match',
+          byKind('prefix'),
+          `only the start of the origin is compared with ${site.origin}`,
+        )
       : null;
   const suffix =
     middle === null

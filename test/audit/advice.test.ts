@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import cors from 'cors';
 import express from 'express';
-import { audit } from '../../src/audit/index.js';
 import {
   classInfo,
   FINDING_CLASSES,
@@ -16,6 +15,7 @@ import {
   type FindingFix,
   fixForSite,
 } from '../../src/audit/codes.js';
+import { audit } from '../../src/audit/index.js';
 import { siteOf } from '../../src/audit/probes.js';
 import { close, listen } from '../helpers/http.js';
 

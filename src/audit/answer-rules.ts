@@ -151,6 +151,19 @@ function preflightsExpected(site: ProbeRecord, preflights: readonly ProbeRecord[
   return site.request.headers.some(([n]) => !SAFE_PROBE_HEADERS.has(n.toLowerCase()));
 }
 
+/**
+ * Whether the route takes the method a preflight asked for, as its answer says: a 405, or an
+ * `Allow` that does not list it, means the route does not (Express answers OPTIONS itself with
+ * `Allow: GET,HEAD` on a GET-only route); no `Allow` says nothing, and the method is assumed taken.
+ */
+function routeTakes(p: ProbeRecord): boolean {
+  const asked = p.request.headers.find(([n]) => n.toLowerCase() === 'access-control-request-method')?.[1];
+  if (p.response!.status === 405) return false;
+  if (asked === undefined) return true;
+  const allow = header(p, 'allow');
+  return allow === null || splitCommaList(allow).some((m) => m.toUpperCase() === asked.toUpperCase());
+}
+
 /** Findings about answers that browsers refuse, or that miss part of the protocol. */
 export function protocolFindings(
   site: ProbeRecord | undefined,
@@ -178,8 +191,10 @@ export function protocolFindings(
   // outside the two look the same.
   const hasCors = (p: ProbeRecord) =>
     p.response!.headers.some(([n]) => n.toLowerCase().startsWith('access-control-'));
-  if (siteAcao !== null && !answered.some(hasCors) && preflightsExpected(site, answered)) {
-    const first = answered[0]!;
+  // Only preflights for methods the route takes: a GET-only route needs no PUT grant.
+  const taken = answered.filter(routeTakes);
+  if (siteAcao !== null && taken.length > 0 && !taken.some(hasCors) && preflightsExpected(site, taken)) {
+    const first = taken[0]!;
     out.push(
       finding(
         'actual-only-cors',

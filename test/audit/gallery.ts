@@ -333,13 +333,16 @@ export const FLAWED: readonly Flawed[] = [
       }),
   },
   {
-    name: 'Express + cors on the GET route only (no OPTIONS route)',
+    // Express answers OPTIONS itself (200, Allow: GET,HEAD,POST) without CORS headers: the POST
+    // route cannot be called with JSON from the site.
+    name: 'Express + cors on the GET and POST routes only (no OPTIONS route)',
     expected: 'actual-only-cors',
     severity: 'broken',
     proof: SITE,
     start: () =>
       expressServer((app) => {
         app.get('/api/items', cors({ origin: SITE }), items);
+        app.post('/api/items', cors({ origin: SITE }), items);
       }),
   },
   {
@@ -671,6 +674,13 @@ export const CORRECT: readonly { readonly name: string; readonly start: () => Pr
           res.statusCode = 204;
         }
         res.end('{}');
+      }),
+  },
+  {
+    name: 'Express + cors: a GET-only catalogue, cors on the route, Express answering OPTIONS itself (Allow: GET,HEAD)',
+    start: () =>
+      expressServer((app) => {
+        app.get('/api/items', cors({ origin: SITE }), items);
       }),
   },
   {

@@ -96,6 +96,15 @@ export const TRUST_CLASSES = {
       nginx: 'list "{site}" in the map of allowed origins, not a regex on a hosting domain',
     },
   },
+  'localhost-trusted-with-credentials': {
+    severity: 'exploitable',
+    when: 'a development origin on the user’s own machine (`http://localhost:3000`, `http://127.0.0.1:8080`, any port of `http://localhost:*`) is allowed with credentials by a site that is not itself on localhost',
+    impact:
+      'any program on the user’s machine that serves a page on that port (another dev server, a local tool, a package’s install script) reads this API’s answers with the user’s cookies',
+    fix: exactList(
+      'Keep development origins (localhost, 127.0.0.1) out of the production allow-list: add them only when the server runs in development.',
+    ),
+  },
   'preflight-reflects-any': {
     severity: 'exploitable',
     when: 'preflights echo any origin, method and header, while the actual answers to that origin carry no CORS grant',

@@ -38,6 +38,7 @@ export type ProbeKind =
   | 'subdomain'
   | 'http'
   | 'third-party'
+  | 'localhost'
   | 'site-preflight'
   | 'unrelated-preflight'
   | 'misspelled';
@@ -141,6 +142,16 @@ export const THIRD_PARTY_ORIGINS: readonly string[] = [
   'https://glitch.com',
 ];
 
+/**
+ * Development origins on the user's own machine that allow-lists keep after a deploy: the ports
+ * of the usual dev servers (React, Vite, the rest), on both names of loopback.
+ */
+export const LOCALHOST_ORIGINS: readonly string[] = [
+  'http://localhost:3000',
+  'http://localhost:5173',
+  'http://127.0.0.1:8080',
+];
+
 /** Characters some browser accepts in a host (Safari many of them) that naive host parsers stop at. */
 export const SPECIAL_CHARACTERS: readonly string[] = [
   '_',
@@ -229,6 +240,7 @@ export function battery(site: Site): Probe[] {
   }
   if (s === 'https') for (const host of new Set([h, www])) get('http', `http://${host}${p}`);
   for (const origin of THIRD_PARTY_ORIGINS) get('third-party', origin);
+  for (const origin of LOCALHOST_ORIGINS) get('localhost', origin);
   // The site's origin as allow-lists misspell it: browsers never send these, but a server that
   // echoes one while it refuses the real origin shows how its list is written.
   get('misspelled', `${site.origin}/`);

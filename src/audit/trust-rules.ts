@@ -15,6 +15,7 @@ import {
   type ProbeRecord,
 } from './finding.js';
 import { grantsWithCredentials, preflightPasses, refusal } from './judge.js';
+import { isLoopbackHost } from './network.js';
 import { PROBE_LABEL, type Site } from './probes.js';
 
 /**
@@ -188,7 +189,24 @@ function wholeOriginFindings(site: Site, byKind: ByKind): Finding[] {
       : ' (a code playground or shared hosting: anyone runs their own script there)';
     out.push({ ...hosting, message: `${hosting.message}${why}` });
   }
+  out.push(...localhostFindings(site, byKind));
   return out;
+}
+
+/**
+ * Development origins trusted with credentials by a site that is not itself on this machine:
+ * several ports granted show a pattern (`http://localhost:*`), one port a leftover entry.
+ */
+function localhostFindings(site: Site, byKind: ByKind): Finding[] {
+  if (isLoopbackHost(site.host)) return [];
+  const hits = byKind('localhost').filter((r) => echoes(r) && grantsWithCredentials(r));
+  const ports = new Set(hits.filter((r) => r.origin!.startsWith('http://localhost:')).map((r) => r.origin));
+  const why =
+    ports.size > 1
+      ? 'every port of localhost is trusted with credentials (a http://localhost:* pattern)'
+      : 'a development origin on the user’s machine is trusted with credentials';
+  const f = echoFinding('localhost-trusted-with-credentials', hits, why);
+  return f === null ? [] : [f];
 }
 
 /** Findings about trust: which origins the server lets read its answers. */

@@ -29,6 +29,8 @@ describe('audit: the battery of probe origins', () => {
       'http://www.example.com',
       'https://corsicaprobe.github.io',
       'https://codepen.io',
+      'http://localhost:3000',
+      'http://127.0.0.1:8080',
     ])
       assert.ok(origins.includes(expected), expected);
   });

@@ -248,6 +248,27 @@ export const FLAWED: readonly Flawed[] = [
       }),
   },
   {
+    name: "Express + cors: the production list kept 'http://localhost:3000' from development, with credentials",
+    expected: 'localhost-trusted-with-credentials',
+    severity: 'exploitable',
+    proof: 'http://localhost:3000',
+    start: () =>
+      expressServer((app) => {
+        app.use(cors({ origin: [SITE, 'http://localhost:3000'], credentials: true }));
+        app.get('/api/items', items);
+      }),
+  },
+  {
+    name: "corsica/node: origin [site, 'http://localhost:*'] with credentials (any port)",
+    expected: 'localhost-trusted-with-credentials',
+    severity: 'exploitable',
+    proof: 'http://localhost:3000',
+    start: () => {
+      const middleware = corsica({ origin: [SITE, 'http://localhost:*'], credentials: true });
+      return nodeServer((req, res) => middleware(req, res, () => res.end('{}')));
+    },
+  },
+  {
     name: 'node:http: * with credentials',
     expected: 'wildcard-with-credentials',
     severity: 'broken',

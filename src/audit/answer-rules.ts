@@ -220,6 +220,23 @@ function exposing(fix: FindingFix, names: readonly string[]): FindingFix {
   };
 }
 
+/**
+ * The Cache-Control value that lets a shared cache (a CDN) store the answer (RFC 9111 §3: public,
+ * s-maxage, or max-age when the request carried no Authorization), or null when none does.
+ */
+function sharedCacheable(r: ProbeRecord): string | null {
+  const value = header(r, 'cache-control');
+  if (value === null) return null;
+  const directives = splitCommaList(value.toLowerCase()).map((d) => d.split('=')[0]!.trim());
+  if (directives.includes('private') || directives.includes('no-store')) return null;
+  const authorized = r.request.headers.some(([n]) => n.toLowerCase() === 'authorization');
+  const shared =
+    directives.includes('public') ||
+    directives.includes('s-maxage') ||
+    (!authorized && directives.includes('max-age') && !/max-age\s*=\s*"?0"?(\D|$)/.test(value));
+  return shared ? value : null;
+}
+
 /** Info findings: reflected origins without Vary, unexposed headers, a public endpoint. */
 export function infoFindings(site: ProbeRecord | undefined, gets: readonly ProbeRecord[]): Finding[] {
   const out: Finding[] = [];
@@ -233,14 +250,16 @@ export function infoFindings(site: ProbeRecord | undefined, gets: readonly Probe
       const vary = splitCommaList((header(r, 'vary') ?? '').toLowerCase());
       return !vary.includes('origin') && !vary.includes('*');
     });
-    if (noVary !== undefined)
+    if (noVary !== undefined) {
+      const cached = sharedCacheable(noVary);
       out.push(
         finding(
-          'vary-origin-missing',
+          cached === null ? 'vary-origin-missing' : 'vary-origin-missing-cached',
           noVary,
-          `the answer to ${noVary.origin} names it in Access-Control-Allow-Origin without Vary: Origin, while other origins get other answers`,
+          `the answer to ${noVary.origin} names it in Access-Control-Allow-Origin without Vary: Origin, while other origins get other answers${cached === null ? '' : `, and Cache-Control: ${cached} lets a shared cache keep it for every origin`}`,
         ),
       );
+    }
   }
   if (site?.response != null && site.origin !== null) {
     const a = acao(site);

@@ -102,6 +102,21 @@ export const ANSWER_CLASSES = {
       nginx: 'if ($request_method = OPTIONS) { add_header Access-Control-Allow-Methods ...; return 204; }',
     },
   },
+  'vary-origin-missing-cached': {
+    severity: 'broken',
+    pitfall: 5,
+    when: 'an answer whose `Access-Control-Allow-Origin` depends on the Origin has no `Vary: Origin` and is marked for shared caches (`Cache-Control: public`, `s-maxage`, `max-age`)',
+    impact:
+      'a CDN or shared cache stores the grant of the first origin that asks and serves it to every other: the other front-ends’ pages are refused (or read a grant meant for another origin) until it expires',
+    fix: {
+      summary:
+        'Send Vary: Origin on every answer that depends on the Origin, or keep those answers out of shared caches (Cache-Control: private).',
+      corsica: 'nothing to do: corsica always sends it (check that no proxy or CDN strips it)',
+      cors: "res.vary('Origin') (cors sends it except for a fixed origin string)",
+      fastify: 'nothing to do: @fastify/cors sends it (do not overwrite Vary in a later hook)',
+      nginx: 'add_header Vary Origin always;',
+    },
+  },
   // Info: worth knowing.
   'reflected-any-origin': {
     severity: 'info',

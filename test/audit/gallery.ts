@@ -389,6 +389,21 @@ export const FLAWED: readonly Flawed[] = [
       }),
   },
   {
+    name: 'node:http: two front-ends echoed without Vary, on an answer marked Cache-Control: public',
+    expected: 'vary-origin-missing-cached',
+    severity: 'broken',
+    proof: SITE,
+    start: () =>
+      nodeServer((req, res) => {
+        if ([SITE, 'https://admin.example.com'].includes(origin(req))) {
+          res.setHeader('Access-Control-Allow-Origin', origin(req));
+          res.setHeader('Access-Control-Allow-Credentials', 'true');
+        }
+        res.setHeader('Cache-Control', 'public, max-age=300');
+        res.end('{}');
+      }),
+  },
+  {
     name: 'Express + cors: X-Total-Count and Link set but not exposed',
     expected: 'headers-not-exposed',
     severity: 'info',

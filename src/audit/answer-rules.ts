@@ -164,9 +164,27 @@ function routeTakes(p: ProbeRecord): boolean {
   return allow === null || splitCommaList(allow).some((m) => m.toUpperCase() === asked.toUpperCase());
 }
 
+/** Statuses of authentication: the answer came from it, before CORS ran. */
+const AUTHENTICATION = new Set([401, 403, 407]);
+
+/** Preflights with CORS headers, a GET without: what the GET was, and who answered it. */
+function preflightOnly(get: ProbeRecord, preflight: ProbeRecord): Finding {
+  const status = get.response!.status;
+  const which = get.kind === 'site-anonymous' ? 'the GET without the headers given (--header)' : 'the GET';
+  const cause = AUTHENTICATION.has(status)
+    ? ': authentication answers before CORS does, so a page cannot read its own 401 (an expired session looks like a network failure)'
+    : '';
+  return finding(
+    'preflight-only-cors',
+    get,
+    `the preflight from ${get.origin} got Access-Control-Allow-Origin: ${acao(preflight)}, ${which} got no CORS headers (status ${status})${cause}`,
+  );
+}
+
 /** Findings about answers that browsers refuse, or that miss part of the protocol. */
 export function protocolFindings(
   site: ProbeRecord | undefined,
+  anonymous: ProbeRecord | undefined,
   preflights: readonly ProbeRecord[],
 ): Finding[] {
   const out: Finding[] = [];
@@ -177,14 +195,11 @@ export function protocolFindings(
   if (site?.response == null || answered.length === 0) return out;
   const siteAcao = acao(site);
   const withAcao = answered.find((p) => acao(p) !== null);
-  if (siteAcao === null && withAcao !== undefined)
-    out.push(
-      finding(
-        'preflight-only-cors',
-        site,
-        `the preflight from ${site.origin} got Access-Control-Allow-Origin: ${acao(withAcao)}, the GET got no CORS headers (status ${site.response.status})`,
-      ),
-    );
+  // The GET as sent, or without the user's headers (a session expired): the first without CORS.
+  const bare = [site, anonymous].find(
+    (r) => r?.response != null && r.response.status !== 429 && r.response.status < 500 && acao(r) === null,
+  );
+  if (bare !== undefined && withAcao !== undefined) out.push(preflightOnly(bare, withAcao));
   // The reverse of preflight-only: preflights answered without any CORS header at all. A preflight
   // with CORS headers that grants too little (no methods, a 404 carrying the origin) is left alone:
   // an API that takes only simple GETs, with the origin set on every answer, is correct, and from

@@ -78,15 +78,19 @@ export const ANSWER_CLASSES = {
   },
   'preflight-only-cors': {
     severity: 'broken',
-    when: 'preflights carry CORS headers but the actual answers do not',
+    when: 'preflights carry CORS headers but the actual answers do not, often only the errors: a 401 from authentication that runs before CORS, or nginx `add_header` without `always`',
     impact:
-      'the preflight passes, then the browser refuses the actual answer: every preflighted request (JSON, Authorization, PUT...) fails, often only on error answers',
+      'the preflight passes, then the browser refuses the actual answer: every preflighted request (JSON, Authorization, PUT...) fails, and a page cannot read a 401 (an expired session looks like a network failure)',
     fix: {
-      summary: 'Add the CORS headers to every answer, errors included, not only to OPTIONS.',
-      corsica: 'app.use(cors(options))  // before the routes, so every answer gets the headers',
-      cors: "app.use(cors(options))  // not only app.options('*', cors())",
-      fastify: 'fastify.register(cors, options)  // hooks every route',
-      nginx: 'add_header ... always; outside the if ($request_method = OPTIONS) block (always: errors too)',
+      summary:
+        'Add the CORS headers to every answer, errors included: run CORS before authentication, so that its 401 carries them, not only on OPTIONS.',
+      corsica:
+        'app.use(cors(options))  // before authentication and the routes, so every answer, a 401 included, gets the headers',
+      cors: "app.use(cors(options))  // before authentication, not only app.options('*', cors())",
+      fastify:
+        'fastify.register(cors, options)  // before the hooks that authenticate, so their 401 gets the headers',
+      nginx:
+        'add_header ... always; (always: the 401 and other errors too), outside the if ($request_method = OPTIONS) block',
     },
   },
   'actual-only-cors': {

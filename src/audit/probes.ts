@@ -26,6 +26,7 @@ export interface Site {
 /** What a probe is for: the rule that reads its answer (rules.ts). */
 export type ProbeKind =
   | 'site'
+  | 'site-anonymous'
   | 'no-origin'
   | 'unrelated'
   | 'null'
@@ -49,6 +50,8 @@ export interface Probe {
   /** The Origin sent, or null for the probe without one. */
   readonly origin: string | null;
   readonly method: 'GET' | 'OPTIONS';
+  /** Sent without the user's headers (--header): what a client whose session expired meets. */
+  readonly anonymous?: boolean;
   /** Sent as fetch(url, { credentials: 'include' }) is, with a cookie (simple probes only). */
   readonly withCookie?: boolean;
   /** For preflights: Access-Control-Request-Method and -Headers. */
@@ -183,8 +186,47 @@ function dotVariants(host: string): string[] {
   return out;
 }
 
+/** The kinds whose probes test which origins are trusted (rules in trust-rules.ts). */
+const TRUST_KINDS: ReadonlySet<ProbeKind> = new Set<ProbeKind>([
+  'unrelated',
+  'null',
+  'prefix',
+  'suffix',
+  'middle',
+  'substring',
+  'dot',
+  'special',
+  'subdomain',
+  'http',
+  'third-party',
+  'localhost',
+]);
+
+/**
+ * The trust probes of a battery sent again as preflights shaped like `like` (its method and
+ * headers): where the actual answers carry no CORS headers at all (authentication answers them
+ * before CORS does), the preflights still show whom the CORS layer trusts.
+ */
+export function asPreflights(probes: readonly Probe[], like: Probe): Probe[] {
+  return probes
+    .filter((p) => TRUST_KINDS.has(p.kind) && p.method === 'GET' && p.withCookie !== true)
+    .map((p) => ({
+      kind: p.kind,
+      origin: p.origin,
+      method: 'OPTIONS',
+      requestMethod: like.requestMethod ?? 'PUT',
+      ...(like.requestHeaders === undefined ? {} : { requestHeaders: like.requestHeaders }),
+    }));
+}
+
+/** What shapes a battery beyond the site: whether the user gave headers (a session, a token). */
+export interface BatteryOptions {
+  /** The user gave headers: the site's GET is also sent without them. */
+  readonly anonymous?: boolean;
+}
+
 /** The battery for a site, without duplicates (a later kind never repeats an earlier origin). */
-export function battery(site: Site): Probe[] {
+export function battery(site: Site, options: BatteryOptions = {}): Probe[] {
   const { scheme: s, host: h, port: p, domain: d } = site;
   const probes: Probe[] = [];
   const seen = new Set<string>();
@@ -195,6 +237,11 @@ export function battery(site: Site): Probe[] {
     probes.push({ kind, origin, method: 'GET' });
   };
   get('site', site.origin);
+  // The answer a client meets when its session has expired: error answers often lack the CORS
+  // headers (nginx add_header without always, authentication before CORS), and a page then
+  // cannot read the 401.
+  if (options.anonymous === true)
+    probes.push({ kind: 'site-anonymous', origin: site.origin, method: 'GET', anonymous: true });
   // The preflights early: a rate limiter that answers the last probes 429, or a cut-off after
   // probes that got no answer, must not take the preflight checks with it. Two methods, so that
   // an API that refuses PUT on purpose but grants POST is not called broken.

@@ -24,7 +24,7 @@ export function findingsOf(site: Site, url: string, records: readonly ProbeRecor
     ...broken,
     // A misspelling the server also sends as a value is reported once, by the value.
     ...misspelledListFindings(site, siteGet, byKind).filter((f) => !broken.some((b) => b.class === f.class)),
-    ...protocolFindings(siteGet, byKind('site-preflight')),
+    ...protocolFindings(siteGet, byKind('site-anonymous')[0], byKind('site-preflight')),
     ...infoFindings(siteGet, gets),
   ];
   return findings
@@ -35,7 +35,8 @@ export function findingsOf(site: Site, url: string, records: readonly ProbeRecor
 /** The probe as it goes out: method, URL, and headers. */
 export function wireHeaders(probe: Probe, extra: readonly [string, string][]): [string, string][] {
   // Browsers send no credentials and none of the page's headers with a preflight.
-  const headers: [string, string][] = [...(probe.method === 'OPTIONS' ? [] : extra), ['Accept', '*/*']];
+  const bare = probe.method === 'OPTIONS' || probe.anonymous === true;
+  const headers: [string, string][] = [...(bare ? [] : extra), ['Accept', '*/*']];
   if (probe.withCookie === true && !extra.some(([n]) => n.toLowerCase() === 'cookie'))
     headers.push(['Cookie', 'corsica_probe=1']);
   if (probe.method === 'OPTIONS') {

@@ -9,7 +9,9 @@ import { CORRECT, FLAWED, SITE } from './gallery.js';
 
 describe('corsica audit: the gallery of flawed servers, one class each (issue 16)', () => {
   for (const server of FLAWED) {
-    it(`${server.expected} (${server.severity}): ${server.name}`, async () => {
+    it(`${server.expected} (${server.severity}): ${server.name}`, {
+      skip: server.skip ?? false,
+    }, async () => {
       const running = await server.start();
       try {
         const report = await audit(running.url, {

@@ -15,6 +15,7 @@ import { cors as honoCors } from 'hono/cors';
 import Koa from 'koa';
 import { cors as corsica } from '../../src/adapters/node/index.js';
 import { close, listen } from '../helpers/http.js';
+import { skipNginx, startNginx } from '../helpers/nginx.js';
 
 export const SITE = 'https://www.example.com';
 
@@ -64,6 +65,25 @@ async function honoServer(setup: (app: Hono) => void): Promise<Running> {
   return { url: `http://127.0.0.1:${port}/api/items`, close: () => close(server) };
 }
 
+/** A real nginx serving /api/items with `location` lines, and `maps` at http level. */
+async function nginxServer(maps: readonly string[], location: readonly string[]): Promise<Running> {
+  const nginx = await startNginx({
+    http: maps,
+    server: [
+      'location /api/items {',
+      ...location.map((l) => `  ${l}`),
+      '  default_type application/json;',
+      `  return 200 '{"items":[]}';`,
+      '}',
+    ],
+  });
+  return { url: `${nginx.url}/api/items`, close: nginx.stop };
+}
+
+/** nginx's map of allowed origins: the site's own, echoed; any other gets an empty value (no header). */
+const NGINX_SITE_MAP =
+  'map $http_origin $cors_origin { default ""; "https://www.example.com" $http_origin; }';
+
 const items = (_req: unknown, res: express.Response) => res.json({ items: [] });
 const origin = (req: IncomingMessage) => req.headers.origin ?? '';
 
@@ -78,6 +98,8 @@ export interface Flawed {
   readonly site?: string;
   /** Headers given to the audit (--header). */
   readonly headers?: readonly string[];
+  /** Why the server cannot run here (nginx not installed), or false. */
+  readonly skip?: string | false;
   readonly start: () => Promise<Running>;
 }
 
@@ -351,6 +373,56 @@ export const FLAWED: readonly Flawed[] = [
           return;
         }
         res.end('{}');
+      }),
+  },
+  {
+    // Found by a second, independent gallery: with the session cookie every probe passed
+    // authentication, and the 401 of an expired session (no CORS headers) was never seen.
+    name: 'nginx: add_header without always behind a session check, audited with the session cookie',
+    expected: 'preflight-only-cors',
+    severity: 'broken',
+    proof: SITE,
+    headers: ['Cookie: session=s3cret'],
+    skip: skipNginx,
+    start: () =>
+      nginxServer(
+        [NGINX_SITE_MAP],
+        [
+          'if ($request_method = OPTIONS) {',
+          '  add_header Access-Control-Allow-Origin $cors_origin;',
+          '  add_header Access-Control-Allow-Credentials true;',
+          '  add_header Access-Control-Allow-Methods "GET, POST, PUT, DELETE";',
+          '  add_header Access-Control-Allow-Headers "Content-Type, Authorization";',
+          '  add_header Vary Origin;',
+          '  return 204;',
+          '}',
+          'if ($cookie_session = "") { return 401; }',
+          'add_header Access-Control-Allow-Origin $cors_origin;',
+          'add_header Access-Control-Allow-Credentials true;',
+          'add_header Vary Origin;',
+        ],
+      ),
+  },
+  {
+    // Found by a second, independent gallery: every GET got 401 before CORS ran, and the prefix
+    // hole showed only on the preflights.
+    name: 'Express: authentication before cors (OPTIONS let through), cors with startsWith',
+    expected: 'prefix-match',
+    severity: 'exploitable',
+    proof: 'https://www.example.com.corsica-attacker.net',
+    start: () =>
+      expressServer((app) => {
+        app.use((req, res, next) => {
+          if (req.method !== 'OPTIONS' && req.headers.authorization === undefined) res.status(401).end();
+          else next();
+        });
+        app.use(
+          cors({
+            credentials: true,
+            origin: (o, cb) => cb(null, o !== undefined && o.startsWith('https://www.example.com')),
+          }),
+        );
+        app.get('/api/items', items);
       }),
   },
   {

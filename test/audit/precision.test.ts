@@ -77,3 +77,47 @@ describe('corsica audit: one mistake, reported once', () => {
     }
   });
 });
+
+describe('corsica audit: authentication before CORS, both said', () => {
+  it('the prefix hole shown only on preflights is found, and preflight-only-cors names authentication', async () => {
+    const server = FLAWED.find((s) => s.name.includes('authentication before cors (OPTIONS let through)'));
+    assert.ok(server);
+    const running = await server.start();
+    try {
+      const report = await audit(running.url, { origin: SITE });
+      const prefix = report.findings.find((f) => f.class === 'prefix-match');
+      assert.ok(prefix, report.findings.map((f) => f.class).join(', '));
+      assert.equal(prefix.proof.request.method, 'OPTIONS');
+      const missing = report.findings.find((f) => f.class === 'preflight-only-cors');
+      assert.ok(missing);
+      assert.match(
+        missing.message,
+        /got no CORS headers \(status 401\): authentication answers before CORS does/,
+      );
+      assert.match(missing.fix.summary, /run CORS before authentication/);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('with a session cookie given, the GET without it shows the 401 without CORS headers (real nginx)', {
+    skip: FLAWED.find((s) => s.name.startsWith('nginx: add_header without always'))?.skip ?? false,
+  }, async () => {
+    const server = FLAWED.find((s) => s.name.startsWith('nginx: add_header without always'));
+    assert.ok(server);
+    const running = await server.start();
+    try {
+      const report = await audit(running.url, { origin: SITE, headers: server.headers ?? [] });
+      const missing = report.findings.find((f) => f.class === 'preflight-only-cors');
+      assert.ok(missing, report.findings.map((f) => f.class).join(', '));
+      assert.equal(missing.proof.kind, 'site-anonymous');
+      assert.ok(!missing.proof.request.headers.some(([n]) => n === 'Cookie'));
+      assert.match(
+        missing.message,
+        /the GET without the headers given \(--header\) got no CORS headers \(status 401\)/,
+      );
+    } finally {
+      await running.close();
+    }
+  });
+});

@@ -105,6 +105,31 @@ export const TRUST_CLASSES = {
       'Keep development origins (localhost, 127.0.0.1) out of the production allow-list: add them only when the server runs in development.',
     ),
   },
+  'private-network-access-granted': {
+    severity: 'exploitable',
+    when: 'a Private Network Access preflight (`Access-Control-Request-Private-Network: true`) from an unrelated public origin passes and gets `Access-Control-Allow-Private-Network: true`',
+    impact:
+      'the server tells browsers that any public website may reach it from inside the user’s network (an intranet API, a router, a printer): where Private Network Access is enforced that header is the only gate, so any page reads what only the network could (Chromium now asks the user instead, Local Network Access: one click on Allow gives the same)',
+    fix: {
+      summary:
+        'Answer Access-Control-Allow-Private-Network only to the public origins you trust, by name, never with * or an echoed origin.',
+      corsica: "cors({ origin: ['{site}'], privateNetwork: true })  // granted to the listed origins only",
+      cors: 'cors has no option for it: set Access-Control-Allow-Private-Network: true only when the Origin is in your list',
+      fastify:
+        '@fastify/cors has no option for it: add Access-Control-Allow-Private-Network: true in an onSend hook only when the Origin is in your list',
+      nginx:
+        'map $http_origin $cors_pna { default ""; "{site}" "true"; } add_header Access-Control-Allow-Private-Network $cors_pna always;',
+    },
+  },
+  'intranet-open-to-any-origin': {
+    severity: 'exploitable',
+    when: 'an API on a private address (RFC 1918, loopback, link-local, IPv6 unique local) or declared with `--intranet` answers `*` or echoes any origin',
+    impact:
+      'the network is its credential: any page a user inside the network opens (an ad, a link in a mail) reads the answers from the user’s browser, although nobody outside can reach the API',
+    fix: exactList(
+      'List the origins of the internal pages that call it; never * or an echoed origin on an API that trusts its network.',
+    ),
+  },
   'preflight-reflects-any': {
     severity: 'exploitable',
     when: 'preflights echo any origin, method and header, while the actual answers to that origin carry no CORS grant',

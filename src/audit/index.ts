@@ -8,6 +8,7 @@ import { headerLine, httpTransport, httpUrl, NetworkError } from '../check/index
 import { parseSerializedOrigin } from '../spec/origin-syntax.js';
 import type { FindingSeverity } from './codes.js';
 import { acao } from './finding.js';
+import { networkOf } from './network.js';
 import { asPreflights, battery, type Probe, type Site, siteOf } from './probes.js';
 import { type Finding, findingsOf, notesOf, type ProbeRecord } from './rules.js';
 import { MAX_HEADER_LINES, sender } from './send.js';
@@ -37,6 +38,11 @@ export interface AuditOptions {
   readonly concurrency?: number;
   /** Per probe, in milliseconds (default 5000). */
   readonly timeout?: number;
+  /**
+   * The API is reachable only inside a network (an intranet, a VPN): `*` or any origin echoed is
+   * then exploitable. Without it, an API on a private address for a site that is not public is.
+   */
+  readonly intranet?: boolean;
   /** Told after each probe: how many are done, of how many planned so far (a progress line). */
   readonly onProgress?: (done: number, planned: number) => void;
   /** Replaces the HTTP transport (tests). */
@@ -115,7 +121,8 @@ export async function audit(url: string, options: AuditOptions = {}): Promise<Au
     planned += again.length;
     records.push(...(await send.many(again)));
   }
-  const findings = findingsOf(site, href, records);
+  const network = await networkOf(target, site, options.intranet === true);
+  const findings = findingsOf(site, href, records, network);
   const counts = { exploitable: 0, broken: 0, info: 0 };
   for (const f of findings) counts[f.severity]++;
   return {
@@ -125,7 +132,7 @@ export async function audit(url: string, options: AuditOptions = {}): Promise<Au
     counts,
     probes: records,
     unanswered: records.filter((r) => r.response === null).length,
-    notes: notesOf(site, records),
+    notes: [...notesOf(site, records), ...(network.note === null ? [] : [network.note])],
     elapsedMs: Math.round(performance.now() - started),
   };
 }

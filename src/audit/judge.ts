@@ -61,6 +61,18 @@ export function grantsWithCredentials(r: ProbeRecord): boolean {
 }
 
 /**
+ * Whether a Private Network Access preflight passes: the CORS check of the preflight, then
+ * `Access-Control-Allow-Private-Network: true` (WICG/private-network-access, §Additional CORS
+ * headers). The browser model has no PNA (Chromium replaced it by a permission prompt, Local
+ * Network Access), so its one header is read here, as Chromium read it.
+ */
+export function grantsPrivateNetwork(r: ProbeRecord, url: string): boolean {
+  return (
+    preflightPasses(r, url, 'omit') && answerHeader(r, 'access-control-allow-private-network') === 'true'
+  );
+}
+
+/**
  * Whether a preflight answer lets some browser send the request the preflight asked for (its
  * method and headers), with credentials (`include`) or without (`omit`).
  */

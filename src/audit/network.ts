@@ -65,3 +65,35 @@ export async function privateTarget(url: URL): Promise<Target | null> {
     return null;
   }
 }
+
+/** Where the API lives as the rules read it, and a note when that needs saying. */
+export interface NetworkVerdict {
+  /** Why the API counts as reachable only inside a network, or null. */
+  readonly intranet: string | null;
+  readonly note: string | null;
+}
+
+/**
+ * An API counts as an intranet API when the user says so (--intranet), or when it answers on a
+ * non-public address for a site that is not public either. A public site's API on a private
+ * address is a local copy of a public API (a CI job on 127.0.0.1): rated as public, with a note.
+ */
+export async function networkOf(
+  target: URL,
+  site: { readonly host: string; readonly origin: string },
+  declared: boolean,
+): Promise<NetworkVerdict> {
+  if (declared) return { intranet: '--intranet says it is reachable only inside a network', note: null };
+  const where = await privateTarget(target);
+  if (where === null) return { intranet: null, note: null };
+  const space = `a ${where.space} address`;
+  const at =
+    addressSpace(target.hostname) !== null
+      ? `${where.address} is ${space}`
+      : `${target.hostname} resolves to ${where.address}, ${space}`;
+  if (!isPublicHost(site.host)) return { intranet: at, note: null };
+  return {
+    intranet: null,
+    note: `${at}, but the site ${site.origin} is public: the API is rated as a public one (a local copy of it); if it is reachable only inside a network, pass --intranet.`,
+  };
+}

@@ -42,6 +42,7 @@ export type ProbeKind =
   | 'localhost'
   | 'site-preflight'
   | 'unrelated-preflight'
+  | 'private-network-preflight'
   | 'misspelled';
 
 /** One request of the battery. */
@@ -54,6 +55,8 @@ export interface Probe {
   readonly anonymous?: boolean;
   /** Sent as fetch(url, { credentials: 'include' }) is, with a cookie (simple probes only). */
   readonly withCookie?: boolean;
+  /** For preflights: Access-Control-Request-Private-Network: true (Private Network Access). */
+  readonly privateNetwork?: boolean;
   /** For preflights: Access-Control-Request-Method and -Headers. */
   readonly requestMethod?: string;
   readonly requestHeaders?: string;
@@ -259,6 +262,15 @@ export function battery(site: Site, options: BatteryOptions = {}): Probe[] {
     method: 'OPTIONS',
     requestMethod: 'DELETE',
     requestHeaders: 'x-corsica-probe',
+  });
+  // A public https page asking to reach a server on the user's network (Private Network Access):
+  // the preflight Chromium sent before a GET, with Access-Control-Request-Private-Network.
+  probes.push({
+    kind: 'private-network-preflight',
+    origin: `https://${ATTACKER_DOMAIN}`,
+    method: 'OPTIONS',
+    requestMethod: 'GET',
+    privateNetwork: true,
   });
   get('no-origin', null);
   get('unrelated', `${s}://${ATTACKER_DOMAIN}`);

@@ -6,6 +6,7 @@
 import { brokenValues, infoFindings, protocolFindings } from './answer-rules.js';
 import { type FindingSeverity, fixForSite } from './codes.js';
 import { acao, echoes, type Finding, type ProbeRecord } from './finding.js';
+import { type Network, privateNetworkFindings, ratedForNetwork } from './network-rules.js';
 import type { Probe, ProbeKind, Site } from './probes.js';
 import { misspelledListFindings, trustFindings } from './trust-rules.js';
 
@@ -14,7 +15,12 @@ export type { Finding, ProbeRecord } from './finding.js';
 const SEVERITY_ORDER: Readonly<Record<FindingSeverity, number>> = { exploitable: 0, broken: 1, info: 2 };
 
 /** Every finding the battery's answers show, most severe first. */
-export function findingsOf(site: Site, url: string, records: readonly ProbeRecord[]): Finding[] {
+export function findingsOf(
+  site: Site,
+  url: string,
+  records: readonly ProbeRecord[],
+  network: Network = { intranet: null },
+): Finding[] {
   const byKind = (k: ProbeKind) => records.filter((r) => r.kind === k);
   const siteGet = byKind('site')[0];
   const gets = records.filter((r) => r.request.method === 'GET');
@@ -26,8 +32,9 @@ export function findingsOf(site: Site, url: string, records: readonly ProbeRecor
     ...misspelledListFindings(site, siteGet, byKind).filter((f) => !broken.some((b) => b.class === f.class)),
     ...protocolFindings(siteGet, byKind('site-anonymous')[0], byKind('site-preflight')),
     ...infoFindings(siteGet, gets),
+    ...privateNetworkFindings(byKind, url),
   ];
-  return findings
+  return ratedForNetwork(findings, network)
     .map((f) => ({ ...f, fix: fixForSite(f.fix, site) }))
     .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }
@@ -43,6 +50,7 @@ export function wireHeaders(probe: Probe, extra: readonly [string, string][]): [
     headers.push(['Access-Control-Request-Method', probe.requestMethod ?? 'PUT']);
     if (probe.requestHeaders !== undefined)
       headers.push(['Access-Control-Request-Headers', probe.requestHeaders]);
+    if (probe.privateNetwork === true) headers.push(['Access-Control-Request-Private-Network', 'true']);
   }
   if (probe.origin !== null) headers.push(['Origin', probe.origin]);
   headers.push(['Sec-Fetch-Mode', 'cors']);

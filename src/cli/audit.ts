@@ -17,6 +17,7 @@ export interface AuditCommandOptions {
   readonly origin?: string;
   readonly header?: readonly string[];
   readonly json?: boolean;
+  readonly intranet?: boolean;
   readonly concurrency?: string;
   readonly timeout?: string;
 }
@@ -106,6 +107,7 @@ export async function auditCommand(url: string, options: AuditCommandOptions): P
     report = await audit(url, {
       ...(options.origin === undefined ? {} : { origin: options.origin }),
       headers: options.header ?? [],
+      intranet: options.intranet === true,
       ...(concurrency === undefined ? {} : { concurrency }),
       ...(timeout === undefined ? {} : { timeout }),
     });

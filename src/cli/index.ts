@@ -97,6 +97,10 @@ program
     "a header 'Name: value' sent with every probe but preflights (repeatable)",
     (v: string, all: string[] = []) => [...all, v],
   )
+  .option(
+    '--intranet',
+    'the API is reachable only inside a network: * or any origin echoed is then exploitable (automatic for a private address serving a site that is not public)',
+  )
   .option('--json', 'print one JSON object')
   .option('--concurrency <n>', 'probes in flight at once (default 8)')
   .option('--timeout <ms>', 'per probe (default 5000)')

@@ -13,6 +13,8 @@ import { close, listen } from '../helpers/http.js';
 import { startNginx } from '../helpers/nginx.js';
 
 export const SITE = 'https://www.example.com';
+/** The site of an intranet API: its pages on another port of the same private address. */
+export const INTRANET_SITE = 'http://127.0.0.1:8080';
 
 export interface Running {
   readonly url: string;

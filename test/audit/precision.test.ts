@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { audit } from '../../src/audit/index.js';
-import { FLAWED, SITE } from './gallery.js';
+import { CORRECT, FLAWED, SITE } from './gallery.js';
 
 /** For a gallery server (by name, in part): classes that must not be reported. */
 const NOT: readonly (readonly [string, readonly string[]])[] = [
@@ -116,6 +116,57 @@ describe('corsica audit: authentication before CORS, both said', () => {
         missing.message,
         /the GET without the headers given \(--header\) got no CORS headers \(status 401\)/,
       );
+    } finally {
+      await running.close();
+    }
+  });
+});
+
+describe('corsica audit: an API whose network is its credential', () => {
+  const nginxPna = FLAWED.find((s) => s.expected === 'private-network-access-granted');
+
+  it('* with a PNA grant on a loopback address, for an intranet site: both exploitable, public-wildcard gone, saying why (real nginx)', {
+    skip: nginxPna?.skip ?? false,
+  }, async () => {
+    assert.ok(nginxPna);
+    const running = await nginxPna.start();
+    try {
+      const report = await audit(running.url, { origin: nginxPna.site });
+      const classes = report.findings.map((f) => f.class);
+      assert.ok(classes.includes('private-network-access-granted'), classes.join(', '));
+      assert.ok(!classes.includes('public-wildcard'), classes.join(', '));
+      const open = report.findings.find((f) => f.class === 'intranet-open-to-any-origin');
+      assert.ok(open, classes.join(', '));
+      assert.match(open.message, /127\.0\.0\.1 is a loopback address: the network is this API's credential/);
+      const pna = report.findings.find((f) => f.class === 'private-network-access-granted')!;
+      assert.ok(
+        pna.proof.request.headers.some(
+          ([n, v]) => n === 'Access-Control-Request-Private-Network' && v === 'true',
+        ),
+      );
+    } finally {
+      await running.close();
+    }
+  });
+
+  it("a public site's API on 127.0.0.1 stays public-wildcard, with a note; --intranet makes it exploitable", async () => {
+    const server = CORRECT.find((s) => s.name.includes('* on a public endpoint'));
+    assert.ok(server);
+    const running = await server.start();
+    try {
+      const local = await audit(running.url, { origin: SITE });
+      assert.ok(local.findings.some((f) => f.class === 'public-wildcard'));
+      assert.ok(
+        local.notes.some((n) =>
+          /127\.0\.0\.1 is a loopback address, but the site https:\/\/www\.example\.com is public/.test(n),
+        ),
+        local.notes.join('\n'),
+      );
+      const declared = await audit(running.url, { origin: SITE, intranet: true });
+      const open = declared.findings.find((f) => f.class === 'intranet-open-to-any-origin');
+      assert.ok(open, declared.findings.map((f) => f.class).join(', '));
+      assert.equal(open.severity, 'exploitable');
+      assert.match(open.message, /--intranet says it is reachable only inside a network/);
     } finally {
       await running.close();
     }

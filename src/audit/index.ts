@@ -9,7 +9,8 @@ import { parseSerializedOrigin } from '../spec/origin-syntax.js';
 import type { FindingSeverity } from './codes.js';
 import { acao } from './finding.js';
 import { networkOf } from './network.js';
-import { asPreflights, battery, type Probe, type Site, siteOf } from './probes.js';
+import { batteryFor, type Operation, preflightShownCors } from './operations.js';
+import { asPreflights, type Site, siteOf } from './probes.js';
 import { type Finding, findingsOf, notesOf, type ProbeRecord } from './rules.js';
 import { MAX_HEADER_LINES, sender } from './send.js';
 
@@ -20,6 +21,7 @@ export {
   type FindingSeverity,
   vocabularyMarkdown,
 } from './codes.js';
+export type { Operation } from './operations.js';
 export { ATTACKER_DOMAIN, type Probe, type ProbeKind, type Site, THIRD_PARTY_ORIGINS } from './probes.js';
 export type { Finding, ProbeRecord } from './rules.js';
 export { NetworkError };
@@ -43,6 +45,12 @@ export interface AuditOptions {
    * then exploitable. Without it, an API on a private address for a site that is not public is.
    */
   readonly intranet?: boolean;
+  /**
+   * What the URL takes (from an OpenAPI description): its preflights are those a browser sends for
+   * each operation, and a URL without GET is audited by preflights only. Default: PUT and POST
+   * preflights with Content-Type, and GETs.
+   */
+  readonly operations?: readonly Operation[];
   /** Told after each probe: how many are done, of how many planned so far (a progress line). */
   readonly onProgress?: (done: number, planned: number) => void;
   /** Replaces the HTTP transport (tests). */
@@ -103,7 +111,10 @@ export async function audit(url: string, options: AuditOptions = {}): Promise<Au
   const timeout = positiveInteger(options.timeout, 5000, '--timeout', 600_000);
   const transport = options.transport ?? httpTransport({ timeout, maxHeaderLines: MAX_HEADER_LINES });
   const href = target.href;
-  const probes = battery(site, { anonymous: extra.length > 0 });
+  const probes = batteryFor(site, href, {
+    anonymous: extra.length > 0,
+    ...(options.operations === undefined ? {} : { operations: options.operations }),
+  });
   let planned = probes.length;
   let done = 0;
   const progress = () => options.onProgress?.(++done, planned);
@@ -115,7 +126,7 @@ export async function audit(url: string, options: AuditOptions = {}): Promise<Au
   const records = [siteRecord!, ...(await send.many(probes.slice(1)))];
   // Actual answers without CORS headers while a preflight has them: authentication (or an error
   // page) answers first, and the trust probes go again as preflights, where CORS answers.
-  const like = preflightShownCors(probes, records);
+  const like = preflightShownCors(probes, records, acao);
   if (like !== null) {
     const again = asPreflights(probes, like);
     planned += again.length;
@@ -135,12 +146,4 @@ export async function audit(url: string, options: AuditOptions = {}): Promise<Au
     notes: [...notesOf(site, records), ...(network.note === null ? [] : [network.note])],
     elapsedMs: Math.round(performance.now() - started),
   };
-}
-
-/** The site's preflight that carries CORS headers when its GET (as sent) carries none, or null. */
-function preflightShownCors(probes: readonly Probe[], records: readonly ProbeRecord[]): Probe | null {
-  const get = records.find((r) => r.kind === 'site');
-  if (get === undefined || get.response === null || acao(get) !== null) return null;
-  const i = records.findIndex((r) => r.kind === 'site-preflight' && r.response !== null && acao(r) !== null);
-  return i < 0 ? null : probes[i]!;
 }

@@ -61,6 +61,26 @@ export function grantsWithCredentials(r: ProbeRecord): boolean {
 }
 
 /**
+ * The preflight Chromium sends for a request from `origin` (its method and the unsafe header
+ * names Access-Control-Request-Headers lists), or null when it sends none.
+ */
+export function preflightFor(
+  url: string,
+  origin: string,
+  method: string,
+  headers: readonly (readonly [string, string])[],
+): { readonly method: string; readonly headers: readonly string[] } | null {
+  const c = classifyRequest({
+    url,
+    origin,
+    method,
+    headers: headers.map(([n, v]) => [n, v] as [string, string]),
+  });
+  if (!c.ok || !c.value.preflight) return null;
+  return { method: c.value.method, headers: c.value.unsafeHeaderNames };
+}
+
+/**
  * Whether a Private Network Access preflight passes: the CORS check of the preflight, then
  * `Access-Control-Allow-Private-Network: true` (WICG/private-network-access, §Additional CORS
  * headers). The browser model has no PNA (Chromium replaced it by a permission prompt, Local

@@ -16,7 +16,7 @@ import {
   header,
   type ProbeRecord,
 } from './finding.js';
-import { refusal } from './judge.js';
+import { preflightRefusal, refusal } from './judge.js';
 
 /** Headers a page plainly has no use for, or that browsers handle themselves. */
 const UNINTERESTING = new Set([
@@ -219,6 +219,33 @@ export function protocolFindings(
     );
   }
   return out;
+}
+
+/**
+ * The site's preflights for operations the API declares that browsers refuse (the model names the
+ * failure): the operation cannot be called from the site at all. One finding, the others as also.
+ */
+export function declaredPreflightFindings(preflights: readonly ProbeRecord[], url: string): Finding[] {
+  const refused = preflights
+    .filter((p) => p.response !== null && p.response.status !== 429 && p.response.status < 500)
+    .map((p) => ({ p, failure: preflightRefusal(p, url) }))
+    .filter((x) => x.failure !== null);
+  if (refused.length === 0) return [];
+  const { p, failure } = refused[0]!;
+  const asked = (r: ProbeRecord) =>
+    r.request.headers
+      .filter(([n]) => n.toLowerCase().startsWith('access-control-request-'))
+      .map(([, v]) => v)
+      .join(' with ');
+  return [
+    finding(
+      'declared-preflight-refused',
+      p,
+      `the preflight from ${p.origin} for ${asked(p)}, an operation the API declares, is refused (${failure!.code}${failure!.hint === '' ? '' : `: ${failure!.hint}`}, status ${p.response!.status})`,
+      refused.slice(1).map((x) => asked(x.p)),
+      failure!.code,
+    ),
+  ];
 }
 
 /** The table's expose fix, with the headers this answer really carries. */

@@ -106,6 +106,22 @@ export const ANSWER_CLASSES = {
       nginx: 'if ($request_method = OPTIONS) { add_header Access-Control-Allow-Methods ...; return 204; }',
     },
   },
+  'declared-preflight-refused': {
+    severity: 'broken',
+    when: 'the preflight a browser sends for an operation the API declares (its method and request headers, from --openapi) is refused: no OPTIONS answer with CORS headers, or a method or header missing from the grant',
+    impact:
+      'the site’s pages cannot call that operation at all: the browser stops at the preflight and never sends the request',
+    fix: {
+      summary:
+        'Answer the preflights of every route the API declares, granting its methods and request headers, before authentication and routing.',
+      corsica:
+        "app.use(cors({ origin: ['{site}'], methods: [/* every declared method */], allowedHeaders: [/* every declared header */] }))",
+      cors: "app.use(cors(options)) before the routes (not cors() on one route's handler: Express then answers OPTIONS itself, without CORS headers)",
+      fastify: 'fastify.register(cors, options)  // registers the OPTIONS handler for every route',
+      nginx:
+        'if ($request_method = OPTIONS) { add_header Access-Control-Allow-Methods "<declared methods>" always; add_header Access-Control-Allow-Headers "<declared headers>" always; return 204; }',
+    },
+  },
   'vary-origin-missing-cached': {
     severity: 'broken',
     pitfall: 5,

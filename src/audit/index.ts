@@ -7,6 +7,7 @@ import type { Transport } from '../browser/index.js';
 import { headerLine, httpTransport, httpUrl, NetworkError } from '../check/index.js';
 import { parseSerializedOrigin } from '../spec/origin-syntax.js';
 import type { FindingSeverity } from './codes.js';
+import { AuditInputError } from './errors.js';
 import { acao } from './finding.js';
 import { networkOf } from './network.js';
 import { batteryFor, type Operation, preflightShownCors } from './operations.js';
@@ -24,12 +25,7 @@ export {
 export type { Operation } from './operations.js';
 export { ATTACKER_DOMAIN, type Probe, type ProbeKind, type Site, THIRD_PARTY_ORIGINS } from './probes.js';
 export type { Finding, ProbeRecord } from './rules.js';
-export { NetworkError };
-
-/** The URL, origin, headers or limits of an audit are not usable as written. */
-export class AuditInputError extends Error {
-  override readonly name = 'AuditInputError';
-}
+export { AuditInputError, NetworkError };
 
 export interface AuditOptions {
   /** The site's own origin (the pages that legitimately call the API); default: the URL's origin. */
@@ -133,7 +129,10 @@ export async function audit(url: string, options: AuditOptions = {}): Promise<Au
     records.push(...(await send.many(again)));
   }
   const network = await networkOf(target, site, options.intranet === true);
-  const findings = findingsOf(site, href, records, network);
+  const findings = findingsOf(site, href, records, {
+    intranet: network.intranet,
+    declared: (options.operations?.length ?? 0) > 0,
+  });
   const counts = { exploitable: 0, broken: 0, info: 0 };
   for (const f of findings) counts[f.severity]++;
   return {

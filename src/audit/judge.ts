@@ -97,15 +97,37 @@ export function grantsPrivateNetwork(r: ProbeRecord, url: string): boolean {
  * method and headers), with credentials (`include`) or without (`omit`).
  */
 export function preflightPasses(r: ProbeRecord, url: string, credentials: 'include' | 'omit'): boolean {
+  return JUDGED_ENGINES.some((engine) => preflightCheck(r, url, credentials, engine) === null);
+}
+
+/**
+ * Why Chromium refuses a preflight answer for the request the preflight asked for (its CORS error
+ * code, as `corsica check` names it), without credentials; null when it passes.
+ */
+export function preflightRefusal(r: ProbeRecord, url: string): CorsFailureCore | null {
+  const failure = preflightCheck(r, url, 'omit', 'chromium');
+  return failure === UNJUDGED ? null : failure;
+}
+
+/** No answer, or a request fetch() would refuse: nothing to judge. */
+const UNJUDGED = 'unjudged';
+
+/** The model's check of a preflight answer in one engine: null when it passes. */
+function preflightCheck(
+  r: ProbeRecord,
+  url: string,
+  credentials: 'include' | 'omit',
+  engine: Engine,
+): CorsFailureCore | null | typeof UNJUDGED {
   const response = received(r);
-  if (response === null || r.origin === null) return false;
+  if (response === null || r.origin === null) return UNJUDGED;
   const asked = (name: string) => r.request.headers.find(([n]) => n.toLowerCase() === name)?.[1];
   const headers: [string, string][] = splitCommaList(asked('access-control-request-headers') ?? '')
     .filter((n) => n !== '')
     .map((n) => [n, n === 'content-type' ? 'application/json' : '1']);
   const method = asked('access-control-request-method') ?? 'PUT';
-  return JUDGED_ENGINES.some((engine) => {
-    const c = classifyRequest({ url, origin: r.origin!, method, headers, credentials, engine });
-    return c.ok && checkPreflight(c.value, response, r.origin!).ok;
-  });
+  const c = classifyRequest({ url, origin: r.origin, method, headers, credentials, engine });
+  if (!c.ok) return UNJUDGED;
+  const checked = checkPreflight(c.value, response, r.origin);
+  return checked.ok ? null : checked.failure;
 }

@@ -3,7 +3,7 @@
 // is the browser model's to say (judge.ts); the rules decide what a grant to each probe's origin
 // means.
 
-import { brokenValues, infoFindings, protocolFindings } from './answer-rules.js';
+import { brokenValues, declaredPreflightFindings, infoFindings, protocolFindings } from './answer-rules.js';
 import { type FindingSeverity, fixForSite } from './codes.js';
 import { acao, echoes, type Finding, type ProbeRecord } from './finding.js';
 import { type Network, privateNetworkFindings, ratedForNetwork } from './network-rules.js';
@@ -12,6 +12,12 @@ import { misspelledListFindings, trustFindings } from './trust-rules.js';
 
 export type { Finding, ProbeRecord } from './finding.js';
 
+/** What the rules know beyond the answers: where the API lives, and whether its operations were declared. */
+export interface RuleContext extends Network {
+  /** The site's preflights are those of operations the API declares (--openapi). */
+  readonly declared?: boolean;
+}
+
 const SEVERITY_ORDER: Readonly<Record<FindingSeverity, number>> = { exploitable: 0, broken: 1, info: 2 };
 
 /** Every finding the battery's answers show, most severe first. */
@@ -19,7 +25,7 @@ export function findingsOf(
   site: Site,
   url: string,
   records: readonly ProbeRecord[],
-  network: Network = { intranet: null },
+  context: RuleContext = { intranet: null },
 ): Finding[] {
   const byKind = (k: ProbeKind) => records.filter((r) => r.kind === k);
   const siteGet = byKind('site')[0];
@@ -34,7 +40,10 @@ export function findingsOf(
     ...infoFindings(siteGet, gets),
     ...privateNetworkFindings(byKind, url),
   ];
-  return ratedForNetwork(findings, network)
+  // A preflight of a declared operation refused, unless actual-only-cors said it for the same one.
+  if (context.declared === true && !findings.some((f) => f.class === 'actual-only-cors'))
+    findings.push(...declaredPreflightFindings(byKind('site-preflight'), url));
+  return ratedForNetwork(findings, context)
     .map((f) => ({ ...f, fix: fixForSite(f.fix, site) }))
     .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }

@@ -134,6 +134,19 @@ export const FLAWED_ANSWERS: readonly Flawed[] = [
       ),
   },
   {
+    // Found with an OpenAPI description: the PUT route has cors on its handler only, so Express
+    // answers the preflight itself, without CORS headers, and the site can never send the PUT.
+    name: 'Express + cors on the PUT handler only, its operation declared (PUT with JSON)',
+    expected: 'declared-preflight-refused',
+    severity: 'broken',
+    proof: SITE,
+    operations: [{ method: 'PUT', headers: [['content-type', 'application/json']] }],
+    start: () =>
+      expressServer((app) => {
+        app.put('/api/items', cors({ origin: SITE }), items);
+      }),
+  },
+  {
     // Express answers OPTIONS itself (200, Allow: GET,HEAD,POST) without CORS headers: the POST
     // route cannot be called with JSON from the site.
     name: 'Express + cors on the GET and POST routes only (no OPTIONS route)',

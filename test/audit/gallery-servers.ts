@@ -9,6 +9,7 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import Koa from 'koa';
+import type { Operation } from '../../src/audit/index.js';
 import { close, listen } from '../helpers/http.js';
 import { startNginx } from '../helpers/nginx.js';
 
@@ -95,6 +96,8 @@ export interface Flawed {
   readonly site?: string;
   /** Headers given to the audit (--header). */
   readonly headers?: readonly string[];
+  /** The operations the API declares (as --openapi gives them), if the class needs them. */
+  readonly operations?: readonly Operation[];
   /** Why the server cannot run here (nginx not installed), or false. */
   readonly skip?: string | false;
   readonly start: () => Promise<Running>;

@@ -17,6 +17,7 @@ describe('corsica audit: the gallery of flawed servers, one class each (issue 16
         const report = await audit(running.url, {
           origin: server.site ?? SITE,
           headers: server.headers ?? [],
+          ...(server.operations === undefined ? {} : { operations: server.operations }),
           timeout: 5000,
         });
         const found = report.findings.find((f) => f.class === server.expected);

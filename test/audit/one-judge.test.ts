@@ -24,6 +24,7 @@ describe('audit and check name a refused answer alike', () => {
         const report = await audit(running.url, {
           origin: server.site ?? SITE,
           headers: server.headers ?? [],
+          ...(server.operations === undefined ? {} : { operations: server.operations }),
         });
         const found = report.findings.find((f) => f.class === server.expected);
         assert.ok(found, report.findings.map((f) => f.class).join(', '));
@@ -35,10 +36,13 @@ describe('audit and check name a refused answer alike', () => {
         }
         // A misspelt allow-list is refused to the site's own page, which is what check is asked.
         const origin = found.proof.kind === 'misspelled' ? (server.site ?? SITE) : found.origin!;
+        // A declared operation's preflight: check is asked for that operation's request.
+        const op = found.class === 'declared-preflight-refused' ? server.operations?.[0] : undefined;
         const { report: checked } = await probe(found.proof.request.url, {
           origin,
           credentials: found.class === 'wildcard-with-credentials',
-          header: (server.headers ?? []).slice(),
+          header: [...(server.headers ?? []), ...(op?.headers ?? []).map(([n, v]) => `${n}: ${v}`)],
+          ...(op === undefined ? {} : { method: op.method }),
         });
         assert.equal(checked.verdict, 'blocked');
         assert.equal(checked.error?.code, found.browserCode);

@@ -165,6 +165,10 @@ export function githubAnnotations(located: readonly LocatedReport[]): string {
       return `::${COMMAND[f.severity]} ${where}title=${title}::${commandData(`${report.url}: ${f.message}. Fix: ${f.fix.summary}`)}`;
     }),
   );
+  // What limits the audit (probes unanswered, the site's origin refused...), as notices.
+  for (const { report } of located)
+    for (const note of report.notes)
+      lines.push(`::notice title=${commandProperty('corsica audit: note')}::${commandData(note)}`);
   const count = (s: FindingSeverity) => located.reduce((n, { report }) => n + report.counts[s], 0);
   lines.push(
     `corsica audit: ${located.length} URL${located.length === 1 ? '' : 's'}, ${count('exploitable')} exploitable, ${count('broken')} broken, ${count('info')} info`,

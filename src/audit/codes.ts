@@ -6,6 +6,7 @@
 // probes.ts, the rules in *-rules.ts.
 
 import { ANSWER_CLASSES } from './classes-answer.js';
+import { DRIFT_CLASSES } from './classes-drift.js';
 import { TRUST_CLASSES } from './classes-trust.js';
 import type { FindingFix } from './fix-templates.js';
 
@@ -30,7 +31,7 @@ export interface FindingInfo {
 }
 
 /** Every class, in the order the vocabulary lists them within each severity. */
-export const FINDING_CLASSES = { ...TRUST_CLASSES, ...ANSWER_CLASSES } as const;
+export const FINDING_CLASSES = { ...TRUST_CLASSES, ...ANSWER_CLASSES, ...DRIFT_CLASSES } as const;
 
 /** A finding's class: one of the table's keys. */
 export type FindingClass = keyof typeof FINDING_CLASSES;

@@ -7,6 +7,7 @@ import type { Transport } from '../browser/index.js';
 import { headerLine, httpTransport, httpUrl, NetworkError } from '../check/index.js';
 import { parseSerializedOrigin } from '../spec/origin-syntax.js';
 import type { FindingSeverity } from './codes.js';
+import { conformanceFindings, type IntendedPolicy, policyProbes } from './conformance.js';
 import { AuditInputError } from './errors.js';
 import { acao } from './finding.js';
 import { networkOf } from './network.js';
@@ -22,6 +23,7 @@ export {
   type FindingSeverity,
   vocabularyMarkdown,
 } from './codes.js';
+export type { IntendedPolicy, PolicyRequest } from './conformance.js';
 export type { Operation } from './operations.js';
 export { ATTACKER_DOMAIN, type Probe, type ProbeKind, type Site, THIRD_PARTY_ORIGINS } from './probes.js';
 export type { Finding, ProbeRecord } from './rules.js';
@@ -47,6 +49,11 @@ export interface AuditOptions {
    * preflights with Content-Type, and GETs.
    */
   readonly operations?: readonly Operation[];
+  /**
+   * The policy the API is meant to follow (--policy): its allowed origins, methods and headers are
+   * probed too, and every answer that differs from the policy's is drift.
+   */
+  readonly policy?: IntendedPolicy;
   /** Told after each probe: how many are done, of how many planned so far (a progress line). */
   readonly onProgress?: (done: number, planned: number) => void;
   /** Replaces the HTTP transport (tests). */
@@ -128,10 +135,17 @@ export async function audit(url: string, options: AuditOptions = {}): Promise<Au
     planned += again.length;
     records.push(...(await send.many(again)));
   }
+  if (options.policy !== undefined) {
+    const more = policyProbes(site, options.policy, probes);
+    planned += more.length;
+    records.push(...(await send.many(more)));
+  }
+  const drift = options.policy === undefined ? [] : await conformanceFindings(records, href, options.policy);
   const network = await networkOf(target, site, options.intranet === true);
   const findings = findingsOf(site, href, records, {
     intranet: network.intranet,
     declared: (options.operations?.length ?? 0) > 0,
+    drift,
   });
   const counts = { exploitable: 0, broken: 0, info: 0 };
   for (const f of findings) counts[f.severity]++;

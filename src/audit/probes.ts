@@ -43,6 +43,8 @@ export type ProbeKind =
   | 'site-preflight'
   | 'unrelated-preflight'
   | 'private-network-preflight'
+  | 'policy-origin'
+  | 'policy-preflight'
   | 'misspelled';
 
 /** One request of the battery. */

@@ -16,6 +16,8 @@ export type { Finding, ProbeRecord } from './finding.js';
 export interface RuleContext extends Network {
   /** The site's preflights are those of operations the API declares (--openapi). */
   readonly declared?: boolean;
+  /** Drift from the intended policy (--policy), found by conformance.ts. */
+  readonly drift?: readonly Finding[];
 }
 
 const SEVERITY_ORDER: Readonly<Record<FindingSeverity, number>> = { exploitable: 0, broken: 1, info: 2 };
@@ -43,7 +45,12 @@ export function findingsOf(
   // A preflight of a declared operation refused, unless actual-only-cors said it for the same one.
   if (context.declared === true && !findings.some((f) => f.class === 'actual-only-cors'))
     findings.push(...declaredPreflightFindings(byKind('site-preflight'), url));
-  return ratedForNetwork(findings, context)
+  // Vary stripped on the way names the cause of a missing Vary: one finding, by its cause.
+  const stripped = context.drift?.find((f) => f.class === 'policy-drift-vary-stripped');
+  const all = [...findings, ...(context.drift ?? [])].filter(
+    (f) => stripped === undefined || !f.class.startsWith('vary-origin-missing'),
+  );
+  return ratedForNetwork(all, context)
     .map((f) => ({ ...f, fix: fixForSite(f.fix, site) }))
     .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }

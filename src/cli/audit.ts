@@ -22,6 +22,7 @@ export interface AuditCommandOptions {
   readonly openapi?: string;
   readonly baseUrl?: string;
   readonly pathParam?: readonly string[];
+  readonly policy?: string;
 }
 
 const FORMATS = ['human', 'json', 'sarif', 'junit', 'github'] as const;
@@ -55,10 +56,16 @@ function pathParams(values: readonly string[]): Record<string, string> {
 }
 
 /** The options every URL of a run shares. */
-function sharedOptions(options: AuditCommandOptions): AuditOptions {
+async function sharedOptions(options: AuditCommandOptions): Promise<AuditOptions> {
   const concurrency = numberOption('--concurrency', options.concurrency);
   const timeout = numberOption('--timeout', options.timeout);
+  // Loaded on use: the policy's compiler is the server side, which a plain audit does not need.
+  const policy =
+    options.policy === undefined
+      ? undefined
+      : await (await import('./audit-policy.js')).policyFile(options.policy);
   return {
+    ...(policy === undefined ? {} : { policy }),
     ...(options.origin === undefined ? {} : { origin: options.origin }),
     headers: options.header ?? [],
     intranet: options.intranet === true,
@@ -93,7 +100,7 @@ async function auditOpenApi(
 
 /** The URL or URLs of this run, audited. */
 async function run(url: string | undefined, options: AuditCommandOptions, progress: Progress) {
-  const shared = sharedOptions(options);
+  const shared = await sharedOptions(options);
   if (options.openapi !== undefined) {
     if (url !== undefined)
       throw new AuditInputError(`give either a URL or --openapi with --base-url, not both ('${url}')`);
@@ -105,7 +112,8 @@ async function run(url: string | undefined, options: AuditCommandOptions, progre
     throw new AuditInputError('--base-url and --path-param go with --openapi');
   const onProgress = (done: number, planned: number) => progress.update(done, planned, url);
   const report = await audit(url, { ...shared, onProgress });
-  return [{ report, uri: report.url }];
+  // A finding about a URL points at the policy file when there is one: a file in the repository.
+  return [{ report, uri: options.policy ?? report.url }];
 }
 
 function output(format: Format, located: readonly LocatedReport[], options: AuditCommandOptions): string {

@@ -109,6 +109,10 @@ program
     (v: string, all: string[] = []) => [...all, v],
   )
   .option(
+    '--policy <file>',
+    'the options file the API is meant to follow (the one corsica lint reads): report where the live server differs',
+  )
+  .option(
     '--format <format>',
     'human (default), json, sarif (GitHub code scanning), junit or github (workflow annotations)',
   )

@@ -9,7 +9,9 @@ import express from 'express';
 import Fastify from 'fastify';
 import { Hono } from 'hono';
 import Koa from 'koa';
-import type { Operation } from '../../src/audit/index.js';
+import type { AuditOptions, Operation } from '../../src/audit/index.js';
+import { intendedPolicy } from '../../src/cli/audit-policy.js';
+import type { CorsOptions } from '../../src/policy/index.js';
 import { close, listen } from '../helpers/http.js';
 import { startNginx } from '../helpers/nginx.js';
 
@@ -98,7 +100,19 @@ export interface Flawed {
   readonly headers?: readonly string[];
   /** The operations the API declares (as --openapi gives them), if the class needs them. */
   readonly operations?: readonly Operation[];
+  /** The policy the server is meant to follow (as --policy gives it), if the class needs one. */
+  readonly policy?: CorsOptions;
   /** Why the server cannot run here (nginx not installed), or false. */
   readonly skip?: string | false;
   readonly start: () => Promise<Running>;
+}
+
+/** The audit's options for a gallery server, as a user would give them on the command line. */
+export function auditOptionsOf(server: Flawed): AuditOptions {
+  return {
+    origin: server.site ?? SITE,
+    headers: server.headers ?? [],
+    ...(server.operations === undefined ? {} : { operations: server.operations }),
+    ...(server.policy === undefined ? {} : { policy: intendedPolicy(server.policy, 'cors.config.mjs') }),
+  };
 }

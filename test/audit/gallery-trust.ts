@@ -413,4 +413,23 @@ export const FLAWED_TRUST: readonly Flawed[] = [
     skip: skipNginx,
     start: () => nginxServer([], ['add_header Access-Control-Allow-Origin * always;']),
   },
+  // Drift from the policy it is meant to follow (--policy): found only by comparing with it.
+  {
+    name: 'corsica/node with origin [site], behind a gateway that sets Access-Control-Allow-Origin: * on every answer',
+    expected: 'policy-drift-allows-more',
+    severity: 'exploitable',
+    proof: 'https://corsica-attacker.net',
+    policy: { origin: [SITE] },
+    start: () => {
+      const middleware = corsica({ origin: [SITE] });
+      return nodeServer((req, res) => {
+        const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => typeof res;
+        res.writeHead = ((...args: unknown[]) => {
+          res.setHeader('Access-Control-Allow-Origin', '*');
+          return writeHead(...args);
+        }) as typeof res.writeHead;
+        middleware(req, res, () => res.end('{}'));
+      });
+    },
+  },
 ];

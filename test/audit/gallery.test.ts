@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { audit } from '../../src/audit/index.js';
 import { CORRECT, FLAWED, SITE } from './gallery.js';
+import { auditOptionsOf } from './gallery-servers.js';
 
 describe('corsica audit: the gallery of flawed servers, one class each (issue 16)', () => {
   for (const server of FLAWED) {
@@ -14,12 +15,7 @@ describe('corsica audit: the gallery of flawed servers, one class each (issue 16
     }, async () => {
       const running = await server.start();
       try {
-        const report = await audit(running.url, {
-          origin: server.site ?? SITE,
-          headers: server.headers ?? [],
-          ...(server.operations === undefined ? {} : { operations: server.operations }),
-          timeout: 5000,
-        });
+        const report = await audit(running.url, { ...auditOptionsOf(server), timeout: 5000 });
         const found = report.findings.find((f) => f.class === server.expected);
         assert.ok(
           found,

@@ -56,8 +56,10 @@ export function policyProbes(site: Site, policy: IntendedPolicy, sent: readonly 
     .sort()
     .join(',');
   const out: Probe[] = [];
+  // A URL audited by preflights only (no GET declared) gets no GET from the policy either.
+  const gets = sent.some((p) => p.method === 'GET');
   for (const origin of origins) {
-    if (!sent.some((p) => p.method === 'GET' && p.origin === origin))
+    if (gets && !sent.some((p) => p.method === 'GET' && p.origin === origin))
       out.push({ kind: 'policy-origin', origin, method: 'GET' });
     for (const requestMethod of methods.length > 0 ? methods : ['PUT'])
       out.push({
@@ -136,7 +138,8 @@ export async function conformanceFindings(
     if (r.request.method === 'GET' && varies(meant) && !varies(r)) vary.push(r);
   }
   const out: Finding[] = [];
-  const also = (rs: ProbeRecord[]) => [...new Set(rs.map((r) => r.origin!))].filter((o) => o !== rs[0]!.origin);
+  const also = (rs: ProbeRecord[]) =>
+    [...new Set(rs.map((r) => r.origin!))].filter((o) => o !== rs[0]!.origin);
   if (more.length > 0)
     out.push(
       finding(

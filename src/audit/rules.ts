@@ -47,7 +47,15 @@ export function findingsOf(
     findings.push(...declaredPreflightFindings(byKind('site-preflight'), url));
   // Vary stripped on the way names the cause of a missing Vary: one finding, by its cause.
   const stripped = context.drift?.find((f) => f.class === 'policy-drift-vary-stripped');
-  const all = [...findings, ...(context.drift ?? [])].filter(
+  // A refused preflight already named by its cause (no CORS on OPTIONS) is not drift again.
+  const preflightRefused = findings.some(
+    (f) => f.class === 'declared-preflight-refused' || f.class === 'actual-only-cors',
+  );
+  const drift = (context.drift ?? []).filter(
+    (f) =>
+      !(preflightRefused && f.class === 'policy-drift-allows-less' && f.proof.request.method === 'OPTIONS'),
+  );
+  const all = [...findings, ...drift].filter(
     (f) => stripped === undefined || !f.class.startsWith('vary-origin-missing'),
   );
   return ratedForNetwork(all, context)
@@ -84,7 +92,7 @@ export function notesOf(site: Site, records: readonly ProbeRecord[]): string[] {
   const misspelled = records.some((r) => r.kind === 'misspelled' && echoes(r));
   if (!granting(siteGet) && !preflights.some(granting) && !misspelled)
     notes.push(
-      `The site's origin ${site.origin} got no CORS headers, neither on a GET (status ${siteGet?.response?.status ?? '-'}) nor on a preflight: if the pages that call this API are elsewhere, give their origin with --origin; if the API wants authentication first, pass it with --header (preflights go without it, as browsers send them).`,
+      `The site's origin ${site.origin} got no CORS headers, ${siteGet === undefined ? 'on its preflights (the URL takes no GET: preflights only were sent)' : `neither on a GET (status ${siteGet.response?.status ?? '-'}) nor on a preflight`}: if the pages that call this API are elsewhere, give their origin with --origin; if the API wants authentication first, pass it with --header (preflights go without it, as browsers send them).`,
     );
   const unanswered = records.filter((r) => r.response === null);
   if (unanswered.length > 0)

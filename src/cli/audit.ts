@@ -130,13 +130,25 @@ function output(format: Format, located: readonly LocatedReport[], options: Audi
       return terminalJson(sarifLog(located, VERSION));
     case 'junit':
       return junitXml(located);
-    case 'github':
-      return githubAnnotations(located);
+    case 'github': {
+      const once = onceEach(reports);
+      return githubAnnotations(located.map((l, i) => ({ ...l, report: once[i]! })));
+    }
     default: {
-      const shown = reports.map((r) => humanAudit(visibleDeep(r)));
+      const shown = onceEach(reports).map((r) => humanAudit(visibleDeep(r)));
       return (reports.length > 1 ? [...shown, humanTotals(reports)] : shown).join('\n\n');
     }
   }
+}
+
+/** The reports with each note said once in a run: the first report that has it keeps it. */
+export function onceEach(reports: readonly AuditReport[]): AuditReport[] {
+  const said = new Set<string>();
+  return reports.map((r) => {
+    const notes = r.notes.filter((n) => !said.has(n));
+    for (const n of notes) said.add(n);
+    return { ...r, notes };
+  });
 }
 
 function totals(reports: readonly AuditReport[]): AuditReport['counts'] {
@@ -162,7 +174,7 @@ export async function auditCommand(url: string | undefined, options: AuditComman
     }
     if (err instanceof NetworkError) {
       process.stderr.write(
-        `${pc.red('error:')} cannot audit ${visible(url ?? '')}: ${visible(err.message)}\n`,
+        `${pc.red('error:')} cannot audit ${visible(url ?? options.baseUrl ?? '')}: ${visible(err.message)}\n`,
       );
       return 2;
     }

@@ -12,42 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import cors from 'cors';
-import express from 'express';
 import { apiPaths } from '../../src/audit/openapi.js';
 import { runCli } from '../helpers/cli.js';
 import { close, listen } from '../helpers/http.js';
 import { SITE } from './gallery.js';
+import { OPENAPI as FILE, type Seen, shop } from './shop.js';
 
-const FILE = fileURLToPath(new URL('../fixtures/audit/openapi.yaml', import.meta.url));
 const corsica = (...args: string[]) => runCli(args, { source: true });
-
-interface Seen {
-  readonly method: string;
-  readonly path: string;
-  readonly asked: string | undefined;
-  readonly headers: string | undefined;
-}
-
-/** The shop of the fixture: cors on /v1/items, and the PUT route with cors on its handler only. */
-function shop(seen: Seen[]) {
-  const app = express();
-  app.use((req, _res, next) => {
-    seen.push({
-      method: req.method,
-      path: req.path,
-      asked: req.headers['access-control-request-method'] as string | undefined,
-      headers: req.headers['access-control-request-headers'] as string | undefined,
-    });
-    next();
-  });
-  app.use('/v1/items', cors({ origin: [SITE], credentials: true }));
-  app.get('/v1/items', (_req, res) => res.json([]));
-  app.post('/v1/items', (_req, res) => res.status(201).json({}));
-  app.delete('/v1/items/:itemId', (_req, res) => res.status(204).end());
-  app.put('/v1/orders/:orderId', cors({ origin: SITE }), (_req, res) => res.json({}));
-  return app;
-}
 
 describe('corsica audit --openapi: every path and operation of a real description', () => {
   const seen: Seen[] = [];

@@ -92,7 +92,7 @@ export function notesOf(site: Site, records: readonly ProbeRecord[]): string[] {
   const misspelled = records.some((r) => r.kind === 'misspelled' && echoes(r));
   if (!granting(siteGet) && !preflights.some(granting) && !misspelled)
     notes.push(
-      `The site's origin ${site.origin} got no CORS headers, ${siteGet === undefined ? 'on its preflights (the URL takes no GET: preflights only were sent)' : `neither on a GET (status ${siteGet.response?.status ?? '-'}) nor on a preflight`}: if the pages that call this API are elsewhere, give their origin with --origin; if the API wants authentication first, pass it with --header (preflights go without it, as browsers send them).`,
+      `The site's origin ${site.origin} got no CORS headers${siteGet === undefined ? ' on its preflights (the URL takes no GET: preflights only were sent)' : `, neither on a GET (status ${siteGet.response?.status ?? '-'}) nor on a preflight`}: if the pages that call this API are elsewhere, give their origin with --origin; if the API wants authentication first, pass it with --header (preflights go without it, as browsers send them).`,
     );
   const unanswered = records.filter((r) => r.response === null);
   if (unanswered.length > 0)

@@ -5,26 +5,14 @@
 // answer cannot forge. Exit codes are those of the human report.
 
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { runCli } from '../helpers/cli.js';
 import { close, listen } from '../helpers/http.js';
 import { CORRECT, FLAWED, type Running, SITE } from './gallery.js';
+import { validSarif } from './sarif-schema.js';
 
 const corsica = (...args: string[]) => runCli(args, { source: true });
-const require = createRequire(import.meta.url);
-// CommonJS modules whose default export TypeScript reads as the namespace: loaded as Node loads them.
-const Ajv: typeof import('ajv-draft-04').default = require('ajv-draft-04');
-const addFormats: typeof import('ajv-formats').default = require('ajv-formats');
-
-/** The OASIS schema as Microsoft's SARIF tools ship it; its patterns predate the u flag. */
-const validSarif = (() => {
-  const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
-  addFormats(ajv);
-  return ajv.compile(require('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'));
-})();
-
 describe('corsica audit --format for CI', () => {
   let prefix: Running;
   let correct: Running;

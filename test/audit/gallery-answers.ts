@@ -4,7 +4,6 @@
 import koaCors from '@koa/cors';
 import cors from 'cors';
 import { cors as honoCors } from 'hono/cors';
-import { cors as corsica } from '../../src/adapters/node/index.js';
 import { skipNginx } from '../helpers/nginx.js';
 import {
   expressServer,
@@ -277,36 +276,5 @@ export const FLAWED_ANSWERS: readonly Flawed[] = [
     severity: 'broken',
     proof: 'https://*.example.com',
     start: () => honoServer((app) => app.use('*', honoCors({ origin: ['https://*.example.com'] }))),
-  },
-  // Drift from the policy it is meant to follow (--policy): found only by comparing with it.
-  {
-    name: 'Express + cors: a deploy runs older options (GET, POST) than the policy (GET, POST, PUT)',
-    expected: 'policy-drift-allows-less',
-    severity: 'broken',
-    proof: SITE,
-    policy: { origin: [SITE], methods: ['GET', 'POST', 'PUT'] },
-    start: () =>
-      expressServer((app) => {
-        app.use(cors({ origin: [SITE], methods: ['GET', 'POST'] }));
-        app.get('/api/items', items);
-      }),
-  },
-  {
-    name: 'corsica/node with two front-ends, behind a CDN that strips Vary',
-    expected: 'policy-drift-vary-stripped',
-    severity: 'broken',
-    proof: SITE,
-    policy: { origin: [SITE, 'https://admin.example.com'] },
-    start: () => {
-      const middleware = corsica({ origin: [SITE, 'https://admin.example.com'] });
-      return nodeServer((req, res) => {
-        const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => typeof res;
-        res.writeHead = ((...args: unknown[]) => {
-          res.removeHeader('Vary');
-          return writeHead(...args);
-        }) as typeof res.writeHead;
-        middleware(req, res, () => res.end('{}'));
-      });
-    },
   },
 ];

@@ -5,16 +5,13 @@ import koaCors from '@koa/cors';
 import cors from 'cors';
 import { cors as honoCors } from 'hono/cors';
 import { cors as corsica } from '../../src/adapters/node/index.js';
-import { skipNginx } from '../helpers/nginx.js';
 import {
   expressServer,
   type Flawed,
   fastifyServer,
   honoServer,
-  INTRANET_SITE,
   items,
   koaServer,
-  nginxServer,
   nodeServer,
   origin,
   SITE,
@@ -378,58 +375,5 @@ export const FLAWED_TRUST: readonly Flawed[] = [
           res.on('close', () => clearInterval(timer));
         });
       }),
-  },
-  // Found by a second, independent gallery: an intranet API on nginx answering * and a Private
-  // Network Access grant to any origin was called public-wildcard (info).
-  {
-    name: 'nginx: an intranet API answering * and Access-Control-Allow-Private-Network: true to any origin',
-    expected: 'private-network-access-granted',
-    severity: 'exploitable',
-    site: INTRANET_SITE,
-    proof: 'https://corsica-attacker.net',
-    skip: skipNginx,
-    start: () =>
-      nginxServer(
-        [],
-        [
-          'add_header Access-Control-Allow-Origin * always;',
-          'add_header Access-Control-Allow-Private-Network true always;',
-          'if ($request_method = OPTIONS) {',
-          '  add_header Access-Control-Allow-Origin *;',
-          '  add_header Access-Control-Allow-Methods "GET, POST, PUT, DELETE";',
-          '  add_header Access-Control-Allow-Headers "Content-Type";',
-          '  add_header Access-Control-Allow-Private-Network true;',
-          '  return 204;',
-          '}',
-        ],
-      ),
-  },
-  {
-    name: 'nginx: an intranet API (loopback address, intranet site) answering * to every origin',
-    expected: 'intranet-open-to-any-origin',
-    severity: 'exploitable',
-    site: INTRANET_SITE,
-    proof: INTRANET_SITE,
-    skip: skipNginx,
-    start: () => nginxServer([], ['add_header Access-Control-Allow-Origin * always;']),
-  },
-  // Drift from the policy it is meant to follow (--policy): found only by comparing with it.
-  {
-    name: 'corsica/node with origin [site], behind a gateway that sets Access-Control-Allow-Origin: * on every answer',
-    expected: 'policy-drift-allows-more',
-    severity: 'exploitable',
-    proof: 'https://corsica-attacker.net',
-    policy: { origin: [SITE] },
-    start: () => {
-      const middleware = corsica({ origin: [SITE] });
-      return nodeServer((req, res) => {
-        const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => typeof res;
-        res.writeHead = ((...args: unknown[]) => {
-          res.setHeader('Access-Control-Allow-Origin', '*');
-          return writeHead(...args);
-        }) as typeof res.writeHead;
-        middleware(req, res, () => res.end('{}'));
-      });
-    },
   },
 ];

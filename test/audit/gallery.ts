@@ -1,13 +1,16 @@
 // A gallery of real servers on real ports for `corsica audit`: each flawed one makes one real-world
 // CORS mistake, written the way people write it (node:http by hand, Express + cors, Koa +
 // @koa/cors, Fastify + @fastify/cors, Hono, nginx), and the correct ones are written the ways
-// that are right. The flawed ones live by concern in gallery-trust.ts and gallery-answers.ts.
+// that are right. The flawed ones live by concern in gallery-trust.ts, gallery-network.ts,
+// gallery-answers.ts and gallery-drift.ts.
 
 import koaCors from '@koa/cors';
 import cors from 'cors';
 import { cors as honoCors } from 'hono/cors';
 import { cors as corsica } from '../../src/adapters/node/index.js';
 import { FLAWED_ANSWERS } from './gallery-answers.js';
+import { FLAWED_DRIFT } from './gallery-drift.js';
+import { FLAWED_NETWORK } from './gallery-network.js';
 import {
   expressServer,
   type Flawed,
@@ -24,7 +27,12 @@ import { FLAWED_TRUST } from './gallery-trust.js';
 export { type Flawed, type Running, SITE } from './gallery-servers.js';
 
 /** Every flawed server: the class it must be found with, and how it is written. */
-export const FLAWED: readonly Flawed[] = [...FLAWED_TRUST, ...FLAWED_ANSWERS];
+export const FLAWED: readonly Flawed[] = [
+  ...FLAWED_TRUST,
+  ...FLAWED_NETWORK,
+  ...FLAWED_ANSWERS,
+  ...FLAWED_DRIFT,
+];
 
 /** Correct servers: no exploitable or broken finding allowed. */
 export const CORRECT: readonly { readonly name: string; readonly start: () => Promise<Running> }[] = [

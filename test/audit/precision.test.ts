@@ -172,3 +172,31 @@ describe('corsica audit: an API whose network is its credential', () => {
     }
   });
 });
+
+describe('corsica audit: development origins left in a public allow-list', () => {
+  it('a http://localhost:* pattern is named as every port; one leftover port as a development origin', async () => {
+    const expectations: [string, RegExp][] = [
+      [
+        "'http://localhost:*'",
+        /^every port of localhost is trusted with credentials \(a http:\/\/localhost:\* pattern\)/,
+      ],
+      [
+        "kept 'http://localhost:3000'",
+        /^a development origin on the user’s machine is trusted with credentials: http:\/\/localhost:3000/,
+      ],
+    ];
+    for (const [part, message] of expectations) {
+      const server = FLAWED.find((s) => s.name.includes(part));
+      assert.ok(server, part);
+      const running = await server.start();
+      try {
+        const report = await audit(running.url, { origin: SITE });
+        const found = report.findings.find((f) => f.class === 'localhost-trusted-with-credentials');
+        assert.ok(found, report.findings.map((f) => f.class).join(', '));
+        assert.match(found.message, message);
+      } finally {
+        await running.close();
+      }
+    }
+  });
+});

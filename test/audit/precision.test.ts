@@ -171,6 +171,20 @@ describe('corsica audit: an API whose network is its credential', () => {
       await running.close();
     }
   });
+
+  it('any origin echoed without credentials on an intranet API is exploitable too, not reflected-any-origin', async () => {
+    const server = FLAWED.find((s) => s.expected === 'reflected-any-origin');
+    assert.ok(server);
+    const running = await server.start();
+    try {
+      const report = await audit(running.url, { origin: SITE, intranet: true });
+      const classes = report.findings.map((f) => f.class);
+      assert.ok(classes.includes('intranet-open-to-any-origin'), classes.join(', '));
+      assert.ok(!classes.includes('reflected-any-origin'), classes.join(', '));
+    } finally {
+      await running.close();
+    }
+  });
 });
 
 describe('corsica audit: development origins left in a public allow-list', () => {

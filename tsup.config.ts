@@ -14,7 +14,13 @@ import { defineConfig, type Options } from 'tsup';
 // both (scripts/build.mjs).
 
 /** Bundled into corsica; devDependencies of the root, so that corsica declares no dependency. */
-const BUNDLED = ['commander', 'picocolors', 'tldts'];
+const BUNDLED = [
+  // Loaded by `corsica audit --openapi` only, in a chunk of its own (a dynamic import).
+  '@readme/openapi-parser',
+  'commander',
+  'picocolors',
+  'tldts',
+];
 
 const PROXY_DIR = 'packages/corsica-proxy';
 const PROXY_DEPENDENCIES = Object.keys(

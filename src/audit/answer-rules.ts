@@ -16,7 +16,7 @@ import {
   header,
   type ProbeRecord,
 } from './finding.js';
-import { refusal } from './judge.js';
+import { preflightRefusal, refusal } from './judge.js';
 
 /** Headers a page plainly has no use for, or that browsers handle themselves. */
 const UNINTERESTING = new Set([
@@ -151,9 +151,40 @@ function preflightsExpected(site: ProbeRecord, preflights: readonly ProbeRecord[
   return site.request.headers.some(([n]) => !SAFE_PROBE_HEADERS.has(n.toLowerCase()));
 }
 
+/**
+ * Whether the route takes the method a preflight asked for, as its answer says: a 405, or an
+ * `Allow` that does not list it, means the route does not (Express answers OPTIONS itself with
+ * `Allow: GET,HEAD` on a GET-only route); no `Allow` says nothing, and the method is assumed taken.
+ */
+function routeTakes(p: ProbeRecord): boolean {
+  const asked = p.request.headers.find(([n]) => n.toLowerCase() === 'access-control-request-method')?.[1];
+  if (p.response!.status === 405) return false;
+  if (asked === undefined) return true;
+  const allow = header(p, 'allow');
+  return allow === null || splitCommaList(allow).some((m) => m.toUpperCase() === asked.toUpperCase());
+}
+
+/** Statuses of authentication: the answer came from it, before CORS ran. */
+const AUTHENTICATION = new Set([401, 403, 407]);
+
+/** Preflights with CORS headers, a GET without: what the GET was, and who answered it. */
+function preflightOnly(get: ProbeRecord, preflight: ProbeRecord): Finding {
+  const status = get.response!.status;
+  const which = get.kind === 'site-anonymous' ? 'the GET without the headers given (--header)' : 'the GET';
+  const cause = AUTHENTICATION.has(status)
+    ? ': authentication answers before CORS does, so a page cannot read its own 401 (an expired session looks like a network failure)'
+    : '';
+  return finding(
+    'preflight-only-cors',
+    get,
+    `the preflight from ${get.origin} got Access-Control-Allow-Origin: ${acao(preflight)}, ${which} got no CORS headers (status ${status})${cause}`,
+  );
+}
+
 /** Findings about answers that browsers refuse, or that miss part of the protocol. */
 export function protocolFindings(
   site: ProbeRecord | undefined,
+  anonymous: ProbeRecord | undefined,
   preflights: readonly ProbeRecord[],
 ): Finding[] {
   const out: Finding[] = [];
@@ -164,22 +195,21 @@ export function protocolFindings(
   if (site?.response == null || answered.length === 0) return out;
   const siteAcao = acao(site);
   const withAcao = answered.find((p) => acao(p) !== null);
-  if (siteAcao === null && withAcao !== undefined)
-    out.push(
-      finding(
-        'preflight-only-cors',
-        site,
-        `the preflight from ${site.origin} got Access-Control-Allow-Origin: ${acao(withAcao)}, the GET got no CORS headers (status ${site.response.status})`,
-      ),
-    );
+  // The GET as sent, or without the user's headers (a session expired): the first without CORS.
+  const bare = [site, anonymous].find(
+    (r) => r?.response != null && r.response.status !== 429 && r.response.status < 500 && acao(r) === null,
+  );
+  if (bare !== undefined && withAcao !== undefined) out.push(preflightOnly(bare, withAcao));
   // The reverse of preflight-only: preflights answered without any CORS header at all. A preflight
   // with CORS headers that grants too little (no methods, a 404 carrying the origin) is left alone:
   // an API that takes only simple GETs, with the origin set on every answer, is correct, and from
   // outside the two look the same.
   const hasCors = (p: ProbeRecord) =>
     p.response!.headers.some(([n]) => n.toLowerCase().startsWith('access-control-'));
-  if (siteAcao !== null && !answered.some(hasCors) && preflightsExpected(site, answered)) {
-    const first = answered[0]!;
+  // Only preflights for methods the route takes: a GET-only route needs no PUT grant.
+  const taken = answered.filter(routeTakes);
+  if (siteAcao !== null && taken.length > 0 && !taken.some(hasCors) && preflightsExpected(site, taken)) {
+    const first = taken[0]!;
     out.push(
       finding(
         'actual-only-cors',
@@ -189,6 +219,33 @@ export function protocolFindings(
     );
   }
   return out;
+}
+
+/**
+ * The site's preflights for operations the API declares that browsers refuse (the model names the
+ * failure): the operation cannot be called from the site at all. One finding, the others as also.
+ */
+export function declaredPreflightFindings(preflights: readonly ProbeRecord[], url: string): Finding[] {
+  const refused = preflights
+    .filter((p) => p.response !== null && p.response.status !== 429 && p.response.status < 500)
+    .map((p) => ({ p, failure: preflightRefusal(p, url) }))
+    .filter((x) => x.failure !== null);
+  if (refused.length === 0) return [];
+  const { p, failure } = refused[0]!;
+  const asked = (r: ProbeRecord) =>
+    r.request.headers
+      .filter(([n]) => n.toLowerCase().startsWith('access-control-request-'))
+      .map(([, v]) => v)
+      .join(' with ');
+  return [
+    finding(
+      'declared-preflight-refused',
+      p,
+      `the preflight from ${p.origin} for ${asked(p)}, an operation the API declares, is refused (${failure!.code}${failure!.hint === '' ? '' : `: ${failure!.hint}`}, status ${p.response!.status})`,
+      refused.slice(1).map((x) => asked(x.p)),
+      failure!.code,
+    ),
+  ];
 }
 
 /** The table's expose fix, with the headers this answer really carries. */
@@ -205,6 +262,23 @@ function exposing(fix: FindingFix, names: readonly string[]): FindingFix {
   };
 }
 
+/**
+ * The Cache-Control value that lets a shared cache (a CDN) store the answer (RFC 9111 §3: public,
+ * s-maxage, or max-age when the request carried no Authorization), or null when none does.
+ */
+function sharedCacheable(r: ProbeRecord): string | null {
+  const value = header(r, 'cache-control');
+  if (value === null) return null;
+  const directives = splitCommaList(value.toLowerCase()).map((d) => d.split('=')[0]!.trim());
+  if (directives.includes('private') || directives.includes('no-store')) return null;
+  const authorized = r.request.headers.some(([n]) => n.toLowerCase() === 'authorization');
+  const shared =
+    directives.includes('public') ||
+    directives.includes('s-maxage') ||
+    (!authorized && directives.includes('max-age') && !/max-age\s*=\s*"?0"?(\D|$)/.test(value));
+  return shared ? value : null;
+}
+
 /** Info findings: reflected origins without Vary, unexposed headers, a public endpoint. */
 export function infoFindings(site: ProbeRecord | undefined, gets: readonly ProbeRecord[]): Finding[] {
   const out: Finding[] = [];
@@ -218,14 +292,16 @@ export function infoFindings(site: ProbeRecord | undefined, gets: readonly Probe
       const vary = splitCommaList((header(r, 'vary') ?? '').toLowerCase());
       return !vary.includes('origin') && !vary.includes('*');
     });
-    if (noVary !== undefined)
+    if (noVary !== undefined) {
+      const cached = sharedCacheable(noVary);
       out.push(
         finding(
-          'vary-origin-missing',
+          cached === null ? 'vary-origin-missing' : 'vary-origin-missing-cached',
           noVary,
-          `the answer to ${noVary.origin} names it in Access-Control-Allow-Origin without Vary: Origin, while other origins get other answers`,
+          `the answer to ${noVary.origin} names it in Access-Control-Allow-Origin without Vary: Origin, while other origins get other answers${cached === null ? '' : `, and Cache-Control: ${cached} lets a shared cache keep it for every origin`}`,
         ),
       );
+    }
   }
   if (site?.response != null && site.origin !== null) {
     const a = acao(site);

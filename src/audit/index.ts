@@ -7,9 +7,14 @@ import type { Transport } from '../browser/index.js';
 import { headerLine, httpTransport, httpUrl, NetworkError } from '../check/index.js';
 import { parseSerializedOrigin } from '../spec/origin-syntax.js';
 import type { FindingSeverity } from './codes.js';
-import { keptHeaders } from './kept-headers.js';
-import { battery, type Probe, type Site, siteOf } from './probes.js';
-import { type Finding, findingsOf, notesOf, type ProbeRecord, wireHeaders } from './rules.js';
+import { conformanceFindings, type IntendedPolicy, policyProbes } from './conformance.js';
+import { AuditInputError } from './errors.js';
+import { acao } from './finding.js';
+import { networkOf } from './network.js';
+import { batteryFor, type Operation, preflightShownCors } from './operations.js';
+import { asPreflights, type Site, siteOf } from './probes.js';
+import { type Finding, findingsOf, notesOf, type ProbeRecord } from './rules.js';
+import { MAX_HEADER_LINES, sender } from './send.js';
 
 export {
   FINDING_CLASSES,
@@ -18,14 +23,11 @@ export {
   type FindingSeverity,
   vocabularyMarkdown,
 } from './codes.js';
+export type { IntendedPolicy, PolicyRequest } from './conformance.js';
+export type { Operation } from './operations.js';
 export { ATTACKER_DOMAIN, type Probe, type ProbeKind, type Site, THIRD_PARTY_ORIGINS } from './probes.js';
 export type { Finding, ProbeRecord } from './rules.js';
-export { NetworkError };
-
-/** The URL, origin, headers or limits of an audit are not usable as written. */
-export class AuditInputError extends Error {
-  override readonly name = 'AuditInputError';
-}
+export { AuditInputError, NetworkError };
 
 export interface AuditOptions {
   /** The site's own origin (the pages that legitimately call the API); default: the URL's origin. */
@@ -36,6 +38,24 @@ export interface AuditOptions {
   readonly concurrency?: number;
   /** Per probe, in milliseconds (default 5000). */
   readonly timeout?: number;
+  /**
+   * The API is reachable only inside a network (an intranet, a VPN): `*` or any origin echoed is
+   * then exploitable. Without it, an API on a private address for a site that is not public is.
+   */
+  readonly intranet?: boolean;
+  /**
+   * What the URL takes (from an OpenAPI description): its preflights are those a browser sends for
+   * each operation, and a URL without GET is audited by preflights only. Default: PUT and POST
+   * preflights with Content-Type, and GETs.
+   */
+  readonly operations?: readonly Operation[];
+  /**
+   * The policy the API is meant to follow (--policy): its allowed origins, methods and headers are
+   * probed too, and every answer that differs from the policy's is drift.
+   */
+  readonly policy?: IntendedPolicy;
+  /** Told after each probe: how many are done, of how many planned so far (a progress line). */
+  readonly onProgress?: (done: number, planned: number) => void;
   /** Replaces the HTTP transport (tests). */
   readonly transport?: Transport;
 }
@@ -82,60 +102,6 @@ function siteFor(url: string, origin: string | undefined): { target: URL; site: 
   return { target, site: siteOf(origin) };
 }
 
-/** Runs `work` over `items`, at most `limit` at a time, keeping the order of results. */
-async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await work(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
-
-/**
- * Header lines read of each answer: a real one has a few dozen; a hostile one of 12,000 lines,
- * times ~95 probes in flight eight at a time, once took the audit past 300 MiB.
- */
-const MAX_HEADER_LINES = 1000;
-
-type Answer = ProbeRecord['response'];
-
-function recordOf(
-  probe: Probe,
-  url: string,
-  extra: readonly [string, string][],
-  answer: Answer,
-  error: string | null,
-): ProbeRecord {
-  const request = { method: probe.method, url, headers: wireHeaders(probe, extra) };
-  return { kind: probe.kind, origin: probe.origin, request, response: answer, error };
-}
-
-async function send(transport: Transport, url: string, probe: Probe, extra: readonly [string, string][]) {
-  const record = recordOf(probe, url, extra, null, null);
-  try {
-    const response = await transport({ ...record.request, credentials: false });
-    // Only what the rules read is kept, within fixed bounds: a hostile answer costs little memory.
-    const { headers, dropped } = keptHeaders(response.headers);
-    // At the cap, Node dropped lines past it too: at least one more than kept.
-    const capped = response.headers.length >= MAX_HEADER_LINES ? 1 : 0;
-    return {
-      ...record,
-      response: {
-        status: response.status,
-        headers,
-        ...(dropped + capped > 0 ? { droppedLines: dropped + capped } : {}),
-      },
-    };
-  } catch (err) {
-    return { ...record, error: err instanceof Error ? err.message : String(err) };
-  }
-}
-
 /**
  * Audits the CORS answers of `url`: every finding, with its proof. Throws AuditInputError for
  * unusable input and NetworkError when the URL does not answer at all.
@@ -148,23 +114,39 @@ export async function audit(url: string, options: AuditOptions = {}): Promise<Au
   const timeout = positiveInteger(options.timeout, 5000, '--timeout', 600_000);
   const transport = options.transport ?? httpTransport({ timeout, maxHeaderLines: MAX_HEADER_LINES });
   const href = target.href;
-  const [first, ...rest] = battery(site);
+  const probes = batteryFor(site, href, {
+    anonymous: extra.length > 0,
+    ...(options.operations === undefined ? {} : { operations: options.operations }),
+  });
+  let planned = probes.length;
+  let done = 0;
+  const progress = () => options.onProgress?.(++done, planned);
+  const send = sender(transport, href, extra, concurrency, progress);
   // The site's own probe first: an unreachable URL is one clear error, not forty timeouts.
-  const siteRecord = await send(transport, href, first!, extra);
-  if (siteRecord.response === null)
-    throw new NetworkError(siteRecord.error ?? `no answer from ${target.host}`);
-  // A server that stops answering costs a few rounds of timeouts, not one per probe: after
-  // 2 x concurrency unanswered probes in a row, the rest are not sent.
-  let silentInARow = 0;
-  const probeOnce = async (p: Probe): Promise<ProbeRecord> => {
-    if (silentInARow >= 2 * concurrency)
-      return recordOf(p, href, extra, null, 'not sent: the server had stopped answering');
-    const record = await send(transport, href, p, extra);
-    silentInARow = record.response === null ? silentInARow + 1 : 0;
-    return record;
-  };
-  const records = [siteRecord, ...(await pool(rest, concurrency, probeOnce))];
-  const findings = findingsOf(site, href, records);
+  const [siteRecord] = await send.many(probes.slice(0, 1));
+  if (siteRecord!.response === null)
+    throw new NetworkError(siteRecord!.error ?? `no answer from ${target.host}`);
+  const records = [siteRecord!, ...(await send.many(probes.slice(1)))];
+  // Actual answers without CORS headers while a preflight has them: authentication (or an error
+  // page) answers first, and the trust probes go again as preflights, where CORS answers.
+  const like = preflightShownCors(probes, records, acao);
+  if (like !== null) {
+    const again = asPreflights(probes, like);
+    planned += again.length;
+    records.push(...(await send.many(again)));
+  }
+  if (options.policy !== undefined) {
+    const more = policyProbes(site, options.policy, probes);
+    planned += more.length;
+    records.push(...(await send.many(more)));
+  }
+  const drift = options.policy === undefined ? [] : await conformanceFindings(records, href, options.policy);
+  const network = await networkOf(target, site, options.intranet === true);
+  const findings = findingsOf(site, href, records, {
+    intranet: network.intranet,
+    declared: (options.operations?.length ?? 0) > 0,
+    drift,
+  });
   const counts = { exploitable: 0, broken: 0, info: 0 };
   for (const f of findings) counts[f.severity]++;
   return {
@@ -174,7 +156,7 @@ export async function audit(url: string, options: AuditOptions = {}): Promise<Au
     counts,
     probes: records,
     unanswered: records.filter((r) => r.response === null).length,
-    notes: notesOf(site, records),
+    notes: [...notesOf(site, records), ...(network.note === null ? [] : [network.note])],
     elapsedMs: Math.round(performance.now() - started),
   };
 }

@@ -61,19 +61,73 @@ export function grantsWithCredentials(r: ProbeRecord): boolean {
 }
 
 /**
+ * The preflight Chromium sends for a request from `origin` (its method and the unsafe header
+ * names Access-Control-Request-Headers lists), or null when it sends none.
+ */
+export function preflightFor(
+  url: string,
+  origin: string,
+  method: string,
+  headers: readonly (readonly [string, string])[],
+): { readonly method: string; readonly headers: readonly string[] } | null {
+  const c = classifyRequest({
+    url,
+    origin,
+    method,
+    headers: headers.map(([n, v]) => [n, v] as [string, string]),
+  });
+  if (!c.ok || !c.value.preflight) return null;
+  return { method: c.value.method, headers: c.value.unsafeHeaderNames };
+}
+
+/**
+ * Whether a Private Network Access preflight passes: the CORS check of the preflight, then
+ * `Access-Control-Allow-Private-Network: true` (WICG/private-network-access, §Additional CORS
+ * headers). The browser model has no PNA (Chromium replaced it by a permission prompt, Local
+ * Network Access), so its one header is read here, as Chromium read it.
+ */
+export function grantsPrivateNetwork(r: ProbeRecord, url: string): boolean {
+  return (
+    preflightPasses(r, url, 'omit') && answerHeader(r, 'access-control-allow-private-network') === 'true'
+  );
+}
+
+/**
  * Whether a preflight answer lets some browser send the request the preflight asked for (its
  * method and headers), with credentials (`include`) or without (`omit`).
  */
 export function preflightPasses(r: ProbeRecord, url: string, credentials: 'include' | 'omit'): boolean {
+  return JUDGED_ENGINES.some((engine) => preflightCheck(r, url, credentials, engine) === null);
+}
+
+/**
+ * Why Chromium refuses a preflight answer for the request the preflight asked for (its CORS error
+ * code, as `corsica check` names it), without credentials; null when it passes.
+ */
+export function preflightRefusal(r: ProbeRecord, url: string): CorsFailureCore | null {
+  const failure = preflightCheck(r, url, 'omit', 'chromium');
+  return failure === UNJUDGED ? null : failure;
+}
+
+/** No answer, or a request fetch() would refuse: nothing to judge. */
+const UNJUDGED = 'unjudged';
+
+/** The model's check of a preflight answer in one engine: null when it passes. */
+function preflightCheck(
+  r: ProbeRecord,
+  url: string,
+  credentials: 'include' | 'omit',
+  engine: Engine,
+): CorsFailureCore | null | typeof UNJUDGED {
   const response = received(r);
-  if (response === null || r.origin === null) return false;
+  if (response === null || r.origin === null) return UNJUDGED;
   const asked = (name: string) => r.request.headers.find(([n]) => n.toLowerCase() === name)?.[1];
   const headers: [string, string][] = splitCommaList(asked('access-control-request-headers') ?? '')
     .filter((n) => n !== '')
     .map((n) => [n, n === 'content-type' ? 'application/json' : '1']);
   const method = asked('access-control-request-method') ?? 'PUT';
-  return JUDGED_ENGINES.some((engine) => {
-    const c = classifyRequest({ url, origin: r.origin!, method, headers, credentials, engine });
-    return c.ok && checkPreflight(c.value, response, r.origin!).ok;
-  });
+  const c = classifyRequest({ url, origin: r.origin, method, headers, credentials, engine });
+  if (!c.ok) return UNJUDGED;
+  const checked = checkPreflight(c.value, response, r.origin);
+  return checked.ok ? null : checked.failure;
 }

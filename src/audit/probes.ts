@@ -26,6 +26,7 @@ export interface Site {
 /** What a probe is for: the rule that reads its answer (rules.ts). */
 export type ProbeKind =
   | 'site'
+  | 'site-anonymous'
   | 'no-origin'
   | 'unrelated'
   | 'null'
@@ -38,8 +39,12 @@ export type ProbeKind =
   | 'subdomain'
   | 'http'
   | 'third-party'
+  | 'localhost'
   | 'site-preflight'
   | 'unrelated-preflight'
+  | 'private-network-preflight'
+  | 'policy-origin'
+  | 'policy-preflight'
   | 'misspelled';
 
 /** One request of the battery. */
@@ -48,8 +53,12 @@ export interface Probe {
   /** The Origin sent, or null for the probe without one. */
   readonly origin: string | null;
   readonly method: 'GET' | 'OPTIONS';
+  /** Sent without the user's headers (--header): what a client whose session expired meets. */
+  readonly anonymous?: boolean;
   /** Sent as fetch(url, { credentials: 'include' }) is, with a cookie (simple probes only). */
   readonly withCookie?: boolean;
+  /** For preflights: Access-Control-Request-Private-Network: true (Private Network Access). */
+  readonly privateNetwork?: boolean;
   /** For preflights: Access-Control-Request-Method and -Headers. */
   readonly requestMethod?: string;
   readonly requestHeaders?: string;
@@ -141,6 +150,16 @@ export const THIRD_PARTY_ORIGINS: readonly string[] = [
   'https://glitch.com',
 ];
 
+/**
+ * Development origins on the user's own machine that allow-lists keep after a deploy: the ports
+ * of the usual dev servers (React, Vite, the rest), on both names of loopback.
+ */
+export const LOCALHOST_ORIGINS: readonly string[] = [
+  'http://localhost:3000',
+  'http://localhost:5173',
+  'http://127.0.0.1:8080',
+];
+
 /** Characters some browser accepts in a host (Safari many of them) that naive host parsers stop at. */
 export const SPECIAL_CHARACTERS: readonly string[] = [
   '_',
@@ -172,8 +191,47 @@ function dotVariants(host: string): string[] {
   return out;
 }
 
+/** The kinds whose probes test which origins are trusted (rules in trust-rules.ts). */
+const TRUST_KINDS: ReadonlySet<ProbeKind> = new Set<ProbeKind>([
+  'unrelated',
+  'null',
+  'prefix',
+  'suffix',
+  'middle',
+  'substring',
+  'dot',
+  'special',
+  'subdomain',
+  'http',
+  'third-party',
+  'localhost',
+]);
+
+/**
+ * The trust probes of a battery sent again as preflights shaped like `like` (its method and
+ * headers): where the actual answers carry no CORS headers at all (authentication answers them
+ * before CORS does), the preflights still show whom the CORS layer trusts.
+ */
+export function asPreflights(probes: readonly Probe[], like: Probe): Probe[] {
+  return probes
+    .filter((p) => TRUST_KINDS.has(p.kind) && p.method === 'GET' && p.withCookie !== true)
+    .map((p) => ({
+      kind: p.kind,
+      origin: p.origin,
+      method: 'OPTIONS',
+      requestMethod: like.requestMethod ?? 'PUT',
+      ...(like.requestHeaders === undefined ? {} : { requestHeaders: like.requestHeaders }),
+    }));
+}
+
+/** What shapes a battery beyond the site: whether the user gave headers (a session, a token). */
+export interface BatteryOptions {
+  /** The user gave headers: the site's GET is also sent without them. */
+  readonly anonymous?: boolean;
+}
+
 /** The battery for a site, without duplicates (a later kind never repeats an earlier origin). */
-export function battery(site: Site): Probe[] {
+export function battery(site: Site, options: BatteryOptions = {}): Probe[] {
   const { scheme: s, host: h, port: p, domain: d } = site;
   const probes: Probe[] = [];
   const seen = new Set<string>();
@@ -184,6 +242,11 @@ export function battery(site: Site): Probe[] {
     probes.push({ kind, origin, method: 'GET' });
   };
   get('site', site.origin);
+  // The answer a client meets when its session has expired: error answers often lack the CORS
+  // headers (nginx add_header without always, authentication before CORS), and a page then
+  // cannot read the 401.
+  if (options.anonymous === true)
+    probes.push({ kind: 'site-anonymous', origin: site.origin, method: 'GET', anonymous: true });
   // The preflights early: a rate limiter that answers the last probes 429, or a cut-off after
   // probes that got no answer, must not take the preflight checks with it. Two methods, so that
   // an API that refuses PUT on purpose but grants POST is not called broken.
@@ -201,6 +264,15 @@ export function battery(site: Site): Probe[] {
     method: 'OPTIONS',
     requestMethod: 'DELETE',
     requestHeaders: 'x-corsica-probe',
+  });
+  // A public https page asking to reach a server on the user's network (Private Network Access):
+  // the preflight Chromium sent before a GET, with Access-Control-Request-Private-Network.
+  probes.push({
+    kind: 'private-network-preflight',
+    origin: `https://${ATTACKER_DOMAIN}`,
+    method: 'OPTIONS',
+    requestMethod: 'GET',
+    privateNetwork: true,
   });
   get('no-origin', null);
   get('unrelated', `${s}://${ATTACKER_DOMAIN}`);
@@ -229,6 +301,7 @@ export function battery(site: Site): Probe[] {
   }
   if (s === 'https') for (const host of new Set([h, www])) get('http', `http://${host}${p}`);
   for (const origin of THIRD_PARTY_ORIGINS) get('third-party', origin);
+  for (const origin of LOCALHOST_ORIGINS) get('localhost', origin);
   // The site's origin as allow-lists misspell it: browsers never send these, but a server that
   // echoes one while it refuses the real origin shows how its list is written.
   get('misspelled', `${site.origin}/`);

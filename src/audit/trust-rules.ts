@@ -15,6 +15,7 @@ import {
   type ProbeRecord,
 } from './finding.js';
 import { grantsWithCredentials, preflightPasses, refusal } from './judge.js';
+import { isLoopbackHost } from './network.js';
 import { PROBE_LABEL, type Site } from './probes.js';
 
 /**
@@ -89,90 +90,73 @@ export function misspelledListFindings(
   return out;
 }
 
-/** Origin checks that compare only part of the origin: prefix, suffix, substring, dot, special characters. */
+/**
+ * Origin checks that compare only part of the origin: prefix, suffix, substring, dot, special
+ * characters. Each class is reported only when its own probes prove it; a check that takes the
+ * site's host anywhere (before and after it) is one unanchored check, whose prefix and suffix
+ * probes pass too and add nothing.
+ */
 function partialMatchFindings(site: Site, byKind: ByKind): Finding[] {
-  const out: Finding[] = [];
-  const push = (f: Finding | null) => {
-    if (f !== null) out.push(f);
-  };
   const sibling = `${site.scheme}://${PROBE_LABEL}.${site.domain}${site.port}`;
   // Every subdomain of the domain trusted explains attacker<host> when the site is itself a subdomain.
   const siblingTrusted = byKind('subdomain').some((r) => r.origin === sibling && echoes(r));
-  const prefix = echoFinding(
-    'prefix-match',
-    byKind('prefix'),
-    `only the start of the origin is compared with ${site.origin}`,
-  );
-  const suffix = echoFinding(
-    'suffix-match',
-    byKind('suffix').filter(
-      (r) => r.origin === `${site.scheme}://attacker${site.domain}${site.port}` || !siblingTrusted,
-    ),
-    'the end of the origin is compared without a dot boundary',
-  );
+  // attacker<host> with <host> a subdomain is a subdomain too when every subdomain is trusted:
+  // only attacker<domain> then shows a check open before the host.
+  const openBefore = (r: ProbeRecord) =>
+    r.origin!.startsWith(`${site.scheme}://attacker${site.domain}`) || !siblingTrusted;
   const middle = echoFinding(
     'unanchored-regexp',
-    byKind('middle'),
+    byKind('middle').filter(openBefore),
     "the site's host is looked for anywhere in the origin",
   );
+  const prefix =
+    middle === null
+      ? echoFinding(
+          'prefix-match',
+          byKind('prefix'),
+          `only the start of the origin is compared with ${site.origin}`,
+        )
+      : null;
+  const suffix =
+    middle === null
+      ? echoFinding(
+          'suffix-match',
+          byKind('suffix').filter(openBefore),
+          'the end of the origin is compared without a dot boundary',
+        )
+      : null;
   // A plain startsWith takes every special character; a check that takes some of them but not a
-  // dot stops reading the host at a character browsers accept in host names.
+  // dot (or refuses some prefixes) stops reading the host at a character browsers accept in hosts.
   const specials = byKind('special');
-  // A check that refuses some prefixes (the dot) but takes the specials stops at them too.
   const special =
-    prefix === null || specials.some((r) => !echoes(r)) || byKind('prefix').some((r) => !echoes(r))
+    middle === null &&
+    (prefix === null || specials.some((r) => !echoes(r)) || byKind('prefix').some((r) => !echoes(r)))
       ? echoFinding(
           'special-characters',
           specials,
           'the check stops reading the host at a character browsers accept in host names',
         )
       : null;
-  push(prefix);
-  push(suffix);
-  // Unanchored: whatever is accepted before or after the site's host. A RegExp without ^ or $
-  // and startsWith/endsWith/includes behave the same from outside, so both names are given.
-  const loose = middle ?? prefix ?? suffix ?? special;
-  if (loose !== null)
-    push(
-      loose === middle
-        ? middle
-        : finding(
-            'unanchored-regexp',
-            loose.proof,
-            `${loose.message} (a RegExp without ^ or $ behaves so)`,
-            loose.also,
-          ),
-    );
-  if (middle !== null)
-    push(
-      finding(
-        'substring-match',
-        middle.proof,
-        `the origin only has to contain ${middle.proof.origin?.includes(`attacker${site.host}.`) ? site.host : site.domain}: ${granted(middle.proof)}`,
-        middle.also,
-      ),
-    );
-  else
-    push(
-      echoFinding('substring-match', byKind('substring'), `a piece of ${site.origin} is accepted as a whole`),
-    );
+  const substring = echoFinding(
+    'substring-match',
+    byKind('substring'),
+    `a piece of ${site.origin} is accepted as a whole`,
+  );
   const dot = byKind('dot').filter((r) => {
     // Not new URL(): a probe origin need not parse (127x0.0.1 is no URL host), and must not throw.
     const host = r.origin!.replace(/^[a-z]+:\/\//, '').replace(/:\d+$/, '');
+    // wwwxexample.com still contains example.com: an open end explains it, not the dot.
     return (
-      !(suffix !== null && host.endsWith(site.domain)) &&
+      !((suffix !== null || middle !== null) && host.includes(site.domain)) &&
       !(siblingTrusted && host.endsWith(`.${site.domain}`))
     );
   });
-  push(
-    echoFinding(
-      'unescaped-dot',
-      dot,
-      'a dot of the allowed host matches any character (an unescaped . in a RegExp)',
-    ),
+  const unescaped = echoFinding(
+    'unescaped-dot',
+    dot,
+    'a dot of the allowed host matches any character (an unescaped . in a RegExp)',
   );
-  push(special);
-  return out;
+  return [middle, prefix, suffix, substring, unescaped, special].filter((f): f is Finding => f !== null);
 }
 
 /** Whole origins trusted that should not be: null, any subdomain with credentials, http:, third-party hosting. */
@@ -205,7 +189,24 @@ function wholeOriginFindings(site: Site, byKind: ByKind): Finding[] {
       : ' (a code playground or shared hosting: anyone runs their own script there)';
     out.push({ ...hosting, message: `${hosting.message}${why}` });
   }
+  out.push(...localhostFindings(site, byKind));
   return out;
+}
+
+/**
+ * Development origins trusted with credentials by a site that is not itself on this machine:
+ * several ports granted show a pattern (`http://localhost:*`), one port a leftover entry.
+ */
+function localhostFindings(site: Site, byKind: ByKind): Finding[] {
+  if (isLoopbackHost(site.host)) return [];
+  const hits = byKind('localhost').filter((r) => echoes(r) && grantsWithCredentials(r));
+  const ports = new Set(hits.filter((r) => r.origin!.startsWith('http://localhost:')).map((r) => r.origin));
+  const why =
+    ports.size > 1
+      ? 'every port of localhost is trusted with credentials (a http://localhost:* pattern)'
+      : 'a development origin on the user’s machine is trusted with credentials';
+  const f = echoFinding('localhost-trusted-with-credentials', hits, why);
+  return f === null ? [] : [f];
 }
 
 /** Findings about trust: which origins the server lets read its answers. */

@@ -1,27 +1,32 @@
-// `corsica audit <url>`: probes a live API with a battery of Origins derived from the site's own
-// and prints every CORS misconfiguration found, grouped by severity, each with the probe that
-// proves it and the fix (issue 16). The audit lives in src/audit; this file parses and prints.
+// `corsica audit <url>`, or `--openapi <file> --base-url <url>` for every path of an API: probes
+// each URL with a battery of Origins derived from the site's own and prints every CORS
+// misconfiguration found, with its proof and fix, for people (grouped by severity) or for CI
+// (json, sarif, junit, github). The audit lives in src/audit; this file parses and prints.
 
 import pc from 'picocolors';
-import {
-  AuditInputError,
-  type AuditReport,
-  audit,
-  type Finding,
-  type FindingSeverity,
-  NetworkError,
-} from '../audit/index.js';
+import { AuditInputError, type AuditOptions, type AuditReport, audit, NetworkError } from '../audit/index.js';
+import { githubAnnotations, junitXml, type LocatedReport, sarifLog } from './audit-formats.js';
+import { humanAudit, humanTotals } from './audit-human.js';
+import { type Progress, progressLine } from './progress.js';
 import { terminalJson, visible, visibleDeep } from './terminal.js';
+import { VERSION } from './usage.js';
 
 export interface AuditCommandOptions {
   readonly origin?: string;
   readonly header?: readonly string[];
   readonly json?: boolean;
+  readonly format?: string;
+  readonly intranet?: boolean;
   readonly concurrency?: string;
   readonly timeout?: string;
+  readonly openapi?: string;
+  readonly baseUrl?: string;
+  readonly pathParam?: readonly string[];
+  readonly policy?: string;
 }
 
-const SHOWN = /^(access-control-|vary$|origin$)/i;
+const FORMATS = ['human', 'json', 'sarif', 'junit', 'github'] as const;
+type Format = (typeof FORMATS)[number];
 
 function numberOption(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
@@ -30,98 +35,153 @@ function numberOption(flag: string, value: string | undefined): number | undefin
   return Number(value);
 }
 
-function proofLines(f: Finding): string[] {
-  const { request, response } = f.proof;
-  const sent = request.headers
-    .filter(([n]) => SHOWN.test(n))
-    .map(([n, v]) => `${n}: ${v}`)
-    .join(', ');
-  const got =
-    response === null
-      ? 'no answer'
-      : `${response.status} ${
-          response.headers
-            .filter(([n]) => SHOWN.test(n))
-            .map(([n, v]) => `${n}: ${v}`)
-            .join(', ') || '(no CORS headers)'
-        }`;
-  return [
-    `    ${pc.dim('proof:')} ${request.method} ${sent || '(no Origin)'}`,
-    `           ${pc.dim('←')} ${got}`,
-  ];
+function formatOf(options: AuditCommandOptions): Format {
+  if (options.json === true && options.format !== undefined && options.format !== 'json')
+    throw new AuditInputError(`give either --json or --format ${options.format}, not both`);
+  const format = options.format ?? (options.json === true ? 'json' : 'human');
+  if (!(FORMATS as readonly string[]).includes(format))
+    throw new AuditInputError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
+  return format as Format;
 }
 
-const HEADINGS: Readonly<Record<FindingSeverity, (n: number) => string>> = {
-  exploitable: (n) => pc.red(pc.bold(`✖ exploitable (${n})`)),
-  broken: (n) => pc.yellow(pc.bold(`⚠ broken (${n})`)),
-  info: (n) => pc.cyan(pc.bold(`ℹ info (${n})`)),
-};
+/** `--path-param id=42`, repeatable: the values of path parameters by name. */
+function pathParams(values: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of values) {
+    const eq = v.indexOf('=');
+    if (eq <= 0) throw new AuditInputError(`--path-param must look like 'name=value', got '${v}'`);
+    out[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  return out;
+}
 
-/** The report for people: grouped by severity, one line per finding, then its proof and fix. */
-export function humanAudit(r: AuditReport): string {
-  const out: string[] = [
-    `${pc.bold('corsica audit')}: ${r.url} for the site ${r.site} (${r.probes.length} probes, ${r.elapsedMs} ms)`,
-  ];
-  const shown = new Set<string>();
-  for (const severity of ['exploitable', 'broken', 'info'] as const) {
-    const group = r.findings.filter((f) => f.severity === severity);
-    if (group.length === 0) continue;
-    out.push('', HEADINGS[severity](group.length));
-    for (const f of group) {
-      const pitfall = f.pitfall === null ? '' : pc.dim(` (pitfall ${f.pitfall})`);
-      out.push(`  ${pc.bold(f.class)}${pitfall}: ${f.message}`);
-      out.push(...proofLines(f));
-      if (f.also.length > 0)
-        out.push(
-          `    ${pc.dim('also:')} ${f.also.slice(0, 5).join(', ')}${f.also.length > 5 ? ', ...' : ''}`,
-        );
-      out.push(`    ${pc.dim(severity === 'exploitable' ? 'attack:' : 'impact:')} ${f.impact}`);
-      out.push(`    ${pc.green('fix:')} ${f.fix.summary}`);
-      // Each tool's lines once: several findings of one mistake share them.
-      if (!shown.has(f.fix.corsica)) {
-        shown.add(f.fix.corsica);
-        out.push(`      corsica: ${f.fix.corsica}`);
-        out.push(`      cors:    ${f.fix.cors}`);
-        out.push(`      fastify: ${f.fix.fastify}`);
-        out.push(`      nginx:   ${f.fix.nginx}`);
-      }
+/** The options every URL of a run shares. */
+async function sharedOptions(options: AuditCommandOptions): Promise<AuditOptions> {
+  const concurrency = numberOption('--concurrency', options.concurrency);
+  const timeout = numberOption('--timeout', options.timeout);
+  // Loaded on use: the policy's compiler is the server side, which a plain audit does not need.
+  const policy =
+    options.policy === undefined
+      ? undefined
+      : await (await import('./audit-policy.js')).policyFile(options.policy);
+  return {
+    ...(policy === undefined ? {} : { policy }),
+    ...(options.origin === undefined ? {} : { origin: options.origin }),
+    headers: options.header ?? [],
+    intranet: options.intranet === true,
+    ...(concurrency === undefined ? {} : { concurrency }),
+    ...(timeout === undefined ? {} : { timeout }),
+  };
+}
+
+/** Every path of the OpenAPI description, one audit each, one after the other. */
+async function auditOpenApi(
+  file: string,
+  options: AuditCommandOptions,
+  shared: AuditOptions,
+  progress: Progress,
+): Promise<LocatedReport[]> {
+  if (options.baseUrl === undefined)
+    throw new AuditInputError(
+      '--openapi needs --base-url, the URL the paths are under (https://api.example.com/v1)',
+    );
+  const { apiPaths } = await import('../audit/openapi.js');
+  const paths = await apiPaths(file, options.baseUrl, pathParams(options.pathParam ?? []));
+  if (paths.length === 0) throw new AuditInputError(`${file} describes no path with an operation to audit`);
+  const out: LocatedReport[] = [];
+  for (const [i, p] of paths.entries()) {
+    const onProgress = (done: number, planned: number) =>
+      progress.update(done, planned, `path ${i + 1}/${paths.length} ${p.path}`);
+    const report = await audit(p.url, { ...shared, operations: p.operations, onProgress });
+    out.push({ report, uri: file, ...(p.line === undefined ? {} : { line: p.line }) });
+  }
+  return out;
+}
+
+/** The URL or URLs of this run, audited. */
+async function run(url: string | undefined, options: AuditCommandOptions, progress: Progress) {
+  const shared = await sharedOptions(options);
+  if (options.openapi !== undefined) {
+    if (url !== undefined)
+      throw new AuditInputError(`give either a URL or --openapi with --base-url, not both ('${url}')`);
+    return auditOpenApi(options.openapi, options, shared, progress);
+  }
+  if (url === undefined)
+    throw new AuditInputError("missing required argument 'url' (or --openapi <file> --base-url <url>)");
+  if (options.baseUrl !== undefined || options.pathParam !== undefined)
+    throw new AuditInputError('--base-url and --path-param go with --openapi');
+  const onProgress = (done: number, planned: number) => progress.update(done, planned, url);
+  const report = await audit(url, { ...shared, onProgress });
+  // A finding about a URL points at the policy file when there is one: a file in the repository.
+  return [{ report, uri: options.policy ?? report.url }];
+}
+
+function output(format: Format, located: readonly LocatedReport[], options: AuditCommandOptions): string {
+  const reports = located.map((l) => l.report);
+  switch (format) {
+    case 'json':
+      // What the server sent is kept exact in JSON (escaped for terminals, terminal.ts).
+      return terminalJson(
+        options.openapi === undefined
+          ? reports[0]
+          : { openapi: options.openapi, baseUrl: options.baseUrl, counts: totals(reports), reports },
+      );
+    case 'sarif':
+      return terminalJson(sarifLog(located, VERSION));
+    case 'junit':
+      return junitXml(located);
+    case 'github': {
+      const once = onceEach(reports);
+      return githubAnnotations(located.map((l, i) => ({ ...l, report: once[i]! })));
+    }
+    default: {
+      const shown = onceEach(reports).map((r) => humanAudit(visibleDeep(r)));
+      return (reports.length > 1 ? [...shown, humanTotals(reports)] : shown).join('\n\n');
     }
   }
-  for (const note of r.notes) out.push('', `${pc.yellow('note:')} ${note}`);
-  const { exploitable, broken, info } = r.counts;
-  const verdict =
-    exploitable + broken === 0
-      ? pc.green('✔ nothing exploitable or broken')
-      : pc.red(`✖ ${exploitable} exploitable, ${broken} broken`);
-  out.push('', `${verdict}${info > 0 ? `, ${info} info` : ''}`);
-  return out.join('\n');
+}
+
+/** The reports with each note said once in a run: the first report that has it keeps it. */
+export function onceEach(reports: readonly AuditReport[]): AuditReport[] {
+  const said = new Set<string>();
+  return reports.map((r) => {
+    const notes = r.notes.filter((n) => !said.has(n));
+    for (const n of notes) said.add(n);
+    return { ...r, notes };
+  });
+}
+
+function totals(reports: readonly AuditReport[]): AuditReport['counts'] {
+  const counts = { exploitable: 0, broken: 0, info: 0 };
+  for (const r of reports)
+    for (const s of ['exploitable', 'broken', 'info'] as const) counts[s] += r.counts[s];
+  return counts;
 }
 
 /** Runs the audit; returns the exit code (0 nothing exploitable or broken, 1 findings, 2 usage or network error). */
-export async function auditCommand(url: string, options: AuditCommandOptions): Promise<number> {
-  let report: AuditReport;
+export async function auditCommand(url: string | undefined, options: AuditCommandOptions): Promise<number> {
+  let located: LocatedReport[];
+  let format: Format;
+  const progress = progressLine(process.stderr);
   try {
-    const concurrency = numberOption('--concurrency', options.concurrency);
-    const timeout = numberOption('--timeout', options.timeout);
-    report = await audit(url, {
-      ...(options.origin === undefined ? {} : { origin: options.origin }),
-      headers: options.header ?? [],
-      ...(concurrency === undefined ? {} : { concurrency }),
-      ...(timeout === undefined ? {} : { timeout }),
-    });
+    format = formatOf(options);
+    located = await run(url, options, progress);
   } catch (err) {
+    progress.end();
     if (err instanceof AuditInputError) {
       process.stderr.write(`${pc.red('error:')} ${visible(err.message)}\n`);
       return 2;
     }
     if (err instanceof NetworkError) {
-      process.stderr.write(`${pc.red('error:')} cannot audit ${visible(url)}: ${visible(err.message)}\n`);
+      process.stderr.write(
+        `${pc.red('error:')} cannot audit ${visible(url ?? options.baseUrl ?? '')}: ${visible(err.message)}\n`,
+      );
       return 2;
     }
     throw err;
   }
-  // What the server sent is printed as visible escapes (terminal.ts); the JSON keeps it exact.
-  if (options.json === true) process.stdout.write(`${terminalJson(report)}\n`);
-  else process.stdout.write(`${humanAudit(visibleDeep(report))}\n`);
-  return report.counts.exploitable + report.counts.broken > 0 ? 1 : 0;
+  progress.end();
+  process.stdout.write(`${output(format, located, options)}\n`);
+  const counts = totals(located.map((l) => l.report));
+  return counts.exploitable + counts.broken > 0 ? 1 : 0;
 }

@@ -7,7 +7,7 @@ import pc from 'picocolors';
 // uses (issue 16: `corsica check` and `corsica audit` start fast; --help loads none of them).
 import { CheckInputError } from '../check/errors.js';
 import { visible } from './terminal.js';
-import { listenFailure, portOption, UsageError } from './usage.js';
+import { listenFailure, portOption, UsageError, VERSION } from './usage.js';
 
 /** `--page-origin http://localhost:5173`: the page's name and port (only loopback names: the page is served here). */
 function pageOrigin(
@@ -30,7 +30,7 @@ program
   .description(
     'Spec-exact CORS: check what a browser will do with a request, explain a console error, run a safe CORS proxy, lint a CORS configuration',
   )
-  .version('0.1.0')
+  .version(VERSION)
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
@@ -106,17 +106,36 @@ program
   .description(
     "probe a live API with a battery of Origins derived from the site's own and report every CORS misconfiguration, with its proof and fix (exit 0 nothing exploitable or broken, 1 findings, 2 usage or network error)",
   )
-  .argument('<url>', 'the API URL to audit')
+  .argument('[url]', 'the API URL to audit (or --openapi with --base-url)')
   .option('--origin <origin>', "the site's own origin, e.g. https://www.example.com (default: the URL's)")
   .option(
     '--header <header>',
     "a header 'Name: value' sent with every probe but preflights (repeatable)",
     (v: string, all: string[] = []) => [...all, v],
   )
-  .option('--json', 'print one JSON object')
+  .option(
+    '--intranet',
+    'the API is reachable only inside a network: * or any origin echoed is then exploitable (automatic for a private address serving a site that is not public)',
+  )
+  .option('--openapi <file>', 'audit every path and method of an OpenAPI description (JSON or YAML)')
+  .option('--base-url <url>', 'with --openapi: the URL its paths are under, e.g. https://api.example.com/v1')
+  .option(
+    '--path-param <name=value>',
+    'with --openapi: the value of a path parameter (repeatable; default its example, or 1)',
+    (v: string, all: string[] = []) => [...all, v],
+  )
+  .option(
+    '--policy <file>',
+    'the options file the API is meant to follow (the one corsica lint reads): report where the live server differs',
+  )
+  .option(
+    '--format <format>',
+    'human (default), json, sarif (GitHub code scanning), junit or github (workflow annotations)',
+  )
+  .option('--json', 'print one JSON object (--format json)')
   .option('--concurrency <n>', 'probes in flight at once (default 8)')
   .option('--timeout <ms>', 'per probe (default 5000)')
-  .action(async (url: string, opts) => {
+  .action(async (url: string | undefined, opts) => {
     // Loaded on use: the other commands do not pay for the audit (issue 16, start-up time).
     const { auditCommand } = await import('./audit.js');
     process.exitCode = await auditCommand(url, opts);

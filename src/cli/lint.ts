@@ -7,7 +7,7 @@
 import { fork } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import pc from 'picocolors';
 import { lintOptions } from '../policy/index.js';
 import type { CorsProblem } from '../policy/types.js';
@@ -122,6 +122,24 @@ function problemsFrom(message: LintChildMessage, what: string): readonly CorsPro
           : `${what} has no default export; lint reads the options object from it (export default { origin: ... }). It exports: ${message.exported.join(', ') || 'nothing'}.`,
       );
   }
+}
+
+/**
+ * The options object of a file, for `corsica audit --policy`, which compiles it. A module is first
+ * loaded in lint's child process, so that an application is refused exactly as lint refuses it;
+ * only a module the child found to be options is then imported here (its RegExps and functions do
+ * not cross a process boundary).
+ */
+export async function loadOptions(file: string, timeout = DEFAULT_LOAD_TIMEOUT_MS): Promise<unknown> {
+  const ext = extname(file);
+  if (ext === '.json') return readJson(file);
+  if (ext !== '.js' && ext !== '.mjs' && ext !== '.cjs')
+    throw new UsageError(`${file}: expected a .json, .js, .mjs or .cjs file`);
+  const path = resolve(file);
+  if (!(await exists(path))) throw new UsageError(`cannot read ${file}: no such file`);
+  problemsFrom(await inChild({ file: path }, file, timeout), file);
+  // Node gives a CommonJS module's exports as its default, as the child read it.
+  return ((await import(pathToFileURL(path).href)) as { default?: unknown }).default;
 }
 
 /** Where the options come from: a file, or the text of `--options`. */

@@ -17,7 +17,7 @@ const SOURCE = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url))
 
 export async function runCli(
   args: readonly string[],
-  options: { source?: boolean; timeout?: number; nodeArgs?: readonly string[] } = {},
+  options: { source?: boolean; timeout?: number; nodeArgs?: readonly string[]; cwd?: string } = {},
 ): Promise<CliRun> {
   const entry = [
     ...(options.nodeArgs ?? []),
@@ -29,6 +29,7 @@ export async function runCli(
       maxBuffer: 1 << 28,
       env: { ...process.env, NO_COLOR: '1' },
       ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     });
     return { code: 0, stdout, stderr };
   } catch (err) {

@@ -21,6 +21,16 @@ export async function listen(listener: RequestListener | Server): Promise<{ serv
   return { server, url: `http://127.0.0.1:${port}` };
 }
 
+/** A free loopback port (taken and released: the caller's server binds it a moment later). */
+export async function freePort(): Promise<number> {
+  const s = createNetServer();
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const { port } = s.address() as AddressInfo;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
 /** Closes a server and every connection it still holds. */
 export async function close(server: Server): Promise<void> {
   server.closeAllConnections();

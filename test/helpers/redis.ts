@@ -4,8 +4,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { freePort } from './http.js';
 
 export const REDIS_SERVER = '/usr/bin/redis-server';
 
@@ -14,15 +14,6 @@ export function redisSkipReason(): string | false {
   const reason = `${REDIS_SERVER} not found: install the Debian package redis-server (apt-get install -y redis-server)`;
   if (process.env.CI === 'true') throw new Error(`CI=true and ${reason}`);
   return reason;
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export interface RedisServer {

@@ -4,12 +4,7 @@
 // model then sends the same requests to each and to corsica: the verdicts must be the same.
 
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import fastifyCors from '@fastify/cors';
 import { serve } from '@hono/node-server';
@@ -26,13 +21,9 @@ import {
   type SnippetOptions,
 } from '../../src/playground/snippets.js';
 import { close, listen } from '../helpers/http.js';
+import { type RunningNginx, skipNginx, startNginx } from '../helpers/nginx.js';
 
 const PAGE = 'http://127.0.0.1:8080';
-const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find(existsSync);
-const skipNginx =
-  NGINX === undefined && process.env.CI !== 'true'
-    ? 'nginx is not installed (Debian package nginx-light)'
-    : false;
 
 /** The snippet's option text, evaluated: what a user pasting it would run. */
 const evaluate = (source: string): Record<string, unknown> => new Function(`return (${source});`)();
@@ -151,8 +142,7 @@ describe('playground snippets run in the real packages: same verdicts as corsica
       });
 
       it('nginx', { skip: skipNginx }, async () => {
-        assert.ok(NGINX !== undefined, 'CI installs nginx-light');
-        const nginx = await startNginx(nginxLines(options));
+        const nginx = await startSnippetNginx(nginxLines(options));
         try {
           assert.deepEqual(await verdicts(nginx.url), expected);
         } finally {
@@ -163,61 +153,17 @@ describe('playground snippets run in the real packages: same verdicts as corsica
   }
 });
 
-/** A free loopback port (taken and released: nginx binds it a moment later). */
-async function freePort(): Promise<number> {
-  const s = createNetServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
-
-/** A real nginx serving `/` with the snippet's directives; `nginx -t` first, so a bad snippet fails with nginx's words. */
-async function startNginx(lines: string[]): Promise<{ url: string; stop: () => Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'corsica-nginx-'));
-  const port = await freePort();
-  const http = lines.filter((l) => l.startsWith('map '));
-  const location = lines.filter((l) => !l.startsWith('map ') && !l.startsWith('#'));
-  const conf = join(dir, 'nginx.conf');
-  writeFileSync(
-    conf,
-    [
-      'worker_processes 1;',
-      'daemon off;',
-      `pid ${dir}/nginx.pid;`,
-      `error_log ${dir}/error.log;`,
-      'events {}',
-      'http {',
-      '  access_log off;',
-      ...['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${dir}/${t};`),
-      ...http.map((l) => `  ${l}`),
-      '  server {',
-      `    listen 127.0.0.1:${port};`,
-      '    location / {',
-      ...location.map((l) => `      ${l}`),
-      `      return 200 '{"ok":true}';`,
-      '    }',
-      '  }',
+/** A real nginx serving `/` with the snippet's directives. */
+function startSnippetNginx(lines: readonly string[]): Promise<RunningNginx> {
+  return startNginx({
+    http: lines.filter((l) => l.startsWith('map ')),
+    server: [
+      'location / {',
+      ...lines.filter((l) => !l.startsWith('map ') && !l.startsWith('#')).map((l) => `  ${l}`),
+      `  return 200 '{"ok":true}';`,
       '}',
-    ].join('\n'),
-  );
-  execFileSync(NGINX!, ['-t', '-q', '-p', dir, '-c', conf], { stdio: 'pipe' });
-  const child: ChildProcess = spawn(NGINX!, ['-p', dir, '-c', conf], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i++) {
-    const up = await fetch(`http://127.0.0.1:${port}/`).then(
-      () => true,
-      () => false,
-    );
-    if (up) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      child.kill('SIGQUIT');
-      await new Promise((resolve) => child.once('exit', resolve));
-    },
-  };
+    ],
+  });
 }
 
 describe('the nginx snippet is valid nginx for every kind of origin option', { skip: skipNginx }, () => {
@@ -228,7 +174,7 @@ describe('the nginx snippet is valid nginx for every kind of origin option', { s
       { origin: ['https://*.example.com'] },
       { origin: true },
     ] as SnippetOptions[]) {
-      const nginx = await startNginx(nginxLines(options));
+      const nginx = await startSnippetNginx(nginxLines(options));
       await nginx.stop();
     }
   });

@@ -1,0 +1,99 @@
+// Where an origin or the audited API lives on the network: loopback, a private range, or the
+// public internet. Two rules depend on it: a development origin on the user's own machine trusted
+// by a public site, and an API on a private address, for which the network is the credential.
+
+import { lookup } from 'node:dns/promises';
+import ipaddr from 'ipaddr.js';
+import { parse } from 'tldts';
+
+/** The non-public address spaces, in the words of RFC 1918, RFC 3927 and RFC 4193. */
+export type AddressSpace = 'loopback' | 'private (RFC 1918)' | 'link-local' | 'unique local (IPv6)';
+
+const SPACES: Readonly<Record<string, AddressSpace>> = {
+  loopback: 'loopback',
+  private: 'private (RFC 1918)',
+  linkLocal: 'link-local',
+  uniqueLocal: 'unique local (IPv6)',
+};
+
+/** The non-public space of an IP address (`[::1]` and IPv4-mapped IPv6 included), or null. */
+export function addressSpace(host: string): AddressSpace | null {
+  const bare = host.startsWith('[') ? host.slice(1, -1) : host;
+  if (!ipaddr.isValid(bare)) return null;
+  let ip = ipaddr.parse(bare);
+  if (ip instanceof ipaddr.IPv6 && ip.isIPv4MappedAddress()) ip = ip.toIPv4Address();
+  return SPACES[ip.range()] ?? null;
+}
+
+/** A host on the user's own machine: localhost, *.localhost, 127.0.0.0/8, [::1]. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host.endsWith('.localhost') || addressSpace(host) === 'loopback';
+}
+
+/**
+ * A host the public internet can name: a public IP address, or a name under an ICANN suffix.
+ * `localhost`, `printer.local`, `intranet.corp`, single labels and private addresses are not.
+ */
+export function isPublicHost(host: string): boolean {
+  const bare = host.startsWith('[') ? host.slice(1, -1) : host;
+  if (ipaddr.isValid(bare)) return addressSpace(bare) === null;
+  const parsed = parse(host);
+  return parsed.isIcann === true && parsed.domain !== null && !isLoopbackHost(host);
+}
+
+/** Where the API answers: its address and the non-public space it is in. */
+export interface Target {
+  readonly address: string;
+  readonly space: AddressSpace;
+}
+
+/**
+ * The non-public space the URL's host is in: its literal address, or every address its name
+ * resolves to; null when any of them is public or the name does not resolve.
+ */
+export async function privateTarget(url: URL): Promise<Target | null> {
+  const host = url.hostname;
+  const literal = addressSpace(host);
+  if (literal !== null) return { address: host, space: literal };
+  if (ipaddr.isValid(host.replace(/^\[|\]$/g, ''))) return null;
+  try {
+    const addresses = await lookup(host, { all: true });
+    const spaces = addresses.map((a) => addressSpace(a.address));
+    if (spaces.length === 0 || spaces.some((s) => s === null)) return null;
+    return { address: addresses[0]!.address, space: spaces[0]! };
+  } catch {
+    return null;
+  }
+}
+
+/** Where the API lives as the rules read it, and a note when that needs saying. */
+export interface NetworkVerdict {
+  /** Why the API counts as reachable only inside a network, or null. */
+  readonly intranet: string | null;
+  readonly note: string | null;
+}
+
+/**
+ * An API counts as an intranet API when the user says so (--intranet), or when it answers on a
+ * non-public address for a site that is not public either. A public site's API on a private
+ * address is a local copy of a public API (a CI job on 127.0.0.1): rated as public, with a note.
+ */
+export async function networkOf(
+  target: URL,
+  site: { readonly host: string; readonly origin: string },
+  declared: boolean,
+): Promise<NetworkVerdict> {
+  if (declared) return { intranet: '--intranet says it is reachable only inside a network', note: null };
+  const where = await privateTarget(target);
+  if (where === null) return { intranet: null, note: null };
+  const space = `a ${where.space} address`;
+  const at =
+    addressSpace(target.hostname) !== null
+      ? `${where.address} is ${space}`
+      : `${target.hostname} resolves to ${where.address}, ${space}`;
+  if (!isPublicHost(site.host)) return { intranet: at, note: null };
+  return {
+    intranet: null,
+    note: `${at}, but the site ${site.origin} is public: the API is rated as a public one (a local copy of it); if it is reachable only inside a network, pass --intranet.`,
+  };
+}

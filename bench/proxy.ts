@@ -19,7 +19,7 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const bigBytes = Number(process.env.BENCH_BIG_BYTES ?? 2 ** 30);
-const servers = fileURLToPath(new URL('./proxy-servers.ts', import.meta.url));
+const servers = fileURLToPath(new URL('./proxy-servers.mjs', import.meta.url));
 const ORIGIN = 'https://app.example.com';
 
 interface Result {

@@ -97,6 +97,18 @@ export class Deadlines {
   }
 }
 
+const EXCHANGE = Symbol('corsica.exchange');
+type ExchangeResponse = ServerResponse & { [EXCHANGE]?: Exchange };
+
+/** A response closed: its exchange, if not over, lost its client. */
+function clientClosed(this: ExchangeResponse): void {
+  const ex = this[EXCHANGE];
+  if (ex !== undefined && !ex.finished) {
+    ex.finish('client-gone');
+    ex.controller?.abort(new Error('client went away'));
+  }
+}
+
 /** One client request and its answer, across every upstream hop. */
 class Exchange {
   finished = false;
@@ -118,12 +130,9 @@ class Exchange {
   ) {
     ctx.deadlines.add(this);
     ctx.metrics.begin();
-    res.once('close', () => {
-      if (!this.finished) {
-        this.finish('client-gone');
-        this.controller?.abort(new Error('client went away'));
-      }
-    });
+    // One listener for every response, and the exchange on the response: no closure per request.
+    (res as ExchangeResponse)[EXCHANGE] = this;
+    res.on('close', clientClosed);
   }
 
   finish(outcome: string): void {

@@ -242,13 +242,16 @@ class CorsProxy implements Proxy {
       return;
     }
     const { trustProxy, ipv6Prefix } = this.config;
-    limiter.consume(addressBucket(clientAddress(req, trustProxy), ipv6Prefix), req.headers.origin).then(
-      (wait) => {
-        if (wait === null) this.forwardTo(req, res, target, cors);
-        else this.refuse(res, rateLimited(wait), cors, { 'Retry-After': String(wait) });
-      },
-      () => this.refuse(res, limiterUnavailable(), cors),
+    const verdict = limiter.consume(
+      addressBucket(clientAddress(req, trustProxy), ipv6Prefix),
+      req.headers.origin,
     );
+    const then = (wait: number | null) => {
+      if (wait === null) this.forwardTo(req, res, target, cors);
+      else this.refuse(res, rateLimited(wait), cors, { 'Retry-After': String(wait) });
+    };
+    if (verdict instanceof Promise) verdict.then(then, () => this.refuse(res, limiterUnavailable(), cors));
+    else then(verdict);
   }
 
   /** `(req, res)`: local endpoints, then who asks, preflights, the request's checks, the rate limit. */

@@ -27,6 +27,8 @@ async function freePort(): Promise<number> {
 
 export interface RedisServer {
   readonly url: string;
+  /** The redis-server process (benchmarks pin it to a core). */
+  readonly pid: number;
   /** Forgets every key: each test counts from zero. */
   flush(): Promise<void>;
   stop(): Promise<void>;
@@ -59,6 +61,7 @@ export async function startRedis(): Promise<RedisServer> {
   const url = `redis://127.0.0.1:${port}`;
   return {
     url,
+    pid: child.pid!,
     async flush() {
       const client = new Redis(url);
       try {

@@ -103,6 +103,8 @@ export interface Side {
   readonly rps: Spread;
   /** The server's CPU microseconds per request, one per run. */
   readonly cpu: Spread;
+  /** The 99th percentile of latency in milliseconds, one per run. */
+  readonly p99: Spread;
 }
 
 export interface AbResult {
@@ -131,8 +133,8 @@ export async function runAb(a: Contestant, b: Contestant, load: Load, settings: 
       slots.push({ side: contestant === a ? 'a' : 'b', server });
     }
     const runs = {
-      a: { rps: [] as number[], cpu: [] as number[] },
-      b: { rps: [] as number[], cpu: [] as number[] },
+      a: { rps: [] as number[], cpu: [] as number[], p99: [] as number[] },
+      b: { rps: [] as number[], cpu: [] as number[], p99: [] as number[] },
     };
     const bySlot: number[][] = slots.map(() => []);
     const rpsRatios: number[] = [];
@@ -160,14 +162,15 @@ export async function runAb(a: Contestant, b: Contestant, load: Load, settings: 
         round_[slot.side].cpu.push(cpu);
         runs[slot.side].rps.push(r.requests.average);
         runs[slot.side].cpu.push(cpu);
+        runs[slot.side].p99.push(r.latency.p99);
         bySlot[slots.indexOf(slot)]!.push(r.requests.average);
       }
       rpsRatios.push(mean(round_.a.rps) / mean(round_.b.rps));
       cpuRatios.push(mean(round_.a.cpu) / mean(round_.b.cpu));
     }
     return {
-      a: { label: a.label, rps: spread(runs.a.rps), cpu: spread(runs.a.cpu) },
-      b: { label: b.label, rps: spread(runs.b.rps), cpu: spread(runs.b.cpu) },
+      a: { label: a.label, rps: spread(runs.a.rps), cpu: spread(runs.a.cpu), p99: spread(runs.a.p99) },
+      b: { label: b.label, rps: spread(runs.b.rps), cpu: spread(runs.b.cpu), p99: spread(runs.b.p99) },
       rpsRatio: spread(rpsRatios),
       cpuRatio: spread(cpuRatios),
       bySlot: bySlot.map((xs) => spread(xs).median),

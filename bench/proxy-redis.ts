@@ -5,18 +5,22 @@
 //
 //   npm run build && npx tsx bench/proxy-redis.ts
 //   BENCH_ROUNDS=8 BENCH_SECONDS=3 BENCH_RATE_LIMIT=100000000/1m ...
+//   BENCH_OTHER=<built checkout> ...     that checkout's proxy instead (a build before a change)
 //
 // Goal: Redis-shared limits at ≥ 0.9x the in-memory throughput.
 
 import { fileURLToPath } from 'node:url';
 import { startRedis } from '../test/helpers/redis.js';
 import { abSettings, type Contestant, formatAb, pin, runAb } from './ab.js';
+import { otherCheckout } from './builds.js';
 import { mark } from './harness.js';
 import { startChild, stopChild } from './processes.js';
 
 const servers = fileURLToPath(new URL('./proxy-servers.mjs', import.meta.url));
 const settings = abSettings({ rounds: 6, seconds: 3, warmupSeconds: 1, connections: 50 });
 const rateLimit = process.env.BENCH_RATE_LIMIT ?? '100000000/1m';
+const other = process.env.BENCH_OTHER;
+const proxyModule = other === undefined ? 'corsica/proxy' : otherCheckout(other).proxyModule;
 
 const redis = await startRedis();
 const upstream = await startChild(servers, ['upstream']);
@@ -30,7 +34,7 @@ try {
       const { child, port } = await startChild(servers, [
         'corsica',
         String(upstream.port),
-        'corsica/proxy',
+        proxyModule,
         JSON.stringify({ rateLimit, ...options }),
       ]);
       return { port, pid: child.pid!, stop: () => stopChild(child) };

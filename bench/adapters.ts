@@ -11,11 +11,12 @@ import autocannon from 'autocannon';
 import { cors as corsicaHono } from 'corsica/hono';
 import { Hono } from 'hono';
 import { cors as honoCors } from 'hono/cors';
-import { table } from './harness.js';
+import { spread } from './ab.js';
+import { mark, table } from './harness.js';
 import { startChild, stopChild } from './processes.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
-const pairs = Number(process.env.BENCH_PAIRS ?? 3);
+const pairs = Number(process.env.BENCH_PAIRS ?? 5);
 const servers = fileURLToPath(new URL('./adapter-servers.ts', import.meta.url));
 const ORIGIN = 'https://admin.example.com';
 const REQUESTS = {
@@ -44,30 +45,31 @@ async function rps(framework: string, impl: string, kind: keyof typeof REQUESTS)
 }
 
 console.log(
-  `adapters: node ${process.version}, autocannon 50 connections, ${seconds} s per run, medians of ${pairs} alternating pairs\n`,
+  `adapters: node ${process.version}, autocannon 50 connections, ${seconds} s per run, ${pairs} alternating pairs, the median of their ratios\n`,
 );
 const rows: string[][] = [
-  ['framework', 'request', 'own plugin req/s', 'corsica req/s', 'corsica/own', 'goal'],
+  ['framework', 'request', 'own plugin req/s', 'corsica req/s', 'corsica/own (IQR)', 'goal'],
 ];
 const OWN: Record<string, string> = { fastify: '@fastify/cors', koa: '@koa/cors', hono: 'hono/cors' };
 for (const framework of ['fastify', 'koa', 'hono']) {
   for (const kind of ['simple', 'preflight'] as const) {
-    // Alternating pairs (own, corsica, corsica, own, ...), medians: single runs vary by ±15% here.
+    // Alternating pairs (own, corsica, corsica, own, ...): each pair gives one ratio, and the
+    // median of the ratios is reported with their IQR (runs drift with the machine's load).
     const samples: Record<string, number[]> = { own: [], corsica: [] };
+    const ratios: number[] = [];
     for (let pair = 0; pair < pairs; pair++) {
       for (const impl of pair % 2 === 0 ? ['own', 'corsica'] : ['corsica', 'own'])
         samples[impl]!.push(await rps(framework, impl, kind));
+      ratios.push(samples.corsica!.at(-1)! / samples.own!.at(-1)!);
     }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-    const results = { own: median(samples.own!), corsica: median(samples.corsica!) };
-    const ratio = results.corsica / results.own;
+    const ratio = spread(ratios);
     rows.push([
       `${framework} (${OWN[framework]})`,
       kind,
-      results.own!.toFixed(0),
-      results.corsica!.toFixed(0),
-      `${ratio.toFixed(2)}x`,
-      ratio >= 1 ? 'met' : ratio >= 0.97 ? 'within noise' : 'MISSED',
+      spread(samples.own!).median.toFixed(0),
+      spread(samples.corsica!).median.toFixed(0),
+      `${ratio.median.toFixed(2)}x (${ratio.q1.toFixed(2)}–${ratio.q3.toFixed(2)})`,
+      mark(ratio.median >= 1),
     ]);
   }
 }
@@ -104,20 +106,25 @@ for (const kind of ['simple', 'preflight'] as const) {
     return Number(process.hrtime.bigint() - start) / n / 1000;
   };
   for (const app of Object.values(apps)) await time(app as Hono, 20_000); // warm-up
-  const samples: Record<string, number[]> = { 'hono/cors': [], corsica: [] };
-  for (let round = 0; round < 7; round++) {
-    for (const [name, app] of round % 2 === 0 ? Object.entries(apps) : Object.entries(apps).reverse())
-      samples[name]!.push(await time(app as Hono, 10_000));
+  // Alternating batches, one ratio per round (hono/cors time over corsica time).
+  const ratios: number[] = [];
+  const own: number[] = [];
+  const ours: number[] = [];
+  for (let round = 0; round < 15; round++) {
+    const order = round % 2 === 0 ? (['hono/cors', 'corsica'] as const) : (['corsica', 'hono/cors'] as const);
+    const t: Record<string, number> = {};
+    for (const name of order) t[name] = await time(apps[name] as Hono, 4000);
+    own.push(t['hono/cors']!);
+    ours.push(t.corsica!);
+    ratios.push(t['hono/cors']! / t.corsica!);
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-  const own = median(samples['hono/cors']!);
-  const ours = median(samples.corsica!);
+  const ratio = spread(ratios);
   inProcess.push([
     kind,
-    own.toFixed(2),
-    ours.toFixed(2),
-    `${(own / ours).toFixed(2)}x faster`,
-    ours <= own ? 'met' : 'MISSED',
+    spread(own).median.toFixed(2),
+    spread(ours).median.toFixed(2),
+    `${ratio.median.toFixed(2)}x faster (${ratio.q1.toFixed(2)}–${ratio.q3.toFixed(2)})`,
+    mark(ratio.median >= 1),
   ]);
 }
 console.log(`\n${table(inProcess)}`);

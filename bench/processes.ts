@@ -9,9 +9,17 @@ export interface Child {
   readonly port: number;
 }
 
-/** Starts `file` (TypeScript, through tsx) with `args`; resolves once it reports `{ port }`. */
-export async function startChild(file: string, args: readonly string[]): Promise<Child> {
-  const child = fork(file, [...args], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+/**
+ * Starts `file` with `args` (and node flags `nodeArgs`): TypeScript through tsx, a .mjs file by node
+ * alone; resolves once it reports `{ port }`.
+ */
+export async function startChild(
+  file: string,
+  args: readonly string[],
+  nodeArgs: readonly string[] = [],
+): Promise<Child> {
+  const loader = file.endsWith('.mjs') ? [] : ['--import', 'tsx'];
+  const child = fork(file, [...args], { execArgv: [...nodeArgs, ...loader], stdio: 'inherit' });
   const [message] = (await Promise.race([
     once(child, 'message'),
     once(child, 'exit').then(() => {

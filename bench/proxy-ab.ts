@@ -1,83 +1,64 @@
-// corsica proxy in this checkout against the same proxy in another checkout (a commit before a
-// change), for "no slower than before": one upstream, four proxy processes started A B B A (an
-// A/A run showed the process started first serving 13% more than the one started second, whatever
-// the code; ABBA cancels such a bias by slot), pinned to one core, autocannon runs in rotation,
-// medians of req/s and of the proxy's CPU time per request.
+// corsica proxy against itself at another commit: the tool that decides whether a change made the
+// proxy faster or slower (bench/ab.ts: A B B A rounds, medians and spreads of req/s and of the
+// proxy's CPU time per request). Both builds run under this checkout's harness and upstream, with
+// the same options, so only the proxy's code differs.
 //
-//   git worktree add /tmp/before <commit> && (cd /tmp/before && ln -s $PWD/node_modules . && npx tsup)
-//   npm run build && BENCH_OTHER=/tmp/before npx tsx bench/proxy-ab.ts
-//   BENCH_ROUNDS=6 BENCH_SECONDS=3 BENCH_CONNECTIONS=50 ...
+//   BENCH_BASELINE=8d043b6 npx tsx bench/proxy-ab.ts     this checkout (built first) against 8d043b6,
+//                                                        built in a temporary git worktree
+//   BENCH_A=HEAD BENCH_BASELINE=HEAD~1 npx tsx bench/proxy-ab.ts      one commit against its parent
+//   BENCH_OTHER=../other npx tsx bench/proxy-ab.ts       against another checkout, already built
+//
+// Knobs: BENCH_ROUNDS (8), BENCH_SECONDS (3), BENCH_WARMUP_SECONDS (1), BENCH_CONNECTIONS (50);
+// BENCH_BODY_BYTES (POST that many bytes instead of a GET); BENCH_PROXY_OPTIONS (JSON spread over
+// both proxies' options, e.g. '{"rateLimit":"1000000/1m"}'); BENCH_BUILD=0 (use this checkout's
+// dist as it is); BENCH_KEEP=1 (keep a commit's build for the next run); BENCH_GOAL (a least
+// median ratio of req/s to report met or MISSED).
 
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
+import { abSettings, type Contestant, formatAb, type Load, pin, runAb } from './ab.js';
+import { type Build, buildsFromEnv } from './builds.js';
+import { mark } from './harness.js';
 import { startChild, stopChild } from './processes.js';
 
-const other = process.env.BENCH_OTHER;
-if (other === undefined) throw new Error('set BENCH_OTHER to the other checkout (built, with node_modules)');
-const rounds = Number(process.env.BENCH_ROUNDS ?? 6);
-const seconds = Number(process.env.BENCH_SECONDS ?? 3);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
-const here = fileURLToPath(new URL('./proxy-servers.ts', import.meta.url));
-const there = join(other, 'bench', 'proxy-servers.ts');
+const servers = fileURLToPath(new URL('./proxy-servers.mjs', import.meta.url));
+const settings = abSettings({ rounds: 8, seconds: 3, warmupSeconds: 1, connections: 50 });
+const bodyBytes = Number(process.env.BENCH_BODY_BYTES ?? 0);
+const options = process.env.BENCH_PROXY_OPTIONS ?? '{}';
+JSON.parse(options);
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** Proxies on core 1; the upstream and autocannon (this process) on core 0. */
-function pin(pid: number, core: number): void {
-  try {
-    execFileSync('taskset', ['-cp', String(core), String(pid)], { stdio: 'ignore' });
-  } catch {
-    // no taskset: unpinned, and noisier
-  }
-}
-
-type Side = 'this' | 'other';
-const upstream = await startChild(here, ['upstream']);
-pin(process.pid, 0);
-pin(upstream.child.pid!, 0);
-const slots: { side: Side; port: number; pid: number; stop: () => Promise<void> }[] = [];
-for (const side of ['this', 'other', 'other', 'this'] as const) {
-  const child = await startChild(side === 'this' ? here : there, ['corsica', String(upstream.port)]);
-  pin(child.child.pid!, 1);
-  slots.push({ side, port: child.port, pid: child.child.pid!, stop: () => stopChild(child.child) });
-}
-const rps: Record<Side, number[]> = { this: [], other: [] };
-const bySlot: number[][] = slots.map(() => []);
-const cpu: Record<Side, number[]> = { this: [], other: [] };
+const [a, b] = buildsFromEnv();
 try {
-  for (let round = 0; round < rounds; round++) {
-    for (const slot of round % 2 === 0 ? slots : [...slots].reverse()) {
-      const url = `http://127.0.0.1:${slot.port}/http://127.0.0.1:${upstream.port}/`;
-      const options = { url, connections, headers: { origin: 'https://app.example.com' } };
-      await autocannon({ ...options, duration: 1 });
-      const before = cpuSeconds(slot.pid);
-      const r = await autocannon({ ...options, duration: seconds });
-      rps[slot.side].push(r.requests.average);
-      if (r.errors + r.timeouts + r.non2xx > 0)
-        console.log(`  ${slot.side}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx`);
-      bySlot[slots.indexOf(slot)]!.push(r.requests.average);
-      cpu[slot.side].push(((cpuSeconds(slot.pid) - before) * 1e6) / r.requests.total);
-    }
+  const upstream = await startChild(servers, ['upstream']);
+  pin(process.pid, 0);
+  pin(upstream.child.pid!, 0);
+  const contestant = (build: Build): Contestant => ({
+    label: build.label,
+    async start() {
+      const { child, port } = await startChild(servers, [
+        'corsica',
+        String(upstream.port),
+        build.proxyModule,
+        options,
+      ]);
+      return { port, pid: child.pid!, stop: () => stopChild(child) };
+    },
+  });
+  const load: Load = {
+    url: (port) => `http://127.0.0.1:${port}/http://127.0.0.1:${upstream.port}/data`,
+    headers: { origin: 'https://app.example.com', 'content-type': 'application/octet-stream' },
+    ...(bodyBytes > 0 ? { method: 'POST', body: 'x'.repeat(bodyBytes) } : {}),
+  };
+  try {
+    const result = await runAb(contestant(a), contestant(b), load, settings);
+    const what = bodyBytes > 0 ? `POST ${bodyBytes} bytes` : 'GET';
+    console.log(formatAb(`corsica proxy A/B (${what}, options ${options})`, result, settings));
+    const goal = process.env.BENCH_GOAL;
+    if (goal !== undefined)
+      console.log(`  goal A/B ≥ ${goal}: ${mark(result.rpsRatio.median >= Number(goal))}`);
+  } finally {
+    await stopChild(upstream.child);
   }
 } finally {
-  for (const slot of slots) await slot.stop();
-  await stopChild(upstream.child);
+  a.dispose();
+  b.dispose();
 }
-const [a, b] = [median(rps.this), median(rps.other)];
-const [ca, cb] = [median(cpu.this), median(cpu.other)];
-console.log(
-  `proxy A/B: ${rounds} rounds of 4 slots (A B B A), ${seconds} s runs, ${connections} connections`,
-);
-console.log(`  this checkout: ${Math.round(a)} req/s, ${ca.toFixed(1)} µs CPU per request`);
-console.log(`  ${other}: ${Math.round(b)} req/s, ${cb.toFixed(1)} µs CPU per request`);
-console.log(`  this / other: ${(a / b).toFixed(3)} req/s, ${(ca / cb).toFixed(3)} CPU per request`);
-console.log(`  by slot (A B B A): ${bySlot.map((xs) => Math.round(median(xs))).join(' ')}`);

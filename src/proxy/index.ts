@@ -168,6 +168,22 @@ class CorsProxy implements Proxy {
     sendRefusal(res, refusal, cors, extra);
   }
 
+  /**
+   * The CORS headers a decision earns, Vary included, written with whatever answer the request
+   * gets. The policy hands out the same frozen decisions again, so the list is built once each.
+   */
+  private corsHeadersOf(decision: Decision): readonly string[] {
+    if (decision.vary === null) return decision.headers;
+    let headers = this.withVary.get(decision);
+    if (headers === undefined) {
+      headers = Object.freeze([...decision.headers, 'Vary', decision.vary]);
+      this.withVary.set(decision, headers);
+    }
+    return headers;
+  }
+
+  private readonly withVary = new WeakMap<Decision, readonly string[]>();
+
   /** Refusals that depend on who asks: denied or unlisted origins, a missing Origin. */
   private whoRefusal(req: IncomingMessage, decision: Decision): Refusal | null {
     const origin = req.headers.origin;
@@ -226,19 +242,23 @@ class CorsProxy implements Proxy {
       return;
     }
     const { trustProxy, ipv6Prefix } = this.config;
-    limiter.consume(addressBucket(clientAddress(req, trustProxy), ipv6Prefix), req.headers.origin).then(
-      (wait) => {
-        if (wait === null) this.forwardTo(req, res, target, cors);
-        else this.refuse(res, rateLimited(wait), cors, { 'Retry-After': String(wait) });
-      },
-      () => this.refuse(res, limiterUnavailable(), cors),
+    const verdict = limiter.consume(
+      addressBucket(clientAddress(req, trustProxy), ipv6Prefix),
+      req.headers.origin,
     );
+    const then = (wait: number | null) => {
+      if (wait === null) this.forwardTo(req, res, target, cors);
+      else this.refuse(res, rateLimited(wait), cors, { 'Retry-After': String(wait) });
+    };
+    if (verdict instanceof Promise) verdict.then(then, () => this.refuse(res, limiterUnavailable(), cors));
+    else then(verdict);
   }
 
   /** `(req, res)`: local endpoints, then who asks, preflights, the request's checks, the rate limit. */
   readonly handler: RequestListener = (req, res) => {
     const path = req.url ?? '/';
-    const pathOnly = path.split('?')[0]!;
+    const query = path.indexOf('?');
+    const pathOnly = query === -1 ? path : path.slice(0, query);
     // A connection past the per-address cap is answered once, then closed.
     const overCap = (req.socket as CappedSocket)[OVER_CAP] === true;
     if (overCap) res.setHeader('Connection', 'close');
@@ -253,9 +273,7 @@ class CorsProxy implements Proxy {
       req,
       nodeHeader,
     ) as Decision;
-    // The CORS headers this request earned, Vary included, written with whatever answer it gets.
-    const corsHeaders =
-      decision.vary === null ? decision.headers : [...decision.headers, 'Vary', decision.vary];
+    const corsHeaders = this.corsHeadersOf(decision);
     if (pathOnly === '/favicon.ico' || pathOnly === '/robots.txt') {
       // What browsers and crawlers ask a host for; `favicon.ico` is no target (cors-anywhere: 404).
       this.refuse(res, { status: 404, ...notATarget(pathOnly) }, corsHeaders);

@@ -3,7 +3,7 @@
 // compared in one spelling: `[::ffff:7f00:1]` is 127.0.0.1, whatever the rule or the URL wrote.
 
 import { isIP } from 'node:net';
-import { addressForms, bareHost } from './addresses.js';
+import { addressForms, addressIn, bareHost } from './addresses.js';
 
 /** Why a request names no usable target: the refusal's rule and message. */
 export interface TargetProblem {
@@ -59,19 +59,23 @@ export function targetOf(path: string): URL | TargetProblem {
   } else {
     raw = path.slice(1);
   }
-  // Front proxies may collapse `//` into `/` (cors-anywhere #238): `https:/host` still means https://host.
-  const scheme = ABSOLUTE.exec(raw);
   let candidate: string;
-  if (scheme !== null) candidate = `${scheme[1]!.toLowerCase()}://${raw.slice(scheme[0].length)}`;
-  else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
-    return {
-      rule: 'bad-target',
-      message: `only http and https targets can be proxied, not ${raw.slice(0, raw.indexOf(':'))}:`,
-      fix: 'Put an http:// or https:// URL after the proxy address.',
-    };
-  } else {
-    const port = /^[^/?#]*:(\d+)/.exec(raw)?.[1];
-    candidate = `${port === '443' ? 'https' : 'http'}://${raw}`;
+  // Nearly every request writes the scheme in full and in lower case: the URL is used as written.
+  if (raw.startsWith('https://') || raw.startsWith('http://')) candidate = raw;
+  else {
+    // Front proxies may collapse `//` into `/` (cors-anywhere #238): `https:/host` still means https://host.
+    const scheme = ABSOLUTE.exec(raw);
+    if (scheme !== null) candidate = `${scheme[1]!.toLowerCase()}://${raw.slice(scheme[0].length)}`;
+    else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) {
+      return {
+        rule: 'bad-target',
+        message: `only http and https targets can be proxied, not ${raw.slice(0, raw.indexOf(':'))}:`,
+        fix: 'Put an http:// or https:// URL after the proxy address.',
+      };
+    } else {
+      const port = /^[^/?#]*:(\d+)/.exec(raw)?.[1];
+      candidate = `${port === '443' ? 'https' : 'http'}://${raw}`;
+    }
   }
   let url: URL;
   try {
@@ -87,9 +91,10 @@ export function targetOf(path: string): URL | TargetProblem {
     };
   }
   // `name..` is `name.` to a resolver but not to the deny list: a host with an empty label is no host.
-  if (url.hostname === '' || url.hostname.includes('..') || url.hostname.startsWith('.'))
-    return notATarget(path);
-  if (!/[.:]|^localhost$/.test(url.hostname.replace(/\.$/, ''))) return notATarget(path);
+  const hostname = url.hostname;
+  if (hostname === '' || hostname.includes('..') || hostname.startsWith('.')) return notATarget(path);
+  const host = hostname.endsWith('.') ? hostname.slice(0, -1) : hostname;
+  if (!host.includes('.') && !host.includes(':') && host !== 'localhost') return notATarget(path);
   return url;
 }
 
@@ -112,14 +117,11 @@ export function targetRuleProblem(
   allow: readonly HostPattern[],
   deny: readonly HostPattern[],
 ): TargetProblem | null {
+  // No rules (the default): nothing to compare, and no address to canonicalise.
+  if (allow.length === 0 && deny.length === 0) return null;
   const name = url.hostname.replace(/\.$/, '').toLowerCase();
-  // The URL parser writes IPv4 addresses in dotted decimal and IPv6 ones in brackets: names, nearly
-  // every target, skip the address work.
-  const last = name.charCodeAt(name.length - 1);
-  const forms =
-    name.charCodeAt(0) === 0x5b || (last >= 0x30 && last <= 0x39 && isIP(name) !== 0)
-      ? addressForms(bareHost(name))
-      : null;
+  const address = addressIn(name);
+  const forms = address === null ? null : addressForms(address);
   const host = forms?.[0] ?? name;
   if (
     forms === null ? deny.some((p) => matches(p, host)) : deny.some((p) => forms.some((f) => matches(p, f)))

@@ -7,7 +7,7 @@ import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
 import { remember } from '../policy/bounded.js';
 import { DEFAULT_PORTS } from '../spec/origin-syntax.js';
-import { AddressGuard, bareHost, PrivateAddressError } from './addresses.js';
+import { AddressGuard, addressIn, PrivateAddressError } from './addresses.js';
 import type { ResolvedProxyConfig } from './options.js';
 import { nonHttpRedirect, type Refusal, upstreamRefusal } from './refusals.js';
 import { targetRuleProblem } from './target.js';
@@ -83,9 +83,9 @@ export function createUpstream(config: ResolvedProxyConfig): Upstream {
   function targetRefusal(url: URL): Refusal | null {
     const rule = targetRuleProblem(url, config.allowTarget, config.denyTarget);
     if (rule !== null) return { status: 403, ...rule };
-    const host = bareHost(url.hostname);
     // Names are checked when connecting, by the lookup that connects.
-    if (isIP(host) === 0) return null;
+    const host = addressIn(url.hostname);
+    if (host === null) return null;
     return literalAllowed(host, effectivePort(url.protocol, url.port), url.protocol)
       ? null
       : upstreamRefusal(new PrivateAddressError(host), url.host);

@@ -2,12 +2,12 @@
 // (each overriding the one before), every problem reported at start-up, and a running server.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { proxyOptions } from '../../src/cli/proxy.js';
+import { startProxyCommand } from '../helpers/cli.js';
 
 describe('corsica proxy options', () => {
   it('a config file, then the environment, then flags', async () => {
@@ -52,31 +52,9 @@ describe('corsica proxy options', () => {
   });
 });
 
-/** Runs the built CLI until it prints a line or exits. */
-function start(
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string; stop: () => void }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/cli.js', 'proxy', ...args], {
-      env: { ...process.env, NO_COLOR: '1' },
-    });
-    let stdout = '';
-    let stderr = '';
-    const stop = () => child.kill('SIGTERM');
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c;
-      if (stdout.includes('\n')) resolve({ code: null, stdout, stderr, stop });
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c;
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr, stop }));
-  });
-}
-
 describe('corsica proxy (the command)', () => {
   it('reports every configuration problem with its fix and exits 2', async () => {
-    const run = await start([
+    const run = await startProxyCommand([
       '--port',
       'eighty',
       '--rate-limit',
@@ -94,7 +72,7 @@ describe('corsica proxy (the command)', () => {
   });
 
   it('starts, prints its address, serves the help page and stops on SIGTERM', async () => {
-    const run = await start(['--port', '0']);
+    const run = await startProxyCommand(['--port', '0']);
     try {
       // The address it listens on, as it listens (localhost may resolve to ::1, where it does not).
       const match =

@@ -18,6 +18,8 @@ export function redisSkipReason(): string | false {
 
 export interface RedisServer {
   readonly url: string;
+  /** The redis-server process (benchmarks pin it to a core). */
+  readonly pid: number;
   /** Forgets every key: each test counts from zero. */
   flush(): Promise<void>;
   stop(): Promise<void>;
@@ -50,6 +52,7 @@ export async function startRedis(): Promise<RedisServer> {
   const url = `redis://127.0.0.1:${port}`;
   return {
     url,
+    pid: child.pid!,
     async flush() {
       const client = new Redis(url);
       try {

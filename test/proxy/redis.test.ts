@@ -4,7 +4,10 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
 import { createProxy } from '../../src/proxy/index.js';
+import { leaseSize } from '../../src/proxy/leased.js';
+import { startProxyCommand } from '../helpers/cli.js';
 import { close } from '../helpers/http.js';
 import { type RedisServer, redisSkipReason, startRedis } from '../helpers/redis.js';
 import { type Upstream, upstream } from '../helpers/upstream.js';
@@ -123,5 +126,61 @@ describe('proxy: rate limits shared through Redis', { skip }, () => {
     } finally {
       await p.close();
     }
+  });
+
+  describe('two proxy processes, one limit of 640 a minute (leases of 10 points)', () => {
+    const LIMIT = 640;
+    /** Scripts Redis has run so far: one per round trip of rate-limiter-flexible (EVALSHA, or EVAL). */
+    const roundTrips = async () => {
+      const client = new Redis(redis.url);
+      try {
+        const stats = await client.info('commandstats');
+        let calls = 0;
+        for (const m of stats.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)) calls += Number(m[1]);
+        return calls;
+      } finally {
+        client.disconnect();
+      }
+    };
+    /** 1,000 requests from one client, 20 at a time on each process; the statuses counted. */
+    const hammer = async (urls: readonly string[]) => {
+      const counts = new Map<number, number>();
+      await Promise.all(
+        urls.flatMap((url) =>
+          Array.from({ length: 20 }, async () => {
+            for (let i = 0; i < 1000 / urls.length / 20; i++) {
+              const r = await fetch(`${url}http://127.0.0.1:${up.port}/x`, { headers: { origin: ORIGIN } });
+              await r.arrayBuffer();
+              counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+            }
+          }),
+        ),
+      );
+      return counts;
+    };
+
+    it('never let a client past the limit, and refuse it at most (N − 1) × (lease − 1) requests early', async () => {
+      const size = leaseSize(LIMIT);
+      assert.equal(size, 10);
+      const args = ['--port', '0', '--rate-limit', `${LIMIT}/1m`, '--redis', redis.url];
+      const procs = await Promise.all(
+        [0, 1].map(() => startProxyCommand([...args, '--allow-private-target', `127.0.0.1:${up.port}`])),
+      );
+      try {
+        const urls = procs.map((p) => p.url ?? assert.fail(p.stdout + p.stderr));
+        const before = await roundTrips();
+        const counts = await hammer(urls);
+        const trips = (await roundTrips()) - before;
+        const allowed = counts.get(200) ?? 0;
+        assert.equal(allowed + (counts.get(429) ?? 0), 1000, JSON.stringify([...counts]));
+        assert.ok(allowed <= LIMIT, `${allowed} requests allowed, more than ${LIMIT}`);
+        assert.ok(allowed >= LIMIT - (urls.length - 1) * (size - 1), `only ${allowed} requests allowed`);
+        // One round trip per lease (64 leases hold the limit), one more per process to learn the
+        // client is spent, then none: each of the 1,000 requests used to cost one.
+        assert.ok(trips <= LIMIT / size + 4 * urls.length, `${trips} round trips to Redis`);
+      } finally {
+        for (const p of procs) p.stop();
+      }
+    });
   });
 });

@@ -14,9 +14,9 @@ import { mergeVary } from '../../policy/vary.js';
 type VaryValue = string | readonly string[] | number | null | undefined;
 
 /**
- * Writes CORS headers (a flat name, value list) through the framework's setter, then merges `vary`
- * into the response's current Vary. The accessors are module-level functions in each adapter, so
- * that a request allocates nothing here.
+ * Writes CORS headers (a flat name, value list, from the pair at `from` on) through the framework's
+ * setter, then merges `vary` into the response's current Vary. The accessors are module-level
+ * functions in each adapter, so that a request allocates nothing here.
  */
 export function writeCors<T>(
   target: T,
@@ -24,8 +24,9 @@ export function writeCors<T>(
   currentVary: (target: T) => VaryValue,
   headers: readonly string[],
   vary: string | null,
+  from = 0,
 ): void {
-  for (let i = 0; i < headers.length; i += 2) set(target, headers[i]!, headers[i + 1]!);
+  for (let i = from; i < headers.length; i += 2) set(target, headers[i]!, headers[i + 1]!);
   if (vary !== null) {
     const merged = mergeVary(currentVary(target), vary);
     if (merged !== null) set(target, 'Vary', merged);

@@ -9,7 +9,7 @@ import { withRequest } from '../../policy/origin-function.js';
 import { describeValue, multiOriginRules } from '../../policy/origin-rules.js';
 import { createPolicy, type Policy } from '../../policy/policy.js';
 import { CorsConfigError } from '../../policy/problems.js';
-import type { CorsOptions, OriginFunction, OriginRule } from '../../policy/types.js';
+import type { CorsOptions, Decision, OriginFunction, OriginRule } from '../../policy/types.js';
 import { refuseUnset, warnWiderThanPlugin, writeCors } from '../core/index.js';
 
 export { CorsConfigError } from '../../policy/problems.js';
@@ -105,6 +105,34 @@ const setHeader = (c: Context, name: string, value: string) => c.header(name, va
 const currentVary = (c: Context) => c.res.headers.get('vary');
 
 const readHeader = (c: Context, name: string) => c.req.header(name);
+const setOn = (headers: Headers, name: string, value: string) => headers.set(name, value);
+const varyOn = (headers: Headers) => headers.get('vary');
+
+/**
+ * A preflight's answer: its headers written on the response earlier middleware made (their Vary
+ * merged, as on actual responses), answered as it is. Written with c.header() and sent with
+ * c.body(), every header was copied three times over (the lazy c.res, c.body's new Headers, a new
+ * Response), and Hono's preflight ran at 0.89x hono/cors.
+ */
+function preflightAnswer(c: Context, d: Decision): Response {
+  const headers = c.res.headers;
+  writeCors(headers, setOn, varyOn, d.headers, d.vary);
+  headers.set('Content-Length', '0');
+  return new Response(null, { status: d.status, headers });
+}
+
+/**
+ * After the handler, whose response is final: Hono's c.header() copies that response before each
+ * write (it may be immutable, as fetch() answers are, or shared), so only the first header goes
+ * through it, and the rest onto the context's own copy.
+ */
+function writeAfterHandler(c: Context, d: Decision): void {
+  if (d.headers.length === 0) writeCors(c, setHeader, currentVary, d.headers, d.vary);
+  else {
+    c.header(d.headers[0]!, d.headers[1]!);
+    writeCors(c.res.headers, setOn, varyOn, d.headers, d.vary, 2);
+  }
+}
 
 /** Policies by the methods an `allowMethods` function answered, compiled once per distinct list. */
 const MAX_METHOD_POLICIES = 64;
@@ -159,15 +187,10 @@ export function cors(options: HonoCorsOptions = {}): MiddlewareHandler {
     }
     const decided = chosen.decideFor(method, origin, c, readHeader);
     const d = decided instanceof Promise ? await decided : decided;
-    if (d.kind === 'preflight' && d.status !== 0) {
-      // Merged into what earlier middleware set, as on actual responses.
-      writeCors(c, setHeader, currentVary, d.headers, d.vary);
-      c.header('Content-Length', '0');
-      return c.body(null, d.status as 204);
-    }
+    if (d.kind === 'preflight' && d.status !== 0) return preflightAnswer(c, d);
     await next();
     // After the handler (or Hono's error handler) made the response: a 500 stays readable too.
-    writeCors(c, setHeader, currentVary, d.headers, d.vary);
+    writeAfterHandler(c, d);
   };
 }
 

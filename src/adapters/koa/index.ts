@@ -22,7 +22,8 @@ export interface KoaContext {
   body: unknown;
   get(field: string): string;
   set(field: string, value: string): void;
-  response: { get(field: string): string | string[] | number | undefined };
+  /** node's response, whose getHeader reads one header (Koa's response.get copies them all first). */
+  readonly res: { getHeader(name: string): string | string[] | number | undefined };
 }
 
 /** @koa/cors 5's default `allowMethods`, in its order. */
@@ -143,7 +144,7 @@ async function askCredentials(fn: KoaCredentialsFunction, ctx: KoaContext): Prom
 }
 
 const setHeader = (ctx: KoaContext, name: string, value: string) => ctx.set(name, value);
-const currentVary = (ctx: KoaContext) => ctx.response.get('Vary') as string | undefined;
+const currentVary = (ctx: KoaContext) => ctx.res.getHeader('vary');
 
 /**
  * Koa middleware with @koa/cors's option names and meanings (`origin(ctx)`, `credentials(ctx)`,
@@ -188,12 +189,12 @@ export function cors(options: KoaCorsOptions = {}) {
       ctx.body = null;
       return;
     }
-    const written = d.vary === null ? undefined : ctx.response.get('Vary');
+    const written = d.vary === null ? undefined : currentVary(ctx);
     try {
       await next();
       // The app may have set Vary after us: merge the CORS names in again (only if it changed).
       if (d.vary !== null) {
-        const now = ctx.response.get('Vary') as string | undefined;
+        const now = currentVary(ctx);
         if (now !== written) {
           const merged = mergeVary(now, d.vary);
           if (merged !== null) ctx.set('Vary', merged);

@@ -8,6 +8,7 @@ import pc from 'picocolors';
 import { CONFIG_FLAG, flagOf, helpLine, OPTION_ROWS, repeats } from '../proxy/option-table.js';
 import { runProxy } from './proxy.js';
 import { UsageError } from './usage.js';
+import { packageVersion } from './version.js';
 
 // Repeatable options start undefined, so that --help shows no `(default: [])`. Defaults are only
 // said in the help lines, never given to commander: resolveProxyOptions applies them, after the
@@ -20,7 +21,7 @@ program
   .description(
     'run a CORS proxy that is safe to expose: GET /<absolute-url> or /?url=<encoded url> (options also from CORSICA_* variables and --config)',
   )
-  .version('0.1.0')
+  .version(packageVersion('corsica-proxy'))
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) })
   .option(`${CONFIG_FLAG.flag} ${CONFIG_FLAG.arg}`, CONFIG_FLAG.help)

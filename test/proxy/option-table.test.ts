@@ -17,6 +17,7 @@ import {
   OPTION_ROWS,
   type OptionRow,
 } from '../../src/proxy/option-table.js';
+import { createProxy } from '../../src/proxy/index.js';
 import { resolveProxyOptions } from '../../src/proxy/options.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -78,6 +79,34 @@ describe('proxy options: one table', () => {
     assert.equal(config.cors.origin, '*');
     assert.deepEqual(config.requireHeader, ['origin']);
     assert.deepEqual(config.rateLimit, { points: 600, seconds: 60 });
+  });
+
+  it("the help page at / has each option's line, and never names a private target", async () => {
+    const proxy = createProxy({
+      port: 0,
+      allowOrigin: ['https://app.example'],
+      allowPrivateTarget: ['10.1.2.3:8080'],
+      cookies: ['jar.internal.example'],
+      requireHeader: [],
+      rateLimit: '100/30s',
+    });
+    try {
+      const { url } = await proxy.listen();
+      const page = await (await fetch(url)).text();
+      for (const line of [
+        'Pages from: https://app.example',
+        'Private, loopback and cloud-metadata addresses are never contacted (except a few the operator named, which are not listed here).',
+        'Required request headers: none',
+        'Rate limit: 100 requests per 30 s per client',
+        'Largest request body: 10485760 bytes',
+        'Largest response body: 104857600 bytes',
+        'Cookies are forwarded only for the configured targets.',
+      ])
+        assert.ok(page.includes(`<li>${line}</li>`), line);
+      assert.doesNotMatch(page, /10\.1\.2\.3|jar\.internal/);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('corsica proxy --help lists every option with its argument, its help line and its default', async () => {

@@ -294,8 +294,8 @@ export const CONFIG_FLAG = {
 } as const;
 
 /**
- * A row's text for one place: each {option} as that place names it, and `code` quotes kept or
- * dropped (a terminal shows them as they are).
+ * A row's text for one place: each {option} as that place names it, and `code` quotes kept, or
+ * dropped for a terminal, which would print them as they are.
  */
 export function words(text: string, name: (key: string) => string, quotes: boolean): string {
   const named = text.replace(/\{(\w+)\}/g, (_, key: string) => name(key));

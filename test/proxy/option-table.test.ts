@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { readmeTable, TYPE_FILE, typeSource } from '../../scripts/proxy-options.js';
 import { proxyOptions } from '../../src/cli/proxy.js';
+import { createProxy } from '../../src/proxy/index.js';
 import {
   CONFIG_FLAG,
   envOf,
@@ -17,7 +18,6 @@ import {
   OPTION_ROWS,
   type OptionRow,
 } from '../../src/proxy/option-table.js';
-import { createProxy } from '../../src/proxy/index.js';
 import { resolveProxyOptions } from '../../src/proxy/options.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -44,6 +44,13 @@ describe('proxy options: one table', () => {
 
   it("the README's table of options is the table's, word for word", () => {
     assert.ok(read('README.md').includes(readmeTable()), 'run: node --import tsx scripts/proxy-options.ts');
+  });
+
+  it('every {option} a text names is an option', () => {
+    const keys = new Set(OPTION_ROWS.map(([key]) => key as string));
+    for (const [key, row] of OPTION_ROWS)
+      for (const [, named] of `${row.help} ${row.more ?? ''}`.matchAll(/\{(\w+)\}/g))
+        assert.ok(keys.has(named!), `${key} names {${named}}`);
   });
 
   it('every option is a flag, a CORSICA_* variable and a config-file key, each giving the same value', async () => {

@@ -9,7 +9,7 @@ import { githubAnnotations, junitXml, type LocatedReport, sarifLog } from './aud
 import { humanAudit, humanTotals } from './audit-human.js';
 import { type Progress, progressLine } from './progress.js';
 import { terminalJson, visible, visibleDeep } from './terminal.js';
-import { VERSION } from './usage.js';
+import { packageVersion } from './version.js';
 
 export interface AuditCommandOptions {
   readonly origin?: string;
@@ -127,7 +127,7 @@ function output(format: Format, located: readonly LocatedReport[], options: Audi
           : { openapi: options.openapi, baseUrl: options.baseUrl, counts: totals(reports), reports },
       );
     case 'sarif':
-      return terminalJson(sarifLog(located, VERSION));
+      return terminalJson(sarifLog(located, packageVersion('corsica')));
     case 'junit':
       return junitXml(located);
     case 'github': {

@@ -7,7 +7,8 @@ import pc from 'picocolors';
 // uses (issue 16: `corsica check` and `corsica audit` start fast; --help loads none of them).
 import { CheckInputError } from '../check/errors.js';
 import { visible } from './terminal.js';
-import { listenFailure, portOption, UsageError, VERSION } from './usage.js';
+import { listenFailure, portOption, UsageError } from './usage.js';
+import { packageVersion } from './version.js';
 
 /** `--page-origin http://localhost:5173`: the page's name and port (only loopback names: the page is served here). */
 function pageOrigin(
@@ -30,7 +31,7 @@ program
   .description(
     'Spec-exact CORS: check what a browser will do with a request, explain a console error, run a safe CORS proxy, lint a CORS configuration',
   )
-  .version(VERSION)
+  .version(packageVersion('corsica'))
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 

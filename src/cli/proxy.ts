@@ -1,59 +1,35 @@
 // `corsica proxy`: options from a config file, then CORSICA_* environment variables, then flags
 // (each overriding the one before), validated all at once, then a server until SIGINT/SIGTERM.
+// Which options there are, and the kind of value each takes, is src/proxy/option-table.ts.
 
 import { readFile } from 'node:fs/promises';
 import pc from 'picocolors';
 import { createProxy, ProxyConfigError, type ProxyOptions } from '../proxy/index.js';
+import {
+  envOf,
+  OPTION_ROWS,
+  type OptionRow,
+  PROXY_OPTIONS,
+  type ProxyOptionKey,
+  repeats,
+} from '../proxy/option-table.js';
 import { listenFailure, UsageError } from './usage.js';
 
-/** Every option: its kind, as flags, environment variables and config files give it. */
-const OPTION_KINDS = {
-  host: 'string',
-  port: 'number',
-  allowOrigin: 'list',
-  denyOrigin: 'list',
-  allowTarget: 'list',
-  denyTarget: 'list',
-  allowPrivateTarget: 'list',
-  requireHeader: 'list',
-  rateLimit: 'string',
-  rateLimitByOrigin: 'string',
-  trustProxy: 'number',
-  ipv6Prefix: 'number',
-  redis: 'string',
-  maxRequestBytes: 'number',
-  maxBufferedBytes: 'number',
-  maxResponseBytes: 'number',
-  timeout: 'number',
-  maxDuration: 'number',
-  publicUrl: 'string',
-  maxRedirects: 'number',
-  cookies: 'list',
-  maxConnections: 'number',
-  maxClientConnections: 'number',
-  corsMaxAge: 'number',
-  upstreamCa: 'files',
-} as const;
-type Key = keyof typeof OPTION_KINDS;
-
-const envName = (key: string) => `CORSICA_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+const KEYS = OPTION_ROWS.map(([key]) => key);
 
 /** A number when the text is one; the text otherwise, so that validation can quote it. */
 const numberOrText = (text: string): number | string => (/^\s*-?\d+\s*$/.test(text) ? Number(text) : text);
 
-function coerce(key: Key, value: unknown): unknown {
-  const kind = OPTION_KINDS[key];
-  if (kind === 'list') {
+/** A value as its row's kind takes it, from a flag, a variable or a config file. */
+function coerce(key: ProxyOptionKey, value: unknown): unknown {
+  const row: OptionRow = PROXY_OPTIONS[key];
+  if (repeats(row)) {
     const items = Array.isArray(value) ? value : String(value).split(',');
     const list = items.map((v) => String(v).trim()).filter((v) => v !== '');
     // `--require-header none` (or '') turns the default requirement off.
-    return key === 'requireHeader' && list.length === 1 && list[0] === 'none' ? [] : list;
+    return list.length === 1 && list[0] === row.emptyWord ? [] : list;
   }
-  if (kind === 'number') return typeof value === 'number' ? value : numberOrText(String(value));
-  if (kind === 'files')
-    return (Array.isArray(value) ? value : String(value).split(','))
-      .map((v) => String(v).trim())
-      .filter((v) => v !== '');
+  if (row.kind === 'number') return typeof value === 'number' ? value : numberOrText(String(value));
   return String(value);
 }
 
@@ -82,19 +58,19 @@ export async function proxyOptions(
   const merged: Record<string, unknown> = {};
   if (typeof flags.config === 'string') {
     const file = await fromFile(flags.config);
-    const unknown = Object.keys(file).filter((k) => !(k in OPTION_KINDS));
+    const unknown = Object.keys(file).filter((k) => !Object.hasOwn(PROXY_OPTIONS, k));
     if (unknown.length > 0) {
       throw new UsageError(
-        `${flags.config}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${Object.keys(OPTION_KINDS).join(', ')})`,
+        `${flags.config}: unknown option${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (known: ${KEYS.join(', ')})`,
       );
     }
-    for (const [k, v] of Object.entries(file)) merged[k] = coerce(k as Key, v);
+    for (const [k, v] of Object.entries(file)) merged[k] = coerce(k as ProxyOptionKey, v);
   }
-  for (const key of Object.keys(OPTION_KINDS) as Key[]) {
-    const value = env[envName(key)];
+  for (const key of KEYS) {
+    const value = env[envOf(key)];
     if (value !== undefined && value !== '') merged[key] = coerce(key, value);
   }
-  for (const key of Object.keys(OPTION_KINDS) as Key[]) {
+  for (const key of KEYS) {
     const value = flags[key];
     if (value === undefined || (Array.isArray(value) && value.length === 0)) continue;
     merged[key] = coerce(key, value);

@@ -31,6 +31,3 @@ export function listenFailure(err: unknown, what: string): unknown {
     return new UsageError(`${what} cannot listen on${where}: no such address on this machine. Check --host.`);
   return err;
 }
-
-/** The version `corsica --version` prints and reports name (SARIF's tool version). */
-export const VERSION = '0.1.0';

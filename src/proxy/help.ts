@@ -1,17 +1,16 @@
-// The help page at `/`: how to use this proxy, and what it will and will not do. It never names an
-// internal address: anyone can read it.
+// The help page at `/`: how to use this proxy, and what it will and will not do. "This instance"
+// is one line per option that has one in src/proxy/option-table.ts. It never names an internal
+// address: anyone can read it.
 
+import { OPTION_ROWS } from './option-table.js';
 import type { ResolvedProxyConfig } from './options.js';
 
 const html = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 export function helpPage(base: string, config: ResolvedProxyConfig): string {
-  const origins = config.cors.origin === '*' ? 'any origin' : (config.cors.origin as string[]).join(', ');
-  const rate =
-    config.rateLimit === null
-      ? 'no rate limit'
-      : `${config.rateLimit.points} requests per ${config.rateLimit.seconds} s per client`;
-  const required = config.requireHeader.length === 0 ? 'none' : `one of ${config.requireHeader.join(', ')}`;
+  const instance = OPTION_ROWS.flatMap(([, row]) =>
+    row.page === undefined ? [] : [`<li>${html(row.page(config))}</li>\n`],
+  ).join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>corsica proxy</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem}code{background:#f2f2f2;padding:0 .2em}</style>
@@ -25,13 +24,7 @@ fetch('${html(base)}?url=' + encodeURIComponent('https://api.example.com/items?q
 <p>Responses carry <code>x-request-url</code> and <code>x-final-url</code>, and every header is readable by the page.</p>
 <h2>This instance</h2>
 <ul>
-<li>Pages from: ${html(origins)}</li>
-<li>Required request headers: ${html(required)}</li>
-<li>Rate limit: ${html(rate)}</li>
-<li>Largest request body: ${config.maxRequestBytes} bytes; largest response: ${config.maxResponseBytes} bytes</li>
-<li>Private, loopback and cloud-metadata addresses are never contacted${config.privateTargets.length > 0 ? ' (except a few the operator named, which are not listed here)' : ''}.</li>
-<li>Cookies are ${config.cookies.length === 0 ? 'never forwarded in either direction' : 'forwarded only for the configured targets'}.</li>
-</ul>
+${instance}</ul>
 <p>Refusals are JSON: <code>{"error": {"rule", "message", "fix"}}</code>. Health: <code>/healthz</code>; metrics: <code>/metrics</code>.</p>
 </body></html>
 `;

@@ -84,7 +84,9 @@ describe('problem codes: one closed table', () => {
     assert.deepEqual([...section.keys()], Object.keys(PROXY_PROBLEM_CODES));
     for (const [code, [when]] of section)
       assert.equal(when, PROXY_PROBLEM_CODES[code as keyof typeof PROXY_PROBLEM_CODES]);
-    const text = readFileSync(new URL('../../src/proxy/options.ts', import.meta.url), 'utf8');
+    const text = ['options.ts', 'option-parsers.ts']
+      .map((file) => readFileSync(new URL(`../../src/proxy/${file}`, import.meta.url), 'utf8'))
+      .join('\n');
     for (const code of Object.keys(PROXY_PROBLEM_CODES)) assert.ok(text.includes(`'${code}'`), code);
     let thrown: unknown;
     try {

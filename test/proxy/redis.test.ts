@@ -1,5 +1,6 @@
-// Rate limits shared through a real Redis: two proxy instances, one limit. When Redis goes away,
-// each instance falls back to its own memory instead of failing open.
+// Rate limits shared through a real Redis: two proxy instances, one limit. When Redis goes away
+// (never reachable, or a real redis-server stopped mid-run), each instance falls back to its own
+// memory instead of failing open or hanging.
 
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
@@ -125,6 +126,48 @@ describe('proxy: rate limits shared through Redis', { skip }, () => {
       assert.deepEqual(statuses, [200, 200, 429]);
     } finally {
       await p.close();
+    }
+  });
+
+  it('when the real redis-server stops mid-run, limits fall back to memory: no hang, no failing open', async () => {
+    // A redis-server of its own, stopped half-way: the shared one serves the other tests.
+    const own = await startRedis();
+    const p = createProxy({
+      port: 0,
+      rateLimit: '4/1m',
+      redis: own.url,
+      allowPrivateTarget: [`127.0.0.1:${up.port}`],
+    });
+    const { url } = await p.listen();
+    const send = async () => {
+      // A hang is the failure this guards against: the deadline turns it into an error.
+      const r = await fetch(`${url}http://127.0.0.1:${up.port}/x`, {
+        headers: { origin: ORIGIN },
+        signal: AbortSignal.timeout(15_000),
+      });
+      await r.arrayBuffer();
+      return r.status;
+    };
+    try {
+      assert.equal(await send(), 200, 'Redis up: the first request passes');
+      const counter = new Redis(own.url);
+      const keys = await counter.keys('corsica*');
+      counter.disconnect();
+      assert.ok(keys.length > 0, 'the limit was counted in Redis while it ran');
+      await own.stop();
+      const after: number[] = [];
+      for (let i = 0; i < 8; i++) after.push(await send());
+      assert.ok(
+        after.every((s) => s === 200 || s === 429),
+        `only answers of the limit, never an error: ${after}`,
+      );
+      const allowed = after.filter((s) => s === 200).length;
+      assert.ok(allowed >= 1, `the proxy kept serving without Redis: ${after}`);
+      assert.ok(allowed <= 4, `at most the limit passed in this process without Redis: ${after}`);
+      assert.equal(after.at(-1), 429, `the limit still held: ${after}`);
+    } finally {
+      await p.close();
+      await own.stop();
     }
   });
 

@@ -3,26 +3,53 @@
 // by a public site, and an API on a private address, for which the network is the credential.
 
 import { lookup } from 'node:dns/promises';
-import ipaddr from 'ipaddr.js';
+import { BlockList, isIP } from 'node:net';
 import { parse } from 'tldts';
 
 /** The non-public address spaces, in the words of RFC 1918, RFC 3927 and RFC 4193. */
 export type AddressSpace = 'loopback' | 'private (RFC 1918)' | 'link-local' | 'unique local (IPv6)';
 
-const SPACES: Readonly<Record<string, AddressSpace>> = {
-  loopback: 'loopback',
-  private: 'private (RFC 1918)',
-  linkLocal: 'link-local',
-  uniqueLocal: 'unique local (IPv6)',
-};
+// node:net's BlockList holds the ranges: corsica bundles no address parser of its own for this.
+const RANGES: readonly (readonly [AddressSpace, string, number])[] = [
+  ['loopback', '127.0.0.0', 8],
+  ['loopback', '::1', 128],
+  ['private (RFC 1918)', '10.0.0.0', 8],
+  ['private (RFC 1918)', '172.16.0.0', 12],
+  ['private (RFC 1918)', '192.168.0.0', 16],
+  ['link-local', '169.254.0.0', 16],
+  ['link-local', 'fe80::', 10],
+  ['unique local (IPv6)', 'fc00::', 7],
+];
+const SPACES = new Map<AddressSpace, BlockList>();
+for (const [space, network, prefix] of RANGES) {
+  if (!SPACES.has(space)) SPACES.set(space, new BlockList());
+  SPACES.get(space)!.addSubnet(network, prefix, isIP(network) === 4 ? 'ipv4' : 'ipv6');
+}
+
+/** `::ffff:a.b.c.d` or `::ffff:7f00:1` (how URLs write it) as its IPv4 address; else the address. */
+function unmapped(address: string): string {
+  const m = /^::ffff:(?:(\d+\.\d+\.\d+\.\d+)|([0-9a-f]{1,4}):([0-9a-f]{1,4}))$/i.exec(address);
+  if (m === null) return address;
+  if (m[1] !== undefined) return m[1];
+  const high = Number.parseInt(m[2]!, 16);
+  const low = Number.parseInt(m[3]!, 16);
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+}
+
+/** A literal IP address (brackets removed), or null for a name. */
+function literalAddress(host: string): string | null {
+  const bare = host.startsWith('[') ? host.slice(1, -1) : host;
+  return isIP(bare) === 0 ? null : bare;
+}
 
 /** The non-public space of an IP address (`[::1]` and IPv4-mapped IPv6 included), or null. */
 export function addressSpace(host: string): AddressSpace | null {
-  const bare = host.startsWith('[') ? host.slice(1, -1) : host;
-  if (!ipaddr.isValid(bare)) return null;
-  let ip = ipaddr.parse(bare);
-  if (ip instanceof ipaddr.IPv6 && ip.isIPv4MappedAddress()) ip = ip.toIPv4Address();
-  return SPACES[ip.range()] ?? null;
+  const literal = literalAddress(host);
+  if (literal === null) return null;
+  const address = unmapped(literal);
+  const family = isIP(address) === 4 ? 'ipv4' : 'ipv6';
+  for (const [space, list] of SPACES) if (list.check(address, family)) return space;
+  return null;
 }
 
 /** A host on the user's own machine: localhost, *.localhost, 127.0.0.0/8, [::1]. */
@@ -35,8 +62,7 @@ export function isLoopbackHost(host: string): boolean {
  * `localhost`, `printer.local`, `intranet.corp`, single labels and private addresses are not.
  */
 export function isPublicHost(host: string): boolean {
-  const bare = host.startsWith('[') ? host.slice(1, -1) : host;
-  if (ipaddr.isValid(bare)) return addressSpace(bare) === null;
+  if (literalAddress(host) !== null) return addressSpace(host) === null;
   const parsed = parse(host);
   return parsed.isIcann === true && parsed.domain !== null && !isLoopbackHost(host);
 }
@@ -55,7 +81,7 @@ export async function privateTarget(url: URL): Promise<Target | null> {
   const host = url.hostname;
   const literal = addressSpace(host);
   if (literal !== null) return { address: host, space: literal };
-  if (ipaddr.isValid(host.replace(/^\[|\]$/g, ''))) return null;
+  if (literalAddress(host) !== null) return null;
   try {
     const addresses = await lookup(host, { all: true });
     const spaces = addresses.map((a) => addressSpace(a.address));

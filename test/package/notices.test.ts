@@ -51,8 +51,30 @@ describe('corsica: dist/THIRD-PARTY-NOTICES', () => {
     assert.deepEqual(named.sort(), [...bundled.keys()].sort());
   });
 
-  it('the command line and the Public Suffix List are what is bundled: commander, picocolors, tldts', () => {
-    assert.deepEqual([...bundled.keys()].sort(), ['commander', 'picocolors', 'tldts', 'tldts-core']);
+  it('what is bundled: the command line, the Public Suffix List and, apart, the OpenAPI reader', () => {
+    const base = ['commander', 'picocolors', 'tldts', 'tldts-core'];
+    for (const name of base) assert.ok(bundled.has(name), `${name} is bundled`);
+    // `audit --openapi` alone loads @readme/openapi-parser: it and everything only it brings sit in
+    // its own chunk, which no middleware entry and no other command imports.
+    const reader = bundled.get('@readme/openapi-parser');
+    assert.ok(reader !== undefined, 'the OpenAPI reader is bundled');
+    const chunks = [...reader.outputs];
+    const elsewhere = [...bundled]
+      .filter(([name]) => !base.includes(name))
+      .filter(([, { outputs }]) => [...outputs].some((o) => !chunks.includes(o)))
+      .map(([name, { outputs }]) => `${name} in ${[...outputs].join(', ')}`);
+    assert.deepEqual(elsewhere, []);
+    for (const chunk of chunks) {
+      const importers = readdirSync(join(ROOT, 'dist'))
+        .filter((f) => f.endsWith('.js') && !chunks.includes(`dist/${f}`))
+        .filter((f) => readFileSync(join(ROOT, 'dist', f), 'utf8').includes(chunk.replace('dist/', '')));
+      for (const f of importers)
+        assert.match(
+          readFileSync(join(ROOT, 'dist', f), 'utf8'),
+          new RegExp(`import\\(\\s*["']\\./${chunk.replace('dist/', '').replace(/\./g, '\\.')}["']\\s*\\)`),
+          `${f} loads ${chunk} only on demand`,
+        );
+    }
   });
 
   it("corsica's files carry no code of the proxy and none of its network stack", () => {

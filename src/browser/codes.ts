@@ -77,16 +77,10 @@ export interface FailureContext {
   readonly redirectTo?: string;
 }
 
-const PREFLIGHT_VARIANTS: ReadonlySet<CorsErrorCode> = new Set([
-  'PreflightMissingAllowOriginHeader',
-  'PreflightMultipleAllowOriginValues',
-  'PreflightInvalidAllowOriginValue',
-  'PreflightAllowOriginMismatch',
-  'PreflightWildcardOriginNotAllowed',
-  'PreflightInvalidAllowCredentials',
-  'PreflightInvalidStatus',
-  'PreflightDisallowedRedirect',
-]);
+/** The failures found on the preflight answer, named with Chromium's Preflight prefix. */
+const PREFLIGHT_VARIANTS: ReadonlySet<CorsErrorCode> = new Set(
+  CORS_ERROR_CODES.filter((code) => code.startsWith('Preflight')),
+);
 
 /** The code without its Preflight prefix: the same fault, found on the preflight. */
 export function baseCode(code: CorsErrorCode): string {

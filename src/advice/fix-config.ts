@@ -31,7 +31,7 @@ export interface FixNeeds {
   readonly unreadable?: 'methods' | 'headers';
 }
 
-/** Methods a browser never preflights for (Fetch #cors-safelisted-method): always allowed. */
+/** Methods a browser never preflights for (https://fetch.spec.whatwg.org/#cors-safelisted-method): always allowed. */
 const SAFELISTED_METHODS = new Set(['GET', 'HEAD', 'POST']);
 
 /** The names of both lists, each once, first spelling kept; header names compare case-insensitively. */

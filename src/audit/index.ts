@@ -1,7 +1,7 @@
 // `corsica audit` as a library: probe a live URL with a battery of Origins derived from the site's
 // own origin (simple GETs and OPTIONS preflights, never an unsafe method), and report every CORS
 // misconfiguration found, each with its class from a closed table, the probe that proves it and
-// the fix (issue 16). The requests go through the same node:http transport as `corsica check`.
+// the fix. The requests go through the same node:http transport as `corsica check`.
 
 import type { Transport } from '../browser/index.js';
 import { headerLine, httpTransport, httpUrl, NetworkError } from '../check/index.js';

@@ -1,6 +1,7 @@
 // Step one of a cross-origin fetch: what the browser makes of the request a page asks for. Which
 // headers it sends, which it drops, and whether (and why) a preflight must come first.
-// Fetch #main-fetch and #cors-preflight-fetch; Chromium's NeedsPreflight (cors_url_loader.cc).
+// https://fetch.spec.whatwg.org/#main-fetch (step 12) and https://fetch.spec.whatwg.org/#cors-preflight-fetch;
+// Chromium's NeedsPreflight (cors_url_loader.cc).
 
 import { isForbiddenRequestHeader } from '../spec/header-names.js';
 import { isForbiddenMethod, isSafelistedMethod, normalizeMethod } from '../spec/methods.js';

@@ -29,7 +29,7 @@ export const SIMPLE_CONTENT_TYPES: ReadonlySet<string> = new Set([
   'text/plain',
 ]);
 
-/** Fetch #cors-unsafe-request-header-byte. */
+/** https://fetch.spec.whatwg.org/#cors-unsafe-request-header-byte */
 export function isCorsUnsafeByte(c: number): boolean {
   return (
     (c < 0x20 && c !== 0x09) ||

@@ -62,7 +62,7 @@ export function createUpstream(config: ResolvedProxyConfig): Upstream {
   });
 
   // Keyed by everything a verdict depends on: `url.host` drops default ports, so https://h/ and
-  // http://h/ once shared the verdict an exemption for h:443 gave (issue 10).
+  // http://h/ once shared the verdict an exemption for h:443 gave, which opened h:80.
   const literalVerdicts = new Map<string, boolean>();
   function literalAllowed(host: string, port: string, scheme: string): boolean {
     const key = `${scheme}//${host}:${port}`;

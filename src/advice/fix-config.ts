@@ -3,7 +3,7 @@
 // credentials, methods, headers, exposed headers and max-age the answers showed, and allows the
 // request. Data only: src/advice/fixes.ts, the one writer of fix text, writes it for each tool.
 
-import { parseSerializedOrigin } from '../spec/origin-syntax.js';
+import { parseSerializedOrigin } from '../syntax/origin-syntax.js';
 import type { AdviceContext } from './granted.js';
 
 /** A list to write, and whether the server may allow more than the answers showed (then a comment says so). */

@@ -5,7 +5,7 @@
 
 import type { Transport } from '../browser/index.js';
 import { headerLine, httpTransport, httpUrl, NetworkError } from '../check/index.js';
-import { parseSerializedOrigin } from '../spec/origin-syntax.js';
+import { parseSerializedOrigin } from '../syntax/origin-syntax.js';
 import type { FindingSeverity } from './codes.js';
 import { conformanceFindings, type IntendedPolicy, policyProbes } from './conformance.js';
 import { AuditInputError } from './errors.js';

@@ -4,7 +4,7 @@
 // "the site" from the URL only, send simple GETs only and stop at the first hit).
 // Simple requests are GETs; preflights are OPTIONS only: an audit never sends an unsafe method.
 
-import { isPublicSuffix } from '../spec/public-suffix.js';
+import { isPublicSuffix } from '../syntax/public-suffix.js';
 
 /** The domain every attacker-side probe lives under (never contacted: it only goes in Origin). */
 export const ATTACKER_DOMAIN = 'corsica-attacker.net';

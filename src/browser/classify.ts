@@ -3,9 +3,9 @@
 // https://fetch.spec.whatwg.org/#main-fetch (step 12) and https://fetch.spec.whatwg.org/#cors-preflight-fetch;
 // Chromium's NeedsPreflight (cors_url_loader.cc).
 
-import { isForbiddenRequestHeader } from '../spec/header-names.js';
-import { isForbiddenMethod, isSafelistedMethod, normalizeMethod } from '../spec/methods.js';
-import { isToken } from '../spec/tokens.js';
+import { isForbiddenRequestHeader } from '../syntax/header-names.js';
+import { isForbiddenMethod, isSafelistedMethod, normalizeMethod } from '../syntax/methods.js';
+import { isToken } from '../syntax/tokens.js';
 import { type Engine, factsOf } from './engines.js';
 import { combineByName, type HeadersInput, invalidValue, normalizeValue, toPairs } from './headers.js';
 import { MAX_SAFELISTED_TOTAL, type UnsafeHeaderReason, unsafeReason } from './safelist.js';

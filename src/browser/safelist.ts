@@ -2,7 +2,7 @@
 // (https://fetch.spec.whatwg.org/#cors-safelisted-request-header), with the additions an engine
 // makes (engines.ts: Chromium's client hints), and why any other one needs it.
 
-import { isHttpWhitespace, trimHttpWhitespace } from '../spec/whitespace.js';
+import { isHttpWhitespace, trimHttpWhitespace } from '../syntax/whitespace.js';
 import { type Engine, factsOf } from './engines.js';
 
 /** Why a header (name, value) is not CORS-safelisted, or null when it is. */

@@ -5,7 +5,7 @@
 import { getHeader } from '../browser/headers.js';
 import type { BrowserRequest } from '../browser/index.js';
 import { type FetchOutcome, simulateFetch, type Transport } from '../browser/index.js';
-import { splitCommaList } from '../spec/whitespace.js';
+import { splitCommaList } from '../syntax/whitespace.js';
 
 export type CheckWarningCode =
   | 'VARY_ORIGIN_MISSING'

@@ -9,7 +9,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { SAFELISTED_RESPONSE_HEADERS } from '../spec/header-names.js';
+import { SAFELISTED_RESPONSE_HEADERS } from '../syntax/header-names.js';
 import { type BodyBudget, readBody } from './body.js';
 import { cachedPrivately, connectionNamed, droppedResponseHeader, forwardedHeaders } from './headers.js';
 import {

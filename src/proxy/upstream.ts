@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
 import { remember } from '../policy/bounded.js';
-import { DEFAULT_PORTS } from '../spec/origin-syntax.js';
+import { DEFAULT_PORTS } from '../syntax/origin-syntax.js';
 import { AddressGuard, addressIn, PrivateAddressError } from './addresses.js';
 import type { ResolvedProxyConfig } from './options.js';
 import { nonHttpRedirect, type Refusal, upstreamRefusal } from './refusals.js';

@@ -1,9 +1,11 @@
-// The server side of the CORS protocol, rule by rule. Each block names the part of the Fetch
-// standard it follows (each test's name starts with the anchor): https://fetch.spec.whatwg.org/#http-requests
-// and https://fetch.spec.whatwg.org/#http-responses (the CORS protocol's headers),
-// https://fetch.spec.whatwg.org/#methods (method normalization), https://fetch.spec.whatwg.org/#extract-header-list-values
-// (header lists), and https://fetch.spec.whatwg.org/#cors-preflight-fetch step 7 (the checks a browser runs
-// on our preflight answers, which the server-side decision mirrors).
+// The server side of the CORS protocol, rule by rule. Each block's name starts with the anchor of
+// the part of the Fetch standard it follows, on https://fetch.spec.whatwg.org/:
+// - https://fetch.spec.whatwg.org/#http-requests and https://fetch.spec.whatwg.org/#http-responses
+//   (the CORS protocol's headers);
+// - https://fetch.spec.whatwg.org/#methods (method normalization);
+// - https://fetch.spec.whatwg.org/#extract-header-list-values (header lists);
+// - https://fetch.spec.whatwg.org/#cors-preflight-fetch, step 7 (the checks a browser runs on our
+//   preflight answers, which the server-side decision mirrors).
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -82,7 +82,7 @@ const recordInputs = (name: string, dist = 'dist'): Plugin => ({
 });
 
 /**
- * In CommonJS, `import.meta.url` (src/spec/public-suffix.ts requires the list beside it from there)
+ * In CommonJS, `import.meta.url` (src/syntax/public-suffix.ts requires the list beside it from there)
  * becomes `__filename`, which createRequire takes as well: no shim code in the output.
  */
 const commonJsFileUrl: Options['esbuildOptions'] = (options, { format }) => {
@@ -145,11 +145,11 @@ const CORSICA: Options[] = [
     },
   },
   // The Public Suffix List, alone in one file that every build above requires on first use
-  // (src/spec/public-suffix.ts): `require('corsica/node')` never reads it unless a configuration
+  // (src/syntax/public-suffix.ts): `require('corsica/node')` never reads it unless a configuration
   // has a subdomain pattern, and a bundle for an edge runtime carries it only when the app
   // imports 'corsica/public-suffix-list'.
   {
-    entry: { 'public-suffix-list': 'src/spec/public-suffix-list.cjs' },
+    entry: { 'public-suffix-list': 'src/syntax/public-suffix-list.cjs' },
     format: ['cjs'],
     target: 'node20',
     noExternal: ['tldts'],
@@ -193,7 +193,7 @@ const PROXY: Options[] = [
   // The Public Suffix List's loader, with tldts left to the package's dependencies.
   {
     ...proxyCommon,
-    entry: { 'public-suffix-list': 'src/spec/public-suffix-list.cjs' },
+    entry: { 'public-suffix-list': 'src/syntax/public-suffix-list.cjs' },
     format: ['cjs'],
     esbuildPlugins: [recordInputs('public-suffix-list', `${PROXY_DIR}/dist`)],
   },

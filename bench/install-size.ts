@@ -1,4 +1,4 @@
-// What an app gets when it installs corsica for its middleware (issue 14.6), beside `cors`: the
+// What an app gets when it installs corsica for its middleware, beside `cors`: the
 // packages npm puts in node_modules and the bytes they take on disk; and what a proxy operator gets
 // with corsica-proxy. Both come from the packed tarballs of this build (npm run build first); cors
 // from the npm registry.

@@ -1,4 +1,4 @@
-// Start-up time of the command line (issue 16: `corsica check` and `corsica audit` must start
+// Start-up time of the command line (`corsica check` and `corsica audit` must start
 // fast): the wall time of `node dist/cli.js <command> --help`, and of a real `check` and `audit`
 // of a local server (in its own process), against `node -e 0` (the floor: a Node process that
 // loads nothing) and a script that runs one fetch(). Runs are interleaved, medians of ROUNDS;

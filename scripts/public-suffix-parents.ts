@@ -1,8 +1,8 @@
-// Writes src/spec/public-suffix-parents.ts from the Public Suffix List that tldts ships:
-//   node --import tsx scripts/public-suffix-parents.ts > src/spec/public-suffix-parents.ts
+// Writes src/syntax/public-suffix-parents.ts from the Public Suffix List that tldts ships:
+//   node --import tsx scripts/public-suffix-parents.ts > src/syntax/public-suffix-parents.ts
 // tldts answers "what is the public suffix of this host", never "which suffixes lie under this
 // name", so the names with suffixes under them are read once from its rule trie, here, and kept
-// as data; test/spec/public-suffix.test.ts holds the file to the installed tldts.
+// as data; test/syntax/public-suffix.test.ts holds the file to the installed tldts.
 
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';

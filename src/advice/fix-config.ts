@@ -3,7 +3,7 @@
 // credentials, methods, headers, exposed headers and max-age the answers showed, and allows the
 // request. Data only: src/advice/fixes.ts, the one writer of fix text, writes it for each tool.
 
-import { parseSerializedOrigin } from '../spec/origin-syntax.js';
+import { parseSerializedOrigin } from '../syntax/origin-syntax.js';
 import type { AdviceContext } from './granted.js';
 
 /** A list to write, and whether the server may allow more than the answers showed (then a comment says so). */
@@ -31,7 +31,7 @@ export interface FixNeeds {
   readonly unreadable?: 'methods' | 'headers';
 }
 
-/** Methods a browser never preflights for (Fetch #cors-safelisted-method): always allowed. */
+/** Methods a browser never preflights for (https://fetch.spec.whatwg.org/#cors-safelisted-method): always allowed. */
 const SAFELISTED_METHODS = new Set(['GET', 'HEAD', 'POST']);
 
 /** The names of both lists, each once, first spelling kept; header names compare case-insensitively. */

@@ -4,7 +4,7 @@
 
 import { getHeader } from '../browser/headers.js';
 import type { BrowserResponse, Exchange, FailureContext } from '../browser/index.js';
-import { splitCommaList } from '../spec/whitespace.js';
+import { splitCommaList } from '../syntax/whitespace.js';
 
 /** What a server's answers showed of its CORS configuration (read from the answers here). */
 export interface Granted {

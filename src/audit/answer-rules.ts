@@ -3,8 +3,8 @@
 // and what is worth knowing (a missing Vary: Origin, headers a page cannot read, a public `*`).
 
 import { type CorsErrorCode, readableHeaders } from '../browser/index.js';
-import { SAFELISTED_RESPONSE_HEADERS } from '../spec/header-names.js';
-import { splitCommaList } from '../spec/whitespace.js';
+import { SAFELISTED_RESPONSE_HEADERS } from '../syntax/header-names.js';
+import { splitCommaList } from '../syntax/whitespace.js';
 import type { FindingClass, FindingFix } from './codes.js';
 import {
   acao,

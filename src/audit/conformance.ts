@@ -7,7 +7,7 @@
 // lost an OPTIONS handler, a CDN that strips Vary).
 
 import type { CorsErrorCode } from '../browser/index.js';
-import { splitCommaList } from '../spec/whitespace.js';
+import { splitCommaList } from '../syntax/whitespace.js';
 import { type Finding, finding, type ProbeRecord } from './finding.js';
 import {
   answerHeader,

@@ -1,11 +1,11 @@
 // `corsica audit` as a library: probe a live URL with a battery of Origins derived from the site's
 // own origin (simple GETs and OPTIONS preflights, never an unsafe method), and report every CORS
 // misconfiguration found, each with its class from a closed table, the probe that proves it and
-// the fix (issue 16). The requests go through the same node:http transport as `corsica check`.
+// the fix. The requests go through the same node:http transport as `corsica check`.
 
 import type { Transport } from '../browser/index.js';
 import { headerLine, httpTransport, httpUrl, NetworkError } from '../check/index.js';
-import { parseSerializedOrigin } from '../spec/origin-syntax.js';
+import { parseSerializedOrigin } from '../syntax/origin-syntax.js';
 import type { FindingSeverity } from './codes.js';
 import { conformanceFindings, type IntendedPolicy, policyProbes } from './conformance.js';
 import { AuditInputError } from './errors.js';

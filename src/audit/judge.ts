@@ -12,7 +12,7 @@ import {
   corsCheck,
   type Engine,
 } from '../browser/index.js';
-import { splitCommaList, trimHttpWhitespace } from '../spec/whitespace.js';
+import { splitCommaList, trimHttpWhitespace } from '../syntax/whitespace.js';
 import type { ProbeRecord } from './finding.js';
 
 /** The engines an audit asks: a hole in one of them is a hole. */

@@ -4,7 +4,7 @@
 // and of the others only their names; so each answer keeps those, within fixed bounds, and says
 // how many lines it dropped.
 
-import { splitCommaList } from '../spec/whitespace.js';
+import { splitCommaList } from '../syntax/whitespace.js';
 
 /** Lines kept per name (several `Access-Control-Allow-Origin` lines are a finding of their own). */
 const LINES_PER_NAME = 8;

@@ -1,10 +1,10 @@
 // The battery of probes `corsica audit` sends: Origins derived from the site's own origin, each
-// built to be trusted by one kind of broken origin check and by no correct one (issue 16; the
+// built to be trusted by one kind of broken origin check and by no correct one (the
 // probes of Corsy's core/tests.py and CORScanner's common/corscheck.py, and more: both derive
 // "the site" from the URL only, send simple GETs only and stop at the first hit).
 // Simple requests are GETs; preflights are OPTIONS only: an audit never sends an unsafe method.
 
-import { isPublicSuffix } from '../spec/public-suffix.js';
+import { isPublicSuffix } from '../syntax/public-suffix.js';
 
 /** The domain every attacker-side probe lives under (never contacted: it only goes in Origin). */
 export const ATTACKER_DOMAIN = 'corsica-attacker.net';

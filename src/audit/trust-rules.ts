@@ -2,7 +2,7 @@
 // for its class (probes.ts), so that one mistake is named by its own class; a server that echoes
 // any origin is reported as that and nothing narrower (every bypass probe would pass).
 
-import { isPublicSuffix } from '../spec/public-suffix.js';
+import { isPublicSuffix } from '../syntax/public-suffix.js';
 import type { FindingClass } from './codes.js';
 import {
   acao,

@@ -1,10 +1,11 @@
 // Step one of a cross-origin fetch: what the browser makes of the request a page asks for. Which
 // headers it sends, which it drops, and whether (and why) a preflight must come first.
-// Fetch #main-fetch and #cors-preflight-fetch; Chromium's NeedsPreflight (cors_url_loader.cc).
+// https://fetch.spec.whatwg.org/#main-fetch (step 12) and https://fetch.spec.whatwg.org/#cors-preflight-fetch;
+// Chromium's NeedsPreflight (cors_url_loader.cc).
 
-import { isForbiddenRequestHeader } from '../spec/header-names.js';
-import { isForbiddenMethod, isSafelistedMethod, normalizeMethod } from '../spec/methods.js';
-import { isToken } from '../spec/tokens.js';
+import { isForbiddenRequestHeader } from '../syntax/header-names.js';
+import { isForbiddenMethod, isSafelistedMethod, normalizeMethod } from '../syntax/methods.js';
+import { isToken } from '../syntax/tokens.js';
 import { type Engine, factsOf } from './engines.js';
 import { combineByName, type HeadersInput, invalidValue, normalizeValue, toPairs } from './headers.js';
 import { MAX_SAFELISTED_TOTAL, type UnsafeHeaderReason, unsafeReason } from './safelist.js';

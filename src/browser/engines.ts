@@ -17,7 +17,7 @@ export type Engine = 'chromium' | 'firefox' | 'webkit' | 'standard';
 /** Every engine, in the order reports list them. */
 export const ENGINES: readonly Engine[] = ['chromium', 'firefox', 'webkit', 'standard'];
 
-/** The checks of a preflight answer (Fetch #cors-preflight-fetch), in the order an engine runs them. */
+/** The checks of a preflight answer (https://fetch.spec.whatwg.org/#cors-preflight-fetch, step 7), in the order an engine runs them. */
 export type PreflightCheckStep =
   /** The CORS check of the answer (allow-origin, allow-credentials). */
   | 'cors-check'
@@ -69,7 +69,7 @@ export interface EngineFacts {
   /** Request headers the engine drops when it follows a redirect. */
   readonly droppedOnRedirect: readonly string[];
 
-  // The CORS check (Fetch #cors-check). Every engine runs it in the same order in effect (`*`,
+  // The CORS check (https://fetch.spec.whatwg.org/#cors-check). Every engine runs it in the same order in effect (`*`,
   // then presence, then equality, then credentials); they differ in how they name a failure.
   /**
    * Several Access-Control-Allow-Origin lines: null when the engine reads them as one value joined
@@ -79,7 +79,7 @@ export interface EngineFacts {
   /** Which characters make an allow-origin value that is not the origin "several origins". */
   readonly severalOriginsMarkedBy: 'comma-or-space' | 'comma';
 
-  // The preflight (Fetch #cors-preflight-fetch).
+  // The preflight (https://fetch.spec.whatwg.org/#cors-preflight-fetch).
   /** The checks of a preflight answer, in the engine's order; the first failure is the one named. */
   readonly preflightChecks: readonly PreflightCheckStep[];
   /**
@@ -107,7 +107,7 @@ export interface EngineFacts {
   /** Whether a redirected preflight answer gets the CORS check first, and is named for that failure. */
   readonly preflightRedirectCorsCheckFirst: boolean;
 
-  // Redirects (Fetch #http-redirect-fetch).
+  // Redirects (https://fetch.spec.whatwg.org/#http-redirect-fetch).
   /** The Origin a preflight carries after a redirect tainted the request: `null`, or the page's. */
   readonly taintedPreflightOrigin: 'null' | 'page';
   /**

@@ -1,8 +1,9 @@
 // A whole cross-origin fetch as a browser runs it: preflight when needed (or a cached grant), the
 // actual request, the CORS check on every response, redirects in CORS mode, and what the page can
 // read at the end. The model does no I/O itself: a transport sends each request it builds.
-// Fetch #main-fetch, #http-fetch, #http-redirect-fetch, #cors-preflight-fetch; where an engine
-// departs from them (the preflights after a redirect, the redirect schemes, the console lines), it
+// https://fetch.spec.whatwg.org/#main-fetch, https://fetch.spec.whatwg.org/#http-fetch,
+// https://fetch.spec.whatwg.org/#http-redirect-fetch and https://fetch.spec.whatwg.org/#cors-preflight-fetch;
+// where an engine departs from them (the preflights after a redirect, the redirect schemes, the console lines), it
 // follows that engine's facts (engines.ts), as measured against the real browsers.
 
 import { type BrowserRequest, type Classification, classifyRequest, originOf } from './classify.js';
@@ -68,7 +69,7 @@ export interface FetchOptions {
   readonly initiator?: 'fetch' | 'xhr';
 }
 
-/** Most redirects a fetch follows (Fetch #http-redirect-fetch). */
+/** Most redirects a fetch follows (https://fetch.spec.whatwg.org/#http-redirect-fetch, step 7). */
 export const MAX_REDIRECTS = 20;
 
 const REQUEST_BODY_HEADERS = new Set([
@@ -164,8 +165,8 @@ class FetchRun {
   async send(wire: WireRequest): Promise<BrowserResponse | null> {
     try {
       const raw = await this.transport(wire);
-      // A header value has no leading or trailing whitespace (Fetch #concept-header-value, RFC 9112
-      // §5): `Access-Control-Allow-Origin: https://a.example ` is that origin, as Chromium and WebKit
+      // A header value has no leading or trailing whitespace (https://fetch.spec.whatwg.org/#concept-header-value,
+      // RFC 9112 §5): `Access-Control-Allow-Origin: https://a.example ` is that origin, as Chromium and WebKit
       // read it. HTTP clients strip the leading whitespace only.
       const response = { ...raw, headers: raw.headers.map(([n, v]) => [n, normalizeValue(v)] as const) };
       this.exchanges.push({ request: wire, response });
@@ -315,7 +316,7 @@ class FetchRun {
   }
 
   /**
-   * Follows a redirect as Fetch #http-redirect-fetch does: checks the next URL, taints the origin,
+   * Follows a redirect as https://fetch.spec.whatwg.org/#http-redirect-fetch does: checks the next URL, taints the origin,
    * rewrites the method, drops what must not cross, classifies again. Null when the run goes on.
    */
   redirect(
@@ -353,7 +354,8 @@ class FetchRun {
         redirectTo: next.href,
       });
     }
-    // A hop to another origin, from a URL that was not the request's own origin, taints (#concept-request-tainted-origin).
+    // A hop to another origin, from a URL that was not the request's own origin, taints
+    // (https://fetch.spec.whatwg.org/#concept-request-tainted-origin).
     if (next.origin !== target.origin && c.origin !== target.origin) this.tainted = true;
     let headers = c.headers;
     let method = c.method;

@@ -1,7 +1,7 @@
 // Header lists as the browser model handles them: ordered (name, value) pairs, read the way the
 // Fetch standard "gets" a header (every line with that name, joined with ", ").
 
-import { trimHttpWhitespace } from '../spec/whitespace.js';
+import { trimHttpWhitespace } from '../syntax/whitespace.js';
 
 /** Header lines in the order they came: request headers a page sets, or response header lines. */
 export type HeaderPairs = readonly (readonly [string, string])[];

@@ -224,7 +224,7 @@ function firefoxCode(
 ): CorsErrorCode {
   if (entry.key === 'CORSAllowOriginNotMatchingOrigin') return allowOriginCode(hint);
   // Firefox prints "preflight response did not succeed" after a redirected preflight too: its
-  // status says which (issue 15.3).
+  // status says which.
   if (entry.code === 'PreflightInvalidStatus' && status !== null && status >= 300 && status < 400)
     return 'PreflightDisallowedRedirect';
   return entry.code;

@@ -1,4 +1,4 @@
-// The CORS-preflight cache (Fetch #cors-preflight-cache), keyed as Chromium keys it: by the
+// The CORS-preflight cache (https://fetch.spec.whatwg.org/#cors-preflight-cache), keyed as Chromium keys it: by the
 // request's origin and URL, one grant per key, with a flag saying whether it was credentialed.
 
 import type { Classification } from './classify.js';

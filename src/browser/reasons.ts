@@ -132,7 +132,7 @@ function firefoxSpecific(f: CorsFailureCore, ctx: FailureContext): ConsoleLine[]
         ),
       ];
     case 'RedirectContainsCredentials':
-      // Firefox refuses the redirect without saying why (issue 15.3): only the line below.
+      // Firefox 153 refuses the redirect without saying why: it prints only the line below.
       return [];
     default:
       // CorsDisabledScheme: a redirect to ftp:, mailto:, about: or a custom scheme.
@@ -174,7 +174,7 @@ function webkitSpecific(f: CorsFailureCore, ctx: FailureContext): string {
       case 'InvalidAllowOriginValue':
         return `Origin ${origin} is not allowed by Access-Control-Allow-Origin. Status code: ${status}`;
       case 'MultipleAllowOriginValues':
-        // "More than one origin" only when the value holds a comma (issue 15.12).
+        // "More than one origin" only when the value holds a comma, as WebKit words it.
         return f.hint.includes(',')
           ? 'Access-Control-Allow-Origin cannot contain more than one origin.'
           : `Origin ${origin} is not allowed by Access-Control-Allow-Origin. Status code: ${status}`;

@@ -4,11 +4,11 @@
 // the engines differ (the order of the checks, how a failure is named, the max-age), this file
 // reads their facts from engines.ts.
 
-import { type ListLimits, parseTokenList } from '../spec/header-list.js';
-import { FORBIDDEN_RESPONSE_HEADERS, SAFELISTED_RESPONSE_HEADERS } from '../spec/header-names.js';
-import { isSafelistedMethod } from '../spec/methods.js';
-import { isToken } from '../spec/tokens.js';
-import { splitCommaList } from '../spec/whitespace.js';
+import { type ListLimits, parseTokenList } from '../syntax/header-list.js';
+import { FORBIDDEN_RESPONSE_HEADERS, SAFELISTED_RESPONSE_HEADERS } from '../syntax/header-names.js';
+import { isSafelistedMethod } from '../syntax/methods.js';
+import { isToken } from '../syntax/tokens.js';
+import { splitCommaList } from '../syntax/whitespace.js';
 import type { Classification } from './classify.js';
 import type { CorsErrorCode, CorsFailureCore } from './codes.js';
 import { type Engine, type EngineFacts, factsOf, type PreflightCheckStep } from './engines.js';

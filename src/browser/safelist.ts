@@ -2,7 +2,7 @@
 // (https://fetch.spec.whatwg.org/#cors-safelisted-request-header), with the additions an engine
 // makes (engines.ts: Chromium's client hints), and why any other one needs it.
 
-import { isHttpWhitespace, trimHttpWhitespace } from '../spec/whitespace.js';
+import { isHttpWhitespace, trimHttpWhitespace } from '../syntax/whitespace.js';
 import { type Engine, factsOf } from './engines.js';
 
 /** Why a header (name, value) is not CORS-safelisted, or null when it is. */
@@ -29,7 +29,7 @@ export const SIMPLE_CONTENT_TYPES: ReadonlySet<string> = new Set([
   'text/plain',
 ]);
 
-/** Fetch #cors-unsafe-request-header-byte. */
+/** https://fetch.spec.whatwg.org/#cors-unsafe-request-header-byte */
 export function isCorsUnsafeByte(c: number): boolean {
   return (
     (c < 0x20 && c !== 0x09) ||

@@ -1,4 +1,4 @@
-// The same check in every engine (issue 15): the question a user with a Firefox-only bug asks is
+// The same check in every engine: the question a user with a Firefox-only bug asks is
 // "which browsers let this through?". Each engine runs the model against the server; a request two
 // engines send alike is sent once (a memoizing transport), so comparing costs only the requests
 // that differ (Firefox's preflight after a redirect carries the page's origin, WebKit preflights

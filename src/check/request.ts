@@ -4,7 +4,7 @@
 import { ENGINES } from '../browser/engines.js';
 import { toPairs } from '../browser/headers.js';
 import type { BodyKind, BrowserRequest, Engine } from '../browser/index.js';
-import { parseSerializedOrigin } from '../spec/origin-syntax.js';
+import { parseSerializedOrigin } from '../syntax/origin-syntax.js';
 import { CheckInputError } from './errors.js';
 
 /** A check as the command line and the playground describe it. */

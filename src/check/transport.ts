@@ -1,6 +1,6 @@
 // The transport `corsica check` gives the browser model: one real HTTP(S) request per call on the
 // platform's node:http (node:https loaded only for https: URLs), so that the command starts
-// without loading an HTTP client of its own (issue 16). The method goes out exactly as written
+// without loading an HTTP client of its own, which costs start-up time. The method goes out exactly as written
 // (node:http upper-cases it; browsers send `patch` as `patch`), redirects are not followed (the
 // model follows them as a browser does), and every response header line is kept, in order, so that
 // duplicated CORS headers are seen as the browser sees them.
@@ -65,7 +65,7 @@ function describe(err: unknown, url: URL, timeout: number): string {
   }
 }
 
-/** A TLS failure in words: what failed, and what to do about a private authority (issue 13.7). */
+/** A TLS failure in words: what failed, and what to do about a private authority. */
 function tlsFailure(e: NodeJS.ErrnoException, url: URL): string | null {
   const code = e.code ?? '';
   const trust =

@@ -1,11 +1,11 @@
-// What an allowed answer can still get wrong (issue 13.3): a check that says only "allowed" for a
+// What an allowed answer can still get wrong: a check that says only "allowed" for a
 // server that reflects any origin with credentials would be advice that points the wrong way.
 // Each warning has a code (in --json too) and the seed article's pitfall where it is one.
 
 import { getHeader } from '../browser/headers.js';
 import type { BrowserRequest } from '../browser/index.js';
 import { type FetchOutcome, simulateFetch, type Transport } from '../browser/index.js';
-import { splitCommaList } from '../spec/whitespace.js';
+import { splitCommaList } from '../syntax/whitespace.js';
 
 export type CheckWarningCode =
   | 'VARY_ORIGIN_MISSING'

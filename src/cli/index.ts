@@ -4,7 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import pc from 'picocolors';
 // Each command's module is imported when the command runs, so that a command loads only what it
-// uses (issue 16: `corsica check` and `corsica audit` start fast; --help loads none of them).
+// uses (`corsica check` and `corsica audit` start fast; --help loads none of them).
 import { CheckInputError } from '../check/errors.js';
 import { visible } from './terminal.js';
 import { listenFailure, portOption, UsageError } from './usage.js';
@@ -137,7 +137,7 @@ program
   .option('--concurrency <n>', 'probes in flight at once (default 8)')
   .option('--timeout <ms>', 'per probe (default 5000)')
   .action(async (url: string | undefined, opts) => {
-    // Loaded on use: the other commands do not pay for the audit (issue 16, start-up time).
+    // Loaded on use: the other commands do not pay for the audit (start-up time).
     const { auditCommand } = await import('./audit.js');
     process.exitCode = await auditCommand(url, opts);
   });

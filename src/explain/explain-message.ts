@@ -81,7 +81,8 @@ function reproduce(p: ParsedMessage): { command: string; note: string | null } |
     note = `${note === null ? '' : `${note} `}The message is about a preflight but does not say what triggered it: replace <METHOD> with your request's method (PUT, DELETE...) and <Name: value> with the header your page sends (Content-Type: application/json, Authorization: ...), or drop --header if the method alone needs a preflight.`;
   }
   if (base === 'WildcardOriginNotAllowed' || base === 'InvalidAllowCredentials') parts.push('--credentials');
-  // The same browser's model: Firefox and WebKit check in their own order (issue 15).
+  // The same browser's model: Firefox and WebKit check in their own order, so a reproduction
+  // must run the engine the message came from.
   if (p.browser === 'firefox') parts.push('--browser', 'firefox');
   if (p.browser === 'safari') parts.push('--browser', 'webkit');
   return { command: parts.join(' '), note };

@@ -20,7 +20,7 @@ import { BROWSERS, type EngineVerdict, engineVerdict } from '../check/engines.js
 import { type CheckReport, report } from '../check/report.js';
 import { checkCommand } from '../check/request.js';
 import { warningsFor } from '../check/warnings.js';
-import { isForbiddenRequestHeader } from '../spec/header-names.js';
+import { isForbiddenRequestHeader } from '../syntax/header-names.js';
 import {
   type Flight,
   type Hop,

@@ -3,7 +3,7 @@
 // killed the playground (Node throws on such headers inside a request handler); each is now a 400
 // with the reason, naming the field as the page's JSON names it.
 
-import { isToken } from '../spec/tokens.js';
+import { isToken } from '../syntax/tokens.js';
 import type { SnippetOptions, SnippetRequest } from './snippets.js';
 
 /** The page sent something the playground cannot use; the message says what and where. */

@@ -63,7 +63,7 @@ export class AnswerBuilder {
     this.preflightStatus = config.preflightContinue ? 0 : config.optionsSuccessStatus;
 
     const credentials = config.credentials ? [ACAC, 'true'] : [];
-    // Access-Control-Expose-Headers belongs on actual responses only (Fetch #http-responses); max-age and
+    // Access-Control-Expose-Headers belongs on actual responses only (https://fetch.spec.whatwg.org/#http-responses); max-age and
     // the allow lists on preflights only.
     this.actualTail = [
       ...credentials,

@@ -1,8 +1,8 @@
 // One sentence per decision for the server owner: what was decided and, when refused, what to
 // change. This runs only when `onDecision` or `debug` is set, never on the plain hot path.
 
-import { describeListError, parseTokenList, REQUEST_LIST_LIMITS } from '../spec/header-list.js';
-import { parseSerializedOrigin } from '../spec/origin-syntax.js';
+import { describeListError, parseTokenList, REQUEST_LIST_LIMITS } from '../syntax/header-list.js';
+import { parseSerializedOrigin } from '../syntax/origin-syntax.js';
 import { firstDisallowedHeader } from './grants.js';
 import type { BrowserError, Decision } from './types.js';
 import type { ResolvedConfig } from './validate.js';

@@ -1,8 +1,8 @@
-// The server-side twins of the browser's preflight checks (Fetch #cors-preflight-fetch "CORS-preflight fetch"),
+// The server-side twins of the browser's preflight checks (https://fetch.spec.whatwg.org/#cors-preflight-fetch, step 7),
 // shared by the decision and by its explanation.
 
-import { NON_WILDCARD_REQUEST_HEADER } from '../spec/header-names.js';
-import { isSafelistedMethod } from '../spec/methods.js';
+import { NON_WILDCARD_REQUEST_HEADER } from '../syntax/header-names.js';
+import { isSafelistedMethod } from '../syntax/methods.js';
 import type { ResolvedConfig } from './validate.js';
 
 /** Safelisted methods always pass; `*` covers every method only without credentials. */

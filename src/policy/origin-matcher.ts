@@ -8,7 +8,7 @@
 // No test is a substring or suffix test on the raw string: `https://example.com.evil.net` and
 // `https://evilexample.com` never match `https://example.com` or `https://*.example.com`.
 
-import { parseSerializedOrigin } from '../spec/origin-syntax.js';
+import { parseSerializedOrigin } from '../syntax/origin-syntax.js';
 import type { OriginPattern, OriginRuleSpec } from './origin-rules.js';
 
 export interface OriginMatcher {

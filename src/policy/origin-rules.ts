@@ -2,8 +2,8 @@
 // Every way an origin string can be wrong gets its own diagnosis and a fix written out in full,
 // because these are the seed article's pitfalls 2, 3 and 4.
 
-import { DEFAULT_PORTS, parseSerializedOrigin } from '../spec/origin-syntax.js';
-import { publicSuffixAtOrBelow } from '../spec/public-suffix.js';
+import { DEFAULT_PORTS, parseSerializedOrigin } from '../syntax/origin-syntax.js';
+import { publicSuffixAtOrBelow } from '../syntax/public-suffix.js';
 import type { ProblemList } from './problems.js';
 
 /** `https://*.example.com` (any subdomain at any depth, never the apex) and/or `:*` (any port). */

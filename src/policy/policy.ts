@@ -1,9 +1,9 @@
 // The policy: compiled once from options, then asked for a decision per request.
-// Follows the CORS protocol of the Fetch standard (#http-cors-protocol), server side.
+// Follows the CORS protocol of the Fetch standard (https://fetch.spec.whatwg.org/#http-cors-protocol), server side.
 
-import { parseTokenList, REQUEST_LIST_LIMITS } from '../spec/header-list.js';
-import { MAX_ORIGIN_LENGTH, parseSerializedOrigin } from '../spec/origin-syntax.js';
-import { isToken } from '../spec/tokens.js';
+import { parseTokenList, REQUEST_LIST_LIMITS } from '../syntax/header-list.js';
+import { MAX_ORIGIN_LENGTH, parseSerializedOrigin } from '../syntax/origin-syntax.js';
+import { isToken } from '../syntax/tokens.js';
 import { ACAH, ACAPN, AnswerBuilder, decision, type OriginAnswers } from './answers.js';
 import { remember } from './bounded.js';
 import { browserErrorFor, explainDecision } from './decision-report.js';
@@ -171,7 +171,8 @@ class CompiledPolicy implements Policy {
     request: R,
     header: HeaderReader<R>,
   ): Decision | Promise<Decision> {
-    // A CORS-preflight request is an OPTIONS request with Origin and Access-Control-Request-Method (Fetch #http-requests).
+    // A CORS-preflight request is an OPTIONS request with Origin and Access-Control-Request-Method
+    // (https://fetch.spec.whatwg.org/#http-requests).
     const requestMethod =
       method === 'OPTIONS' && origin ? header(request, 'access-control-request-method') : undefined;
     let answers: OriginAnswers | Promise<OriginAnswers>;

@@ -88,7 +88,7 @@ export type DenialReason =
  * never mutate one (rs/cors#198 and jub0bs/cors#14 were races on shared header slices).
  */
 export interface Decision {
-  /** A preflight is an OPTIONS request with `Origin` and `Access-Control-Request-Method` (Fetch #http-requests). */
+  /** A preflight is an OPTIONS request with `Origin` and `Access-Control-Request-Method` (https://fetch.spec.whatwg.org/#http-requests). */
   readonly kind: 'preflight' | 'actual';
   /** True when the response grants what the request needs. */
   readonly allowed: boolean;

@@ -2,9 +2,9 @@
 // Errors are configurations that can never work or that the Fetch standard forbids; warnings are
 // configurations that work but open a hole; hints are harmless oddities that `corsica lint` shows.
 
-import { isForbiddenRequestHeader, SAFELISTED_RESPONSE_HEADERS } from '../spec/header-names.js';
-import { isForbiddenMethod, normalizeMethod } from '../spec/methods.js';
-import { asciiLower, isToken } from '../spec/tokens.js';
+import { isForbiddenRequestHeader, SAFELISTED_RESPONSE_HEADERS } from '../syntax/header-names.js';
+import { isForbiddenMethod, normalizeMethod } from '../syntax/methods.js';
+import { asciiLower, isToken } from '../syntax/tokens.js';
 import { WARNING_CODES } from './codes.js';
 import { describeValue, type OriginRuleSpec, parseOriginRule } from './origin-rules.js';
 import { ProblemList } from './problems.js';

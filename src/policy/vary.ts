@@ -2,7 +2,7 @@
 // alone when it is already `*`. Only the response's own Vary is ever read; the request's Vary is
 // never copied (hono GHSA-q7jf-gf43-6x6p).
 
-import { splitCommaList } from '../spec/whitespace.js';
+import { splitCommaList } from '../syntax/whitespace.js';
 
 /**
  * Returns the merged Vary value, or null when `existing` already covers every name in `add`. A value

@@ -9,7 +9,7 @@
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { SAFELISTED_RESPONSE_HEADERS } from '../spec/header-names.js';
+import { SAFELISTED_RESPONSE_HEADERS } from '../syntax/header-names.js';
 import { type BodyBudget, readBody } from './body.js';
 import { cachedPrivately, connectionNamed, droppedResponseHeader, forwardedHeaders } from './headers.js';
 import {
@@ -56,7 +56,7 @@ export interface ForwardContext {
 const codeOf = (err: Error) =>
   (err as { code?: string }).code ?? (err.cause as { code?: string } | undefined)?.code;
 
-/** What a redirect turns the request into (Fetch §4.4 HTTP-redirect fetch, step 12). */
+/** What a redirect turns the request into (https://fetch.spec.whatwg.org/#http-redirect-fetch, step 12). */
 function redirectedMethod(status: number, method: string): string {
   if ((status === 301 || status === 302) && method === 'POST') return 'GET';
   if (status === 303 && method !== 'GET' && method !== 'HEAD') return 'GET';

@@ -42,7 +42,7 @@ const DROPPED_REQUEST = new Set([
 
 /**
  * Headers that describe a request body (Fetch's request-body-header names, plus the framing ones):
- * dropped with the body when a redirect turns a request into a GET (Fetch §4.4, HTTP-redirect fetch).
+ * dropped with the body when a redirect turns a request into a GET (https://fetch.spec.whatwg.org/#http-redirect-fetch, step 12).
  */
 const BODY_HEADERS = new Set([
   'content-encoding',

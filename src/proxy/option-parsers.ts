@@ -2,8 +2,8 @@
 // style: a value that cannot work becomes a problem with its fix (all of them reported at
 // start-up), never an exception. src/proxy/option-table.ts says which option each parser serves.
 
-import { parseSerializedOrigin } from '../spec/origin-syntax.js';
-import { isToken } from '../spec/tokens.js';
+import { parseSerializedOrigin } from '../syntax/origin-syntax.js';
+import { isToken } from '../syntax/tokens.js';
 import { type PrivateTargetRule, parsePrivateTarget } from './addresses.js';
 import type { ProxyProblem } from './options.js';
 import { type HostPattern, parseHostPattern } from './target.js';

@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { Agent, buildConnector } from 'undici';
 import { remember } from '../policy/bounded.js';
-import { DEFAULT_PORTS } from '../spec/origin-syntax.js';
+import { DEFAULT_PORTS } from '../syntax/origin-syntax.js';
 import { AddressGuard, addressIn, PrivateAddressError } from './addresses.js';
 import type { ResolvedProxyConfig } from './options.js';
 import { nonHttpRedirect, type Refusal, upstreamRefusal } from './refusals.js';
@@ -62,7 +62,7 @@ export function createUpstream(config: ResolvedProxyConfig): Upstream {
   });
 
   // Keyed by everything a verdict depends on: `url.host` drops default ports, so https://h/ and
-  // http://h/ once shared the verdict an exemption for h:443 gave (issue 10).
+  // http://h/ once shared the verdict an exemption for h:443 gave, which opened h:80.
   const literalVerdicts = new Map<string, boolean>();
   function literalAllowed(host: string, port: string, scheme: string): boolean {
     const key = `${scheme}//${host}:${port}`;

@@ -1,4 +1,4 @@
-// corsica/fastify keeps @fastify/cors's meanings (issue 11): each test is a bug found by running
+// corsica/fastify keeps @fastify/cors's meanings: each test is a bug found by running
 // @fastify/cors's own suite against corsica/fastify, on Fastify 5 and 4 over real HTTP. A request
 // that never gets an answer fails here within seconds instead of hanging the run.
 

@@ -1,7 +1,7 @@
 // @fastify/cors's own test files, run unmodified from node_modules against corsica/fastify: only
 // their `require('..')` is redirected (test/helpers/fastify-cors-redirect.cjs). Every test must
 // pass except the differences listed below, each one a corsica rule that never allows more than
-// @fastify/cors would, and each listed with its reason in docs/fastify.md (issue 11).
+// @fastify/cors would, and each listed with its reason in docs/fastify.md.
 //
 // test/vary.test.js is not run: it tests @fastify/cors's internal `../vary` module, not the plugin.
 

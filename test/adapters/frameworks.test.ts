@@ -17,7 +17,7 @@ const EVIL = 'https://evil.example.net';
 const ALL_METHODS = 'GET,HEAD,PUT,PATCH,POST,DELETE';
 const LIST: CorsOptions = {
   origin: [APP, OTHER],
-  // Written out: each adapter's default is its own plugin's (issue 11), and the table is shared.
+  // Written out: each adapter's default is its own plugin's, and the table is shared.
   methods: ALL_METHODS,
   credentials: true,
   exposedHeaders: ['X-Total'],

@@ -330,7 +330,7 @@ const CASES: readonly Case[] = [
     corsica: { why: 'vary', headers: { vary: 'Origin, Access-Control-Request-Headers' } },
   },
   {
-    name: 'Should append Vary: Origin on preflight without overwriting existing Vary headers (issue 11 bug 5)',
+    name: 'Should append Vary: Origin on preflight without overwriting existing Vary headers',
     options: { origin: EX },
     app: 'vary-before',
     ...preflight('PUT', { 'access-control-request-headers': 'X-A' }),
@@ -341,27 +341,27 @@ const CASES: readonly Case[] = [
     corsica: { why: 'reflected-names-lower-case', headers: { [ACAH]: 'x-a' } },
   },
   {
-    name: 'allowHeaders: [] (the default) reflects the requested headers (issue 11 bug 4)',
+    name: 'allowHeaders: [] (the default) reflects the requested headers',
     options: { origin: EX, allowHeaders: [] },
     ...preflight('PUT', { 'access-control-request-headers': 'X-Api-Key' }),
     expect: { status: 204, headers: { [ACAO]: EX, [ACAH]: 'X-Api-Key' } },
     corsica: { why: 'reflected-names-lower-case', headers: { [ACAH]: 'x-api-key' } },
   },
   {
-    name: "hono/cors's two-parameter origin function answers (issue 11 bug 3: it hung)",
+    name: "hono/cors's two-parameter origin function answers (it once hung)",
     options: { origin: (origin, _c: Context) => (origin === EX ? origin : null) },
     headers: ORIGIN,
     expect: { status: 200, headers: { [ACAO]: EX } },
   },
   {
-    name: 'The origin function gets the context (issue 11 bug 3): refused by path',
+    name: 'The origin function gets the context: refused by path',
     options: BY_PATH,
     path: '/private/x',
     headers: ORIGIN,
     expect: { status: 200, headers: { [ACAO]: null } },
   },
   {
-    name: 'The origin function gets the context (issue 11 bug 3): allowed by path',
+    name: 'The origin function gets the context: allowed by path',
     options: BY_PATH,
     path: '/public/x',
     headers: ORIGIN,
@@ -478,7 +478,7 @@ const peerApp = (c: Case) => appWith(() => honoCors(c.options as Parameters<type
 // Warnings are corsica's business, not this table's.
 const corsicaApp = (c: Case) => appWith(() => corsica({ ...c.options, silence: true }), c.app);
 
-/** One request, failing fast instead of hanging (issue 11 bug 3 was a hang). */
+/** One request, failing fast instead of hanging (an origin function once hung the request). */
 async function request(app: Hono, c: Case): Promise<Response> {
   const answer = app.request(`http://localhost${c.path ?? '/api/abc'}`, {
     method: c.method ?? 'GET',

@@ -120,7 +120,7 @@ const CASES: readonly Case[] = [
     expect: { status: 200, headers: { [ACAO]: '*' } },
   },
   {
-    name: 'options.origin=function: should disable cors (issue 11 bug 7: corsica answered *)',
+    name: 'options.origin=function: should disable cors (corsica once answered *)',
     options: FORBIN,
     path: '/forbin',
     headers: ORIGIN,
@@ -146,14 +146,14 @@ const CASES: readonly Case[] = [
     expect: { status: 200, headers: { [ACAO]: '*' } },
   },
   {
-    name: 'options.origin=function gets ctx (issue 11 bug 7): refused by path',
+    name: 'options.origin=function gets ctx: refused by path',
     options: BY_PATH,
     path: '/private/x',
     headers: ORIGIN,
     expect: { status: 200, headers: { [ACAO]: null, vary: 'Origin' } },
   },
   {
-    name: 'options.origin=function gets ctx (issue 11 bug 7): allowed by path',
+    name: 'options.origin=function gets ctx: allowed by path',
     options: BY_PATH,
     path: '/public/x',
     headers: ORIGIN,
@@ -302,7 +302,7 @@ const CASES: readonly Case[] = [
     corsica: { why: 'wildcard-with-credentials', status: 500, headers: { [ACAO]: null, [ACAC]: null } },
   },
   {
-    name: 'options.credentials=function (issue 11: refused at start-up): true',
+    name: 'options.credentials=function (refused at start-up): true',
     options: CRED_BY_PATH,
     path: '/cred',
     headers: ORIGIN,
@@ -353,7 +353,7 @@ const CASES: readonly Case[] = [
     expect: { status: 204, headers: { [ACAM]: 'GET,POST' } },
   },
   {
-    name: 'options.allowMethods: should skip allowMethods (null; issue 11: corsica sent the full list)',
+    name: 'options.allowMethods: should skip allowMethods (null; corsica once sent the full list)',
     options: { allowMethods: null },
     ...preflight('PUT'),
     expect: { status: 204, headers: { [ACAO]: '*', [ACAM]: null } },

@@ -1,5 +1,5 @@
 // A migration never widens access, and a request never hangs: what a hostile review of the
-// adapters found (issue 11), each written as the attack. The same options go to the framework's
+// adapters found, each written as the attack. The same options go to the framework's
 // own CORS plugin and to corsica's adapter, on the real framework; corsica must never let a
 // browser read what the plugin refused, unless it says so at start-up (an error or a warning).
 

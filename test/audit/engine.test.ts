@@ -1,5 +1,5 @@
-// The audit engine beyond the gallery: the battery it derives from the site's origin (issue 16's
-// example origins), that it never sends an unsafe method, that the user's headers go with simple
+// The audit engine beyond the gallery: the battery it derives from the site's origin (the
+// example origins below), that it never sends an unsafe method, that the user's headers go with simple
 // probes but never with preflights (browsers send none), bounded concurrency, and that a server
 // that stops answering cannot make it hang.
 
@@ -13,7 +13,7 @@ import { close, listen } from '../helpers/http.js';
 describe('audit: the battery of probe origins', () => {
   const origins = battery(siteOf('https://www.example.com')).map((p) => p.origin);
 
-  it("derives issue 16's example origins from https://www.example.com", () => {
+  it('derives the example origins from https://www.example.com', () => {
     for (const expected of [
       'https://www.example.com',
       'null',

@@ -1,6 +1,6 @@
 // The servers of audit's gallery (gallery.ts): node:http by hand, Express, Koa, Fastify and Hono
-// on real ports, and a real nginx; the site they all serve is https://www.example.com, as in
-// issue 16's examples.
+// on real ports, and a real nginx; the site they all serve is https://www.example.com, the site
+// every probe origin is derived from.
 
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import fastifyCors from '@fastify/cors';

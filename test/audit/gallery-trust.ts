@@ -329,7 +329,7 @@ export const FLAWED_TRUST: readonly Flawed[] = [
         ),
       ),
   },
-  // Found by a red-team round (issue 16): lists whose entry is misspelled never echo the site, so
+  // Found by a red-team round: lists whose entry is misspelled never echo the site, so
   // only an echo of the misspelling shows how the list is written.
   {
     name: 'Express + cors: a RegExp that refuses a dot after the host, and nothing else',

@@ -1,5 +1,5 @@
 // `corsica audit` against the gallery (test/audit/gallery.ts): every flawed server is found with
-// its class, severity and proof origin (issue 16's taxonomy, one test per mistake), and no correct
+// its class, severity and proof origin (one test per mistake), and no correct
 // server gets an exploitable or broken finding.
 
 import assert from 'node:assert/strict';
@@ -8,7 +8,7 @@ import { audit } from '../../src/audit/index.js';
 import { CORRECT, FLAWED, SITE } from './gallery.js';
 import { auditOptionsOf } from './gallery-servers.js';
 
-describe('corsica audit: the gallery of flawed servers, one class each (issue 16)', () => {
+describe('corsica audit: the gallery of flawed servers, one class each', () => {
   for (const server of FLAWED) {
     it(`${server.expected} (${server.severity}): ${server.name}`, {
       skip: server.skip ?? false,

@@ -80,7 +80,7 @@ export const CORRECT: readonly { readonly name: string; readonly start: () => Pr
         ),
       ),
   },
-  // Correct servers a red-team round found called broken or exploitable (issue 16).
+  // Correct servers a red-team round found called broken or exploitable.
   {
     name: "Express + cors: cors() on one GET route, as cors's README shows (GETs need no preflight)",
     start: () =>

@@ -1,6 +1,9 @@
-// The browser model's checks on answers: #cors-check, the preflight checks of
-// #cors-preflight-fetch, max-age (#cors-preflight-cache), and #cors-filtered-response (what a page
-// may read). Where Chromium and the standard differ, both are tested and the difference named.
+// The browser model's checks on answers:
+// - the CORS check, https://fetch.spec.whatwg.org/#cors-check;
+// - the preflight's checks, https://fetch.spec.whatwg.org/#cors-preflight-fetch (step 7);
+// - max-age, https://fetch.spec.whatwg.org/#cors-preflight-cache;
+// - what a page may read, https://fetch.spec.whatwg.org/#concept-filtered-response-cors.
+// Where Chromium and the standard differ, both are tested and the difference named.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

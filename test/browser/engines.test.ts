@@ -1,7 +1,7 @@
-// The model per engine (issue 15): where Chromium, Firefox 153 and WebKit part ways, each follows
+// The model per engine: where Chromium, Firefox 153 and WebKit part ways, each follows
 // its real browser. Firefox's cases and lines are the ones real Firefox 153 ESR gave
 // (test/e2e/firefox-model.test.ts checks the same against the browser on 400 scenarios); WebKit's
-// come from issue 15's WebKitGTK 2.50 comparison and WebCore's messages.
+// come from a comparison against WebKitGTK 2.50 and WebCore's messages.
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -47,7 +47,7 @@ function fake(table: Record<string, BrowserResponse>): { transport: Transport; s
 const origin = (w: WireRequest) => w.headers.find(([n]) => n === 'Origin')?.[1];
 
 describe('classification per engine', () => {
-  it("Chromium's extra safelisted headers (Save-Data, DPR, Width, Intervention...) need a preflight in Firefox and WebKit (issue 15.5)", () => {
+  it("Chromium's extra safelisted headers (Save-Data, DPR, Width, Intervention...) need a preflight in Firefox and WebKit", () => {
     for (const [name, value] of [
       ['Save-Data', 'on'],
       ['DPR', '2'],
@@ -136,7 +136,7 @@ describe('the preflight checks per engine', () => {
     });
   });
 
-  it('WebKit checks the status before the CORS headers (issue 15.9); Chromium and Firefox the other way round', () => {
+  it('WebKit checks the status before the CORS headers; Chromium and Firefox the other way round', () => {
     const response = answer([], 500);
     for (const [engine, code] of [
       ['webkit', 'PreflightInvalidStatus'],
@@ -171,7 +171,7 @@ describe('whole fetches per engine', () => {
       ['Access-Control-Allow-Methods', 'PUT'],
     ]);
 
-  it('after a cross-origin redirect, Firefox preflights with the page origin, the others with null (issue 15.1)', async () => {
+  it('after a cross-origin redirect, Firefox preflights with the page origin, the others with null', async () => {
     for (const [engine, expected] of [
       ['chromium', 'null'],
       ['webkit', 'null'],
@@ -201,7 +201,7 @@ describe('whole fetches per engine', () => {
     }
   });
 
-  it("Firefox's lines for a preflight answered with a redirect: the CORS headers first (issue 15.3)", async () => {
+  it("Firefox's lines for a preflight answered with a redirect: the CORS headers first", async () => {
     const redirect = (headers: [string, string][]) =>
       fake({ 'OPTIONS /r': answer([...headers, ['Location', '/elsewhere']], 302) }).transport;
     const noOrigin = await simulateFetch(request('firefox'), redirect([]));
@@ -253,7 +253,7 @@ describe('whole fetches per engine', () => {
     assert.equal(standard.failure?.code, 'HeaderDisallowedByPreflightResponse');
   });
 
-  it('a redirect to data: or file: is a network error in Chromium; to ftp: or mailto: a CORS error (issue 15.6)', async () => {
+  it('a redirect to data: or file: is a network error in Chromium; to ftp: or mailto: a CORS error', async () => {
     const to = (location: string) =>
       fake({
         'GET /r': answer(

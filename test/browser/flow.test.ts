@@ -1,5 +1,5 @@
 // Whole fetches through the model against real local servers: preflight then request, the
-// preflight cache, and redirects in CORS mode (Fetch #http-redirect-fetch): the CORS check on every
+// preflight cache, and redirects in CORS mode (https://fetch.spec.whatwg.org/#http-redirect-fetch): the CORS check on every
 // hop, a new preflight per URL, the method rewrite, the redirect taint, userinfo and the hop limit.
 
 import assert from 'node:assert/strict';

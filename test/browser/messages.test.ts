@@ -35,7 +35,7 @@ describe("Chromium's console messages", () => {
     assert.equal(f.firefox, 'CORSMissingAllowOrigin');
   });
 
-  it("Firefox's reason, as real Firefox 153 prints it: one allow-origin line with several values is a mismatch, several lines CORSMultipleAllowOriginNotAllowed, a user:password redirect only 'did not succeed' (issue 15.3)", () => {
+  it("Firefox's reason, as real Firefox 153 prints it: one allow-origin line with several values is a mismatch, several lines CORSMultipleAllowOriginNotAllowed, a user:password redirect only 'did not succeed'", () => {
     assert.equal(
       explain({ code: 'MultipleAllowOriginValues', hint: 'a, b' }).firefox,
       'CORSAllowOriginNotMatchingOrigin',

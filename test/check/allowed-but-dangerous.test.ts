@@ -1,4 +1,4 @@
-// Allowed is not the same as safe (issue 13.3), and no answer is not a CORS block (issue 13.4):
+// Allowed is not the same as safe, and no answer is not a CORS block:
 // real servers with the article's mistakes that still let the page read, and a server that is not
 // there. `check` must warn, with codes, in the human output and in --json.
 

@@ -1,7 +1,7 @@
-// `corsica check --browser chromium|firefox|webkit` (issue 15): the check answers for one engine,
+// `corsica check --browser chromium|firefox|webkit`: the check answers for one engine,
 // in its own words, and says where the engines disagree for the request checked. Each server here
 // is one of the differences the real browsers showed (Firefox 153 measured by
-// test/e2e/firefox-model.test.ts; WebKit from issue 15's WebKitGTK 2.50 comparison).
+// test/e2e/firefox-model.test.ts; WebKit from a comparison against WebKitGTK 2.50).
 
 import assert from 'node:assert/strict';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';

@@ -1,4 +1,4 @@
-// `check` sends what Chromium sends (issue 13.5): a HEAD goes out on a kept-alive connection, so
+// `check` sends what Chromium sends: a HEAD goes out on a kept-alive connection, so
 // the server's answer carries Keep-Alive, and with Access-Control-Expose-Headers: * the page can
 // read it, as in Chromium.
 

@@ -1,5 +1,5 @@
 // "No 'Access-Control-Allow-Origin' header" has four common causes that are not a missing origin
-// in a list (issue 13.1): authentication that answers before CORS (a preflight never carries
+// in a list: authentication that answers before CORS (a preflight never carries
 // credentials), no route for OPTIONS, an error answer without CORS headers, a redirect. Each is a
 // real server written the way people get it wrong; `corsica check`'s engine must name the status
 // and what it means, and never advise only "allow the origin".
@@ -79,7 +79,7 @@ describe('check: the cause of a missing Access-Control-Allow-Origin names the st
     assert.match(report.error!.cause, /never carries cookies or Authorization/);
     assert.match(report.error!.fix.summary, /Run the CORS middleware before authentication/);
     assert.match(report.error!.fix.corsica, /before app\.use\(auth\)/);
-    // The server's other origins are not known here: the fix adds this one, never replaces them (issue 13.6).
+    // The server's other origins are not known here: the fix adds this one, never replaces them.
     assert.match(
       report.error!.fix.corsica,
       /origin: \[\/\* any other origins you allow, \*\/ 'https:\/\/app\.example\.com'\]/,

@@ -1,4 +1,4 @@
-// TLS failures in plain words (issue 13.7): what failed and how to trust a private authority,
+// TLS failures in plain words: what failed and how to trust a private authority,
 // against a real HTTPS server with a self-signed certificate and an http server reached as https.
 
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The check transport on node:http (issue 16: `corsica check` starts without loading undici), held
+// The check transport on node:http (`corsica check` starts without loading undici), held
 // to what the browser model needs from it, against a raw server that records every byte: the
 // request on the wire as undici sent it (nothing node:http adds of its own), every response header
 // line kept in order, no redirect followed, a body read only up to a bound, headers of any size up

@@ -1,7 +1,7 @@
-// A header value has no leading or trailing whitespace (Fetch #concept-header-value; RFC 9112 §5,
-// OWS field-value OWS). A server that sends `Access-Control-Allow-Origin: <origin> ` (a trailing
+// A header value has no leading or trailing whitespace (https://fetch.spec.whatwg.org/#concept-header-value;
+// RFC 9112 §5, OWS field-value OWS). A server that sends `Access-Control-Allow-Origin: <origin> ` (a trailing
 // space or tab) is allowed by Chromium 156 and WebKit; the model once blocked it, a wrong verdict
-// in `corsica check` (issue 15.8). Written by a raw server, byte for byte.
+// in `corsica check`. Written by a raw server, byte for byte.
 
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';

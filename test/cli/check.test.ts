@@ -199,7 +199,7 @@ describe('corsica check', () => {
     }
   });
 
-  // The command's own function, in this process: what `--browser` reaches (issue 15).
+  // The command's own function, in this process: what `--browser` reaches.
   it('check with browser firefox answers for Firefox, in its words, and names the browsers that disagree', async () => {
     const printed: string[] = [];
     const write = process.stdout.write;

@@ -143,7 +143,7 @@ describe('explanations', () => {
       e?.serverSent,
       "the preflight answer's Access-Control-Allow-Headers did not include x-api-key",
     );
-    // The message does not say what the server allows now: the fix adds to it, never replaces it (issue 13.6).
+    // The message does not say what the server allows now: the fix adds to it, never replaces it.
     assert.match(
       e?.fix?.corsica ?? '',
       /allowedHeaders: \[\/\* the headers you allow now, \*\/ 'x-api-key'\]/,
@@ -186,7 +186,7 @@ describe('corsica explain (the command)', () => {
     assert.match(r.stderr, /^Not a CORS message I know\./);
   });
 
-  it('a preflight failure that names no method or header reproduces with placeholders, said plainly (issue 13.2)', () => {
+  it('a preflight failure that names no method or header reproduces with placeholders, said plainly', () => {
     const e = explainMessage(
       `Access to fetch at '${URL_}' from origin '${PAGE}' has been blocked by CORS policy: Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.`,
     );
@@ -197,7 +197,7 @@ describe('corsica explain (the command)', () => {
     assert.match(e?.reproduceNote ?? '', /replace <METHOD> with your request's method/);
   });
 
-  it('a refused method adds to the methods instead of replacing them (issue 13.6)', () => {
+  it('a refused method adds to the methods instead of replacing them', () => {
     const e = explainMessage(
       `Access to fetch at '${URL_}' from origin '${PAGE}' has been blocked by CORS policy: Method PATCH is not allowed by Access-Control-Allow-Methods in preflight response.`,
     );
@@ -206,7 +206,7 @@ describe('corsica explain (the command)', () => {
     assert.equal(e?.reproduceNote, null);
   });
 
-  // The lines real Firefox 153 ESR printed (../shared/reference/firefox-webkit.md), issue 15.7.
+  // The lines real Firefox 153 ESR printed (../shared/reference/firefox-webkit.md).
   it('Firefox: "Did not find method" names no method: a placeholder, never an empty method', () => {
     const e = explainMessage(
       `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${URL_}. (Reason: Did not find method in CORS header ‘Access-Control-Allow-Methods’).`,
@@ -235,7 +235,7 @@ describe('corsica explain (the command)', () => {
   });
 });
 
-// Issue 15.3 and 15.12: Firefox's keys as Firefox 153 prints them (and as MDN names them), the
+// Firefox's keys as Firefox 153 prints them (and as MDN names them), the
 // lines whose meaning depends on what they quote, and WebKit's lines.
 describe('explain: Firefox keys and WebKit lines', () => {
   const firefox = (reason: string, status = '') =>

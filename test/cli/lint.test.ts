@@ -124,7 +124,7 @@ describe('corsica lint', () => {
         /exports a function; lint needs the options object itself/,
       ],
       [file('opts.yaml', 'origin: x'), /expected a \.json, \.js, \.mjs or \.cjs file/],
-      // The module is there; what it imports is not (issue 13.7): say which, not "no such file".
+      // The module is there; what it imports is not: say which, not "no such file".
       [
         file(
           'imports-missing.mjs',
@@ -287,7 +287,7 @@ describe('corsica', () => {
     assert.match(r.stdout, /lint \[options\] \[file\]/);
   });
 
-  it('--help gives each default once (issue 13.7)', () => {
+  it('--help gives each default once', () => {
     for (const command of ['check', 'playground', 'proxy']) {
       const help = corsica(command, '--help').stdout.replace(/\s+/g, ' ');
       assert.doesNotMatch(help, /\(default: \[\]\)/, `${command}: an empty list shown as a default`);

@@ -1,4 +1,4 @@
-// Bad ports are usage errors (issue 13.7): `--port abc` and a port already in use give one line
+// Bad ports are usage errors: `--port abc` and a port already in use give one line
 // and exit 2 for `corsica proxy` and `corsica playground`, never a stack trace, and the command
 // does not stay running.
 

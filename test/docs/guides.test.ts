@@ -1,4 +1,4 @@
-// The NestJS and Next.js guides (issue 14.10), docs/nestjs.md and docs/nextjs.md, tested from
+// The NestJS and Next.js guides, docs/nestjs.md and docs/nextjs.md, tested from
 // their own text so that the pages and the tests cannot drift. Each TypeScript block carries
 // `<!-- test: elsewhere test/docs/guides.test.ts file=<path> [app=<name>] [stub=<module>] -->`
 // (test/package/code-blocks.test.ts checks that every block says how it is tested): the blocks of

@@ -1,5 +1,5 @@
 // Differential test: real Firefox (Debian firefox-esr) against the browser model run as engine
-// 'firefox' (issue 15). The seeded scenarios of the Chromium test (test/helpers/scenarios.ts, with
+// 'firefox'. The seeded scenarios of the Chromium test (test/helpers/scenarios.ts, with
 // redirects) run as fetch() calls in one long-lived page, in one batch, and through the model over
 // real HTTP. They must agree on the verdict, on which requests reached the server (preflights
 // included, with the origin each carried), on the response headers the page can read, and on

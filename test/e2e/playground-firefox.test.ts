@@ -1,4 +1,4 @@
-// The playground in real Firefox (issue 15): the page says which engine it runs in, and compares
+// The playground in real Firefox: the page says which engine it runs in, and compares
 // Firefox's real verdict with corsica's model of Firefox, not of Chromium, for every scenario of
 // its gallery.
 

@@ -33,10 +33,10 @@ const EXPECTED: Record<string, { verdict: 'allowed' | 'blocked'; message?: RegEx
   'Wrong port': {
     verdict: 'blocked',
     message: /No 'Access-Control-Allow-Origin' header is present/,
-    // corsica's own sentence on the server side says what is wrong (issue 13.12).
+    // corsica's own sentence on the server side says what is wrong.
     extra: /corsica on the server: .*differs only by its port/,
   },
-  // Allowed, yet wrong: the page says so with the warning's code (issue 13.12).
+  // Allowed, yet wrong: the page says so with the warning's code.
   'Missing Vary': { verdict: 'allowed', extra: /⚠ Warning \(VARY_ORIGIN_MISSING, pitfall 5\)/ },
   'Unexposed header': {
     verdict: 'allowed',
@@ -141,7 +141,7 @@ describe('the playground in Chromium', { skip }, () => {
     await second.goto(shared);
     await second.waitForSelector('body[data-ready="yes"]');
     assert.equal(await second.inputValue('#headers'), 'X-Api-Key: secret');
-    // The link shows its result too (issue 13.9), not only its inputs.
+    // The link shows its result too, not only its inputs.
     await second.waitForSelector('#realVerdict');
     assert.equal(await second.textContent('#realVerdict'), 'blocked');
     assert.match(
@@ -176,7 +176,7 @@ describe('the playground in Chromium', { skip }, () => {
     assert.match((await page.textContent('#output')) ?? '', /the page can read: .*x-total-count/);
   });
 
-  it('probing a URL that is down says so in words, and shows the Origin it sent (issue 13.11)', async () => {
+  it('probing a URL that is down says so in words, and shows the Origin it sent', async () => {
     const gone = createServer();
     await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
     const port = (gone.address() as { port: number }).port;
@@ -193,7 +193,7 @@ describe('the playground in Chromium', { skip }, () => {
     await page.fill('#target', '');
   });
 
-  it('the page can be served on the origin of your app (http://localhost:<port>), the API on the other name (issue 13.10)', async () => {
+  it('the page can be served on the origin of your app (http://localhost:<port>), the API on the other name', async () => {
     const mine = await startPlayground({ pageName: 'localhost' });
     const tab = await browser.newPage();
     try {

@@ -5,7 +5,7 @@
 // (simulateFetch over real HTTP, then the report). They must agree on the verdict, on the requests
 // that reached the server, on the status and on the response headers the page can read, and
 // WebKit's console line must name the failure the model found; every exception is an entry of
-// ACCEPTED, with the point of issue 15 it belongs to.
+// ACCEPTED, with the number of the engine difference it belongs to.
 //
 // The comparison is with the model's `webkit` engine. CORSICA_WEBKIT_MODEL_ENGINE=chromium compares
 // with Chromium's rules instead; then the entries of kind `engine` apply too (they are where WebKit
@@ -57,7 +57,7 @@ const sameOutcome = (a: Outcome, b: Outcome) =>
 
 // ---------------------------------------------------------------------------------------------
 // WebKit's reasons. Each refusal prints one `CONSOLE SECURITY ERROR <reason>` line (no URL), then
-// `CONSOLE JS ERROR Fetch API cannot load <url> due to access control checks.` (issue 15.12).
+// `CONSOLE JS ERROR Fetch API cannot load <url> due to access control checks.`.
 
 type WebKitReason =
   | 'origin'
@@ -159,7 +159,7 @@ interface Difference {
 }
 
 interface AcceptedDifference {
-  /** Issue 15's point. */
+  /** The number of the engine difference, as the WebKit comparison numbered them. */
   readonly point: string;
   readonly cause: string;
   /**

@@ -28,7 +28,7 @@ export interface Redirect {
   /** With userinfo in the Location. */
   readonly userinfo: boolean;
   /**
-   * To a URL that is not http(s) instead (issue 15.6): Chromium calls ftp: and mailto: a CORS
+   * To a URL that is not http(s) instead: Chromium calls ftp: and mailto: a CORS
    * error and data: a network error; Firefox says "CORS request not http" for the first two.
    */
   readonly to?: 'ftp' | 'data' | 'mailto';
@@ -173,7 +173,7 @@ function sentMethod(method: string): string {
 
 export interface ScenarioOptions {
   /**
-   * Let about one redirect in ten go to ftp:, data: or mailto: (issue 15.6). Off by default, so
+   * Let about one redirect in ten go to ftp:, data: or mailto:. Off by default, so
    * that a seed gives the other differential tests the scenarios it always gave them.
    */
   readonly otherSchemes?: boolean;

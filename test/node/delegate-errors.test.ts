@@ -1,4 +1,4 @@
-// An error the application throws must never vanish (issue 10.12). With the delegate form, the
+// An error the application throws must never vanish. With the delegate form, the
 // delegate's callback runs `next()` inside corsica's own try block: an exception from a later
 // handler was taken for the delegate's and dropped, and the request hung. The static form and the
 // `cors` package let it reach the caller; so must the delegate form.
@@ -13,7 +13,7 @@ import { close, listen, send } from '../helpers/http.js';
 const ORIGIN = 'https://app.example.com';
 const delegate = cors((_req, cb) => cb(null, { origin: ORIGIN }));
 
-describe('corsica/node: errors thrown after next() reach the caller (issue 10.12)', () => {
+describe('corsica/node: errors thrown after next() reach the caller', () => {
   it('node:http: the exception thrown by the next handler reaches the code that called the middleware', {
     timeout: 5000,
   }, async () => {

@@ -1,4 +1,4 @@
-// Every JavaScript and TypeScript block in README.md and docs/ is tested (issue 14.9), as the
+// Every JavaScript and TypeScript block in README.md and docs/ is tested, as the
 // comment before it says: `<!-- test: typecheck with=<preamble> -->` type-checks it against the
 // built package and the real frameworks' types; `<!-- test: run ... -->` also runs it, and a server
 // it starts is asked a request from an allowed and a refused origin; `<!-- test: elsewhere <file> -->`

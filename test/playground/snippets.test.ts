@@ -1,4 +1,4 @@
-// "Code for this policy" must be the same policy (issue 13.8): the playground's snippet text for
+// "Code for this policy" must be the same policy: the playground's snippet text for
 // cors, @fastify/cors and hono/cors is evaluated and run in the real packages, and its nginx text
 // in a real nginx (Debian's nginx-light, on a loopback port, config in a temp folder). The browser
 // model then sends the same requests to each and to corsica: the verdicts must be the same.

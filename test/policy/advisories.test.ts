@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { createPolicy, type Decision, lintOptions } from '../../src/policy/index.js';
 import { compileOriginMatcher } from '../../src/policy/origin-matcher.js';
 import { mergeVary } from '../../src/policy/vary.js';
-import { parseTokenList, REQUEST_LIST_LIMITS } from '../../src/spec/header-list.js';
+import { parseTokenList, REQUEST_LIST_LIMITS } from '../../src/syntax/header-list.js';
 
 /**
  * How many lookups, slices, searches and splits `run` makes: work that grows with the input shows

@@ -181,7 +181,7 @@ describe('patterns', () => {
     );
   });
 
-  it('a hint never suggests a value an error refuses: no "add Authorization to *" when * is refused with credentials (issue 13.7)', () => {
+  it('a hint never suggests a value an error refuses: no "add Authorization to *" when * is refused with credentials', () => {
     const codes = (options: object) => only(options, 'hint').map((p) => p.code);
     assert.ok(
       codes({ origin: ['https://a.com'], allowedHeaders: ['*'] }).includes('HEADER_WILDCARD_AUTHORIZATION'),
@@ -211,7 +211,7 @@ describe('patterns', () => {
     'com',
   ];
 
-  it('issue 10.13: a pattern on a public suffix (private section included) is refused with credentials', () => {
+  it('a pattern on a public suffix (private section included) is refused with credentials', () => {
     for (const suffix of PUBLIC_SUFFIXES) {
       const err = configError({
         origin: ['https://app.example.com', `https://*.${suffix}`],
@@ -229,7 +229,7 @@ describe('patterns', () => {
     }
   });
 
-  it('issue 10.13: without credentials the same pattern warns', () => {
+  it('without credentials the same pattern warns', () => {
     for (const suffix of PUBLIC_SUFFIXES) {
       const warning = problem({ origin: `https://*.${suffix}` }, 'CORSICA_PATTERN_TOO_BROAD');
       assert.equal(warning.severity, 'warning', suffix);
@@ -258,7 +258,7 @@ describe('patterns', () => {
     }
   });
 
-  it('issue 10.13: a pattern on a registrable domain or a site under a public suffix is fine', () => {
+  it('a pattern on a registrable domain or a site under a public suffix is fine', () => {
     for (const origin of ['https://*.example.com', 'https://*.example.co.uk', 'https://*.my-org.github.io'])
       assert.equal(
         only({ origin, credentials: true }, 'error').length + only({ origin }, 'warning').length,

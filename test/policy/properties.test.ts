@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { type CorsOptions, createPolicy, type Decision } from '../../src/policy/index.js';
 import { mergeVary } from '../../src/policy/vary.js';
-import { parseTokenList, REQUEST_LIST_LIMITS } from '../../src/spec/header-list.js';
+import { parseTokenList, REQUEST_LIST_LIMITS } from '../../src/syntax/header-list.js';
 
 function decideSync(
   options: CorsOptions,

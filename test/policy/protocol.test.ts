@@ -1,8 +1,11 @@
-// The server side of the CORS protocol, rule by rule. Each block names the part of the Fetch
-// standard it follows by its anchor on https://fetch.spec.whatwg.org/: #http-requests and
-// #http-responses (the CORS protocol's headers), #methods (method normalization),
-// #extract-header-list-values (header lists), and #cors-preflight-fetch (the checks a browser
-// runs on our preflight answers, which the server-side decision mirrors).
+// The server side of the CORS protocol, rule by rule. Each block's name starts with the anchor of
+// the part of the Fetch standard it follows, on https://fetch.spec.whatwg.org/:
+// - https://fetch.spec.whatwg.org/#http-requests and https://fetch.spec.whatwg.org/#http-responses
+//   (the CORS protocol's headers);
+// - https://fetch.spec.whatwg.org/#methods (method normalization);
+// - https://fetch.spec.whatwg.org/#extract-header-list-values (header lists);
+// - https://fetch.spec.whatwg.org/#cors-preflight-fetch, step 7 (the checks a browser runs on our
+//   preflight answers, which the server-side decision mirrors).
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -108,7 +111,7 @@ describe('#http-responses: the answer to an allowed origin', () => {
     );
   });
 
-  it('#http-new-header-syntax: maxAge -1 is sent as 0, the delta-seconds value that turns caching off in every browser (issue 10.14)', () => {
+  it('#http-new-header-syntax: maxAge -1 is sent as 0, the delta-seconds value that turns caching off in every browser', () => {
     // -1 is not delta-seconds: the standard parses it as failure and caches for the default 5 s.
     for (const maxAge of [-1, '-1', 0])
       assert.equal(

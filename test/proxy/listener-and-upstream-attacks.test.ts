@@ -1,4 +1,4 @@
-// A second round of attacks on corsica proxy, after issue 10's fixes: slowloris against the
+// A second round of attacks on corsica proxy, after the first round (attacks.test.ts): slowloris against the
 // proxy's own listener, one address hoarding connections, a hostile upstream keeping sockets open
 // or setting browser state for the proxy's whole origin, the pool queue, and spellings that walked
 // around the deny list and the origin allow-list. Each is written as the attack.

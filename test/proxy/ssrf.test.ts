@@ -163,7 +163,7 @@ describe('proxy: no way into private networks', () => {
     }
   });
 
-  it('issue 10.1: an exemption for host:443 does not open host:80 (the verdict cache is keyed by port)', async () => {
+  it('an exemption for host:443 does not open host:80 (the verdict cache is keyed by port)', async () => {
     // url.host drops default ports: https://127.0.0.1/ and http://127.0.0.1/ are both "127.0.0.1".
     const p = createProxy({ port: 0, rateLimit: 'off', timeout: 500, allowPrivateTarget: ['127.0.0.1:443'] });
     const { url } = await p.listen();
@@ -208,7 +208,7 @@ describe('proxy: no way into private networks', () => {
     ['outside 2000::/3, unallocated', '4000::1'],
   ];
 
-  it('issue 10.2: every IPv6 special-purpose range is refused, as a literal and through a name', async () => {
+  it('every IPv6 special-purpose range is refused, as a literal and through a name', async () => {
     const names: Record<string, string[]> = {};
     v6Rows.forEach(([, address], i) => {
       names[`v6-${i}.test`] = [address];
@@ -230,7 +230,7 @@ describe('proxy: no way into private networks', () => {
     }
   });
 
-  it('issue 10.2: public IPv6 addresses, and NAT64 or 6to4 carrying a public IPv4, pass the address check', async () => {
+  it('public IPv6 addresses, and NAT64 or 6to4 carrying a public IPv4, pass the address check', async () => {
     const { privateRange } = await import('../../src/proxy/addresses.js');
     for (const address of [
       '2606:4700:4700::1111',

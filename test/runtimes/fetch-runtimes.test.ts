@@ -1,4 +1,4 @@
-// corsica/fetch on the real runtimes the README names (issue 14.11): Bun, Deno and Cloudflare's
+// corsica/fetch on the real runtimes the README names: Bun, Deno and Cloudflare's
 // workerd, with Node as the baseline. Each runtime is started once, on a free port, serving the
 // BUILT package (dist/fetch.js, which `npm test` builds first) through
 // test/fixtures/runtimes/app.mjs; workerd gets it bundled by esbuild, as wrangler would, with no

@@ -73,7 +73,8 @@ const readNoPreflight = (request: FastifyRequest, name: string) =>
 
 /**
  * Stands in for `reply.header` on a reply whose answer depends on Vary names: a handler (or a later
- * hook) that sets Vary gets the CORS names merged in rather than lost (Fetch #cors-protocol-and-http-caches).
+ * hook) that sets Vary gets the CORS names merged in rather than lost: a cache
+ * that keys on a Vary without Origin serves one origin's answer to another (RFC 9110 §12.5.5).
  * An own property of that reply only, so that no onSend hook runs for every request.
  */
 function headerKeepingVary(this: FastifyReply, name: string, value: unknown): FastifyReply {

@@ -17,7 +17,7 @@ import { warnUnlessSilenced, warnWiderThanPlugin } from '../core/index.js';
 export const HOOKS = ['onRequest', 'preParsing', 'preValidation', 'preHandler'] as const;
 export type Hook = (typeof HOOKS)[number];
 
-/** @fastify/cors's default methods: the CORS-safelisted ones (Fetch #methods). */
+/** @fastify/cors's default methods: the CORS-safelisted ones (https://fetch.spec.whatwg.org/#methods). */
 export const FASTIFY_DEFAULT_METHODS = 'GET,HEAD,POST';
 
 /** Options of the plugin itself, not of a CORS answer; never handed to the policy. */
@@ -262,8 +262,8 @@ export function compileSettings(
 
 /**
  * strictPreflight: false in @fastify/cors answers any OPTIONS request as a preflight; corsica keeps
- * the Fetch standard's definition (#http-requests: OPTIONS with Origin and
- * Access-Control-Request-Method) and hands the others to the routes, so it says so once.
+ * the Fetch standard's definition (OPTIONS with Origin and Access-Control-Request-Method,
+ * https://fetch.spec.whatwg.org/#http-requests) and hands the others to the routes, so it says so once.
  */
 const NOT_A_PREFLIGHT: CorsProblem = {
   severity: 'warning',

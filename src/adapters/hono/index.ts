@@ -64,7 +64,7 @@ function fromHonoOrigin(fn: HonoOriginFunction): OriginFunction {
       );
     }
     // hono/cors sends any other string as the header value, which browsers refuse unless it is the
-    // request's origin (Fetch #cors-check): corsica sends no header for it.
+    // request's origin (https://fetch.spec.whatwg.org/#cors-check, step 4): corsica sends no header for it.
     return answer === '*' ? '*' : answer === origin;
   });
 }
@@ -176,7 +176,8 @@ export function cors(options: HonoCorsOptions = {}): MiddlewareHandler {
     const method = c.req.method;
     const origin = c.req.header('origin');
     let chosen = policy;
-    // The methods function matters on preflights only (Fetch #http-requests: Origin and Access-Control-Request-Method).
+    // The methods function matters on preflights only: OPTIONS with Origin and
+    // Access-Control-Request-Method (https://fetch.spec.whatwg.org/#http-requests).
     if (
       methodsFn !== null &&
       method === 'OPTIONS' &&

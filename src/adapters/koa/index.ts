@@ -76,7 +76,7 @@ function fromKoaOrigin(fn: KoaOriginFunction): OriginFunction {
       );
     }
     // @koa/cors sends any other string as the header value, which browsers refuse unless it is the
-    // request's origin (Fetch #cors-check): corsica sends no header for it.
+    // request's origin (https://fetch.spec.whatwg.org/#cors-check, step 4): corsica sends no header for it.
     return answer === '*' ? '*' : answer === origin;
   });
 }

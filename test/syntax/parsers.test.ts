@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { parseTokenList, REQUEST_LIST_LIMITS } from '../../src/spec/header-list.js';
-import { parseSerializedOrigin } from '../../src/spec/origin-syntax.js';
-import { isToken } from '../../src/spec/tokens.js';
-import { splitCommaList, trimHttpWhitespace } from '../../src/spec/whitespace.js';
+import { parseTokenList, REQUEST_LIST_LIMITS } from '../../src/syntax/header-list.js';
+import { parseSerializedOrigin } from '../../src/syntax/origin-syntax.js';
+import { isToken } from '../../src/syntax/tokens.js';
+import { splitCommaList, trimHttpWhitespace } from '../../src/syntax/whitespace.js';
 
 /** Fixed, so that a run in CI is the run that passed here; CORSICA_PROPERTY_SEED explores others. */
 const SEED = Number(process.env.CORSICA_PROPERTY_SEED ?? 20261125);

@@ -6,14 +6,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parentsModule } from '../../scripts/public-suffix-parents.js';
-import { isPublicSuffix, publicSuffixAtOrBelow } from '../../src/spec/public-suffix.js';
+import { isPublicSuffix, publicSuffixAtOrBelow } from '../../src/syntax/public-suffix.js';
 
-describe('spec: public suffixes at or below a name', () => {
-  it('src/spec/public-suffix-parents.ts is what the installed tldts gives (regenerate it with the script when this fails)', () => {
+describe('syntax: public suffixes at or below a name', () => {
+  it('src/syntax/public-suffix-parents.ts is what the installed tldts gives (regenerate it with the script when this fails)', () => {
     assert.equal(
-      readFileSync('src/spec/public-suffix-parents.ts', 'utf8'),
+      readFileSync('src/syntax/public-suffix-parents.ts', 'utf8'),
       parentsModule(),
-      'run: node --import tsx scripts/public-suffix-parents.ts > src/spec/public-suffix-parents.ts',
+      'run: node --import tsx scripts/public-suffix-parents.ts > src/syntax/public-suffix-parents.ts',
     );
   });
 

@@ -14,7 +14,7 @@ import type { getPublicSuffix } from 'tldts';
 
 interface SuffixList {
   readonly getPublicSuffix: typeof getPublicSuffix;
-  /** src/spec/public-suffix-parents.ts: a name with suffixes under it, then the shortest, a line each. */
+  /** src/syntax/public-suffix-parents.ts: a name with suffixes under it, then the shortest, a line each. */
   readonly SUFFIX_PARENTS: string;
 }
 

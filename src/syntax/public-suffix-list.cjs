@@ -1,6 +1,6 @@
 // The Public Suffix List itself (tldts, about 130 KB of code) and the table of names with public
 // suffixes under them, in a file of their own so that only what needs them loads them:
-// src/spec/public-suffix.ts requires this file on its first question. It registers them on
+// src/syntax/public-suffix.ts requires this file on its first question. It registers them on
 // globalThis, where that module finds them: so an app bundled for an edge runtime, where no file
 // can be required on demand, makes them available with `import 'corsica/public-suffix-list'`, and
 // ES module and CommonJS copies of corsica in one process share one list.

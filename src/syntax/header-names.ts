@@ -1,4 +1,4 @@
-// Header-name sets from the Fetch standard (#terminology-headers). All names are lower-case.
+// Header-name sets from the Fetch standard (https://fetch.spec.whatwg.org/#terminology-headers). All names are lower-case.
 
 /** Forbidden request-header names: scripts cannot set them, so they never appear in a preflight. */
 export const FORBIDDEN_REQUEST_HEADERS: ReadonlySet<string> = new Set([

@@ -1,5 +1,5 @@
-// The serialized origin a browser sends in `Origin` (HTML "serialization of an origin", Fetch
-// #origin-header): lower-case scheme and host, the port only when it is not the scheme's
+// The serialized origin a browser sends in `Origin` (HTML "serialization of an origin",
+// https://fetch.spec.whatwg.org/#origin-header): lower-case scheme and host, the port only when it is not the scheme's
 // default, no path, no trailing slash; or the opaque `null`. Anything else did not come from a
 // browser's own serialization, so matchers treat it as a stranger.
 

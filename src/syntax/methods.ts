@@ -1,4 +1,4 @@
-// Methods (Fetch standard #methods).
+// Methods (https://fetch.spec.whatwg.org/#methods).
 
 /** CORS-safelisted methods: a preflight never needs them listed in Access-Control-Allow-Methods. */
 export const SAFELISTED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST']);

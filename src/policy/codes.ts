@@ -131,7 +131,7 @@ export const PROBLEM_CODES = {
   },
   CORSICA_NOT_A_PREFLIGHT: {
     severity: 'warning',
-    when: "Fastify's `strictPreflight: false`: @fastify/cors then answers every OPTIONS as a preflight; corsica passes an OPTIONS without `Origin` and `Access-Control-Request-Method` to your routes (Fetch #http-requests)",
+    when: "Fastify's `strictPreflight: false`: @fastify/cors then answers every OPTIONS as a preflight; corsica passes an OPTIONS without `Origin` and `Access-Control-Request-Method` to your routes (https://fetch.spec.whatwg.org/#http-requests)",
   },
   // Hints: settings that change nothing, or not what was meant.
   ORIGIN_ANY: { severity: 'hint', pitfall: 1, when: "`origin: '*'`: every site can read the responses" },

@@ -25,7 +25,7 @@ const SCHEMELESS_CONFIG =
 const SCHEMELESS_DELEGATED =
   "the delegator returns origin 'example.com' without a scheme: the request answers 500 with CorsConfigError (pitfall 4)";
 const MALFORMED_REQUEST_ORIGIN =
-  'the request sends Origin: example.com (or one with a path), which no browser sends: only a serialized origin is matched, reflected or shown to an origin function (Fetch #origin-header)';
+  'the request sends Origin: example.com (or one with a path), which no browser sends: only a serialized origin is matched, reflected or shown to an origin function (https://fetch.spec.whatwg.org/#origin-header)';
 const HOOK_ERROR = 'an invalid hook fails register with CorsConfigError, not TypeError';
 
 /** The tests corsica fails on purpose, by file and name, with the reason (also in docs/fastify.md). */
@@ -59,7 +59,7 @@ const KNOWN: Record<string, string> = {
   'preflight.test.js › Allow only request from with specific methods':
     "methods: ['GET', 'POST'] is written 'GET,POST', not 'GET, POST': the same list (RFC 9110 §5.6.1)",
   'preflight.test.js › Should reply to all preflight requests when strictPreflight is disabled':
-    'an OPTIONS request without Origin and Access-Control-Request-Method is not a preflight (Fetch #http-requests): it goes to the routes (404); strictPreflight: false warns CORSICA_NOT_A_PREFLIGHT',
+    'an OPTIONS request without Origin and Access-Control-Request-Method is not a preflight (https://fetch.spec.whatwg.org/#http-requests): it goes to the routes (404); strictPreflight: false warns CORSICA_NOT_A_PREFLIGHT',
 };
 
 interface Result {

@@ -25,19 +25,19 @@ import { warningsDuring } from '../helpers/warnings.js';
 /** Why corsica answers differently; each id is a row of docs/hono.md's differences table. */
 const DIFFERENCES = {
   'options-not-preflight':
-    'An OPTIONS request is a preflight only with Origin and Access-Control-Request-Method (Fetch #http-requests); others reach the routes.',
+    'An OPTIONS request is a preflight only with Origin and Access-Control-Request-Method (https://fetch.spec.whatwg.org/#http-requests); others reach the routes.',
   'wildcard-with-credentials':
-    "'*' with credentials is refused: browsers never accept it on credentialed requests (Fetch #cors-check).",
+    "'*' with credentials is refused: browsers never accept it on credentialed requests (https://fetch.spec.whatwg.org/#cors-check).",
   'scheme-less-origin': 'An origin without a scheme never matches what browsers send: refused at start-up.',
   'reflected-names-lower-case':
     'Reflected request headers are parsed as a header list and answered lower-case (names are case-insensitive).',
   'expose-on-actual-only':
-    'Access-Control-Expose-Headers only on actual responses, where browsers read it (Fetch #http-responses).',
+    'Access-Control-Expose-Headers only on actual responses, where browsers read it (https://fetch.spec.whatwg.org/#http-responses).',
   'refused-origin-no-header': 'A refused origin gets no CORS header at all, not credentials or methods.',
   'no-origin':
     'A request without Origin is not a CORS request: no header, and the origin function is not asked.',
   'other-origin':
-    'An origin function answering another origin: browsers refuse that value anyway (Fetch #cors-check); corsica sends none.',
+    'An origin function answering another origin: browsers refuse that value anyway (https://fetch.spec.whatwg.org/#cors-check); corsica sends none.',
   'null-origin': "The 'null' origin is refused unless allowNullOrigin: any page can send it.",
   vary: 'Vary names what the answer depends on: Access-Control-Request-Headers whenever they are reflected.',
   'origin-function-non-string':

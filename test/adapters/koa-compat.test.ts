@@ -27,9 +27,9 @@ import { warningsDuring } from '../helpers/warnings.js';
 /** Why corsica answers differently; each id is a row of docs/koa.md's differences table. */
 const DIFFERENCES = {
   'options-not-preflight':
-    'An OPTIONS request is a preflight only with Origin and Access-Control-Request-Method (Fetch #http-requests); others reach the routes.',
+    'An OPTIONS request is a preflight only with Origin and Access-Control-Request-Method (https://fetch.spec.whatwg.org/#http-requests); others reach the routes.',
   'wildcard-with-credentials':
-    "'*' with credentials is refused, where @koa/cors reflects every origin with credentials (Fetch #cors-check, pitfall 7).",
+    "'*' with credentials is refused, where @koa/cors reflects every origin with credentials (https://fetch.spec.whatwg.org/#cors-check, pitfall 7).",
   'scheme-less-origin': 'An origin without a scheme never matches what browsers send: refused at start-up.',
   'reflected-names-lower-case':
     'Reflected request headers are parsed as a header list and answered lower-case (names are case-insensitive).',
@@ -37,7 +37,7 @@ const DIFFERENCES = {
   'no-origin':
     'A request without Origin is not a CORS request: no header (but * under origin "*"), no origin(ctx) call.',
   'other-origin':
-    'origin(ctx) answering another origin: browsers refuse that value anyway (Fetch #cors-check); corsica sends none.',
+    'origin(ctx) answering another origin: browsers refuse that value anyway (https://fetch.spec.whatwg.org/#cors-check); corsica sends none.',
   'null-origin': "The 'null' origin is refused unless allowNullOrigin: any page can send it.",
   vary: 'Vary names what the answer depends on: no Vary: Origin under origin "*".',
   'origin-function-non-string':

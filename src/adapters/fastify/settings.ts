@@ -270,7 +270,7 @@ const NOT_A_PREFLIGHT: CorsProblem = {
   code: 'CORSICA_NOT_A_PREFLIGHT',
   path: 'strictPreflight',
   message:
-    'With strictPreflight: false, an OPTIONS request without Origin and Access-Control-Request-Method is not a preflight (Fetch #http-requests): corsica passes it to your routes (404 when none answers), where @fastify/cors answered it 204 with preflight headers.',
+    'With strictPreflight: false, an OPTIONS request without Origin and Access-Control-Request-Method is not a preflight (https://fetch.spec.whatwg.org/#http-requests): corsica passes it to your routes (404 when none answers), where @fastify/cors answered it 204 with preflight headers.',
   fix: 'Nothing to do for browsers, which send both headers on every preflight; add an OPTIONS route if other clients need an answer, and silence this code.',
 };
 

@@ -14,7 +14,8 @@ out.push(
   'this page to it). Errors make `createPolicy` throw `CorsConfigError`; warnings are emitted once per',
 );
 out.push('process (`process.emitWarning`, type `CorsicaWarning`) and can be silenced by code with the');
-out.push('`silence` option; hints change nothing at run time and are shown by `corsica lint`.', '');
+out.push('`silence` option; hints change nothing at run time and are shown by `corsica lint`. The pitfall');
+out.push('column names one of [the seven pitfalls](pitfalls.md).', '');
 for (const severity of ['error', 'warning', 'hint']) {
   out.push(`## ${severity === 'error' ? 'Errors' : severity === 'warning' ? 'Warnings' : 'Hints'}`, '');
   out.push('| code | pitfall | when |', '|---|---|---|');

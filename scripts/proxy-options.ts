@@ -1,5 +1,5 @@
 // Writes what is made from the proxy's table of options (src/proxy/option-table.ts): the
-// `ProxyOptions` type (src/proxy/proxy-options.ts) and the README's table of options.
+// `ProxyOptions` type (src/proxy/proxy-options.ts) and the table of options in docs/proxy.md.
 //   node --import tsx scripts/proxy-options.ts
 // test/proxy/option-table.test.ts holds both to the table with the functions below.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,8 @@ import {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const TYPE_FILE = 'src/proxy/proxy-options.ts';
+/** The page that documents every option of the proxy. */
+export const OPTIONS_PAGE = 'docs/proxy.md';
 
 /** `text` as comment lines of at most `width` columns, each starting with `prefix`. */
 function wrap(text: string, prefix: string, width = 100): string[] {
@@ -81,8 +83,8 @@ const cell = (text: string) => text.replaceAll('|', '\\|');
 
 const KINDS = { string: 'text', number: 'number', list: 'list', files: 'list of files' };
 
-/** The README's table of options, as the table makes it. */
-export function readmeTable(): string {
+/** The table of options of docs/proxy.md, as the table makes it. */
+export function optionsTable(): string {
   const out = ['| flag | variable | config key | default | meaning |', '|---|---|---|---|---|'];
   for (const [key, row] of OPTION_ROWS) {
     const flag = `\`${flagOf(key)} ${row.arg}\`${repeats(row) ? ' (repeatable)' : ''}`;
@@ -98,16 +100,16 @@ export function readmeTable(): string {
   return `${out.join('\n')}\n`;
 }
 
-/** The README with its table of options replaced: from the table's header to the blank line after it. */
-export function withReadmeTable(readme: string): string {
-  const start = readme.indexOf('| flag | variable | config key |');
-  if (start === -1) throw new Error('README.md: the table of proxy options is missing');
-  const end = readme.indexOf('\n\n', start);
-  return `${readme.slice(0, start)}${readmeTable()}${readme.slice(end + 1)}`;
+/** The page with its table of options replaced: from the table's header to the blank line after it. */
+export function withOptionsTable(page: string): string {
+  const start = page.indexOf('| flag | variable | config key |');
+  if (start === -1) throw new Error(`${OPTIONS_PAGE}: the table of proxy options is missing`);
+  const end = page.indexOf('\n\n', start);
+  return `${page.slice(0, start)}${optionsTable()}${page.slice(end + 1)}`;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   writeFileSync(`${ROOT}${TYPE_FILE}`, typeSource());
-  const readme = `${ROOT}README.md`;
-  writeFileSync(readme, withReadmeTable(readFileSync(readme, 'utf8')));
+  const page = `${ROOT}${OPTIONS_PAGE}`;
+  writeFileSync(page, withOptionsTable(readFileSync(page, 'utf8')));
 }

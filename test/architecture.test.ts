@@ -1,4 +1,4 @@
-// The import rules of the README's "Architecture" section, enforced on the real import graph of
+// The import rules of docs/architecture.md, enforced on the real import graph of
 // src/: each folder imports only the folders below it, the server side (policy) and the client
 // side (browser) never import each other, adapters never import one another, and nothing but the
 // command line imports cli/. And no function or file is so long that a reader loses its thread.
@@ -63,7 +63,7 @@ function importsOf(file: string): string[] {
   return found;
 }
 
-describe('architecture: the import rules of the README hold on src/', () => {
+describe('architecture: the import rules of docs/architecture.md hold on src/', () => {
   const files = sourceFiles(SRC);
 
   it('every folder of src/ has rules', () => {
@@ -89,9 +89,8 @@ describe('architecture: the import rules of the README hold on src/', () => {
       if (folder !== 'cli') assert.ok(!allowed.includes('cli'), `${folder} may not import cli/`);
   });
 
-  it('the README describes every folder', () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const section = readme.slice(readme.indexOf('## Architecture'));
+  it('docs/architecture.md describes every folder', () => {
+    const section = readFileSync(new URL('../docs/architecture.md', import.meta.url), 'utf8');
     for (const folder of Object.keys(MAY_IMPORT))
       if (folder !== '.' && !folder.startsWith('adapters/'))
         assert.match(section, new RegExp(`\`src/${folder}/\``), folder);

@@ -3,14 +3,14 @@
 // branches on nothing else, so a new browser release is an edit here (the release, and any fact
 // it changed) and a run of the differential tests against the real browsers
 // (test/e2e/browser-model.test.ts, firefox-model.test.ts, webkit-model.test.ts), which check the
-// installed browser is the release named here. The README's "Where browsers differ" names every
-// fact on which the engines differ, with the releases of this table
+// installed browser is the release named here. The "Where browsers differ" section of
+// docs/browsers.md names every fact on which the engines differ, with the releases of this table
 // (test/browser/engines-table.test.ts checks both).
 
 /**
  * The browser the model answers for: `chromium` (the default), `firefox`, `webkit` (WebCore, as in
  * Safari and WebKitGTK), or `standard` (the Fetch standard alone, with Chromium's words for its
- * failures). Each follows its real browser where they differ (README, "Where browsers differ").
+ * failures). Each follows its real browser where they differ (docs/browsers.md, "Where browsers differ").
  */
 export type Engine = 'chromium' | 'firefox' | 'webkit' | 'standard';
 
@@ -52,7 +52,7 @@ export interface EngineFacts {
   /** The engine, as people name it. */
   readonly name: string;
   /**
-   * The browser and release the facts were measured on, as the README writes them (`Firefox` and
+   * The browser and release the facts were measured on, as the README and docs/ write them (`Firefox` and
    * `153 ESR`); null for the standard. The differential tests check the installed browser is this
    * release.
    */

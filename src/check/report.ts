@@ -6,7 +6,6 @@ import { adviceFor, type Fix } from '../advice/index.js';
 import type {
   BrowserRequest,
   ConsoleLine,
-  CorsFailure,
   Engine,
   EngineReason,
   Exchange,

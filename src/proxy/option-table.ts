@@ -3,11 +3,11 @@
 // this table: the `ProxyOptions` type (src/proxy/proxy-options.ts, written by
 // scripts/proxy-options.ts), the defaults and validation (src/proxy/options.ts), the command's
 // flags, `CORSICA_*` variables and config-file keys (src/cli/proxy.ts, proxy-command.ts), the help
-// page at `/` (src/proxy/help.ts) and the README's table of options (held to this table by
+// page at `/` (src/proxy/help.ts) and the table of options in docs/proxy.md (held to this table by
 // test/proxy/option-table.test.ts).
 //
 // Texts name other options as {camelCase}: each place writes them its own way (`--allow-origin`
-// on the command line and in the README, `allowOrigin` in the type), and may use `code` quotes.
+// on the command line and in docs/proxy.md, `allowOrigin` in the type), and may use `code` quotes.
 
 import {
   allowedOrigins,
@@ -39,9 +39,9 @@ export interface OptionRow {
   readonly default?: string | number | readonly string[];
   /** The default in words, where its value alone does not say it (`any`, `from Host`). */
   readonly shown?: string;
-  /** One line: what the option does (`--help`, then the README and the type go on with `more`). */
+  /** One line: what the option does (`--help`, then docs/proxy.md and the type go on with `more`). */
   readonly help: string;
-  /** The rest of its meaning, in sentences, for the README and the type. */
+  /** The rest of its meaning, in sentences, for docs/proxy.md and the type. */
   readonly more?: string;
   /** Numbers: the whole numbers allowed, both ends included. */
   readonly range?: readonly [number, number];
@@ -255,7 +255,7 @@ export const PROXY_OPTIONS = {
 
 export type ProxyOptionKey = keyof typeof PROXY_OPTIONS;
 
-/** The rows, in the table's order (the order of `--help`, the README and the type). */
+/** The rows, in the table's order (the order of `--help`, docs/proxy.md and the type). */
 export const OPTION_ROWS = Object.entries(PROXY_OPTIONS) as [ProxyOptionKey, OptionRow][];
 
 /** Lists repeat: a flag given again adds to them (as do commas), and a config file gives an array. */

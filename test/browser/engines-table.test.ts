@@ -1,23 +1,30 @@
-// The engines' facts are one table (src/browser/engines.ts) that the model reads: the README's
-// browser releases are the table's, its "Where browsers differ" section names every fact on which
-// the engines differ, the preflight check orders are well formed, and an engine the table does not
+// The engines' facts are one table (src/browser/engines.ts) that the model reads: the browser
+// releases the README and docs/ name are the table's, the "Where browsers differ" section of
+// docs/browsers.md names every fact on which the engines differ, the preflight check orders are well formed, and an engine the table does not
 // have is a clear error.
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 import { ENGINE_FACTS, ENGINES, type EngineFacts, measuredOn } from '../../src/browser/engines.js';
 import { classifyRequest, corsCheck, parseMaxAge } from '../../src/browser/index.js';
 import { releaseMismatch } from '../helpers/releases.js';
 
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
-/** The README's "Where browsers differ" section. */
+/** The README and every page of docs/, by path: where a reader meets a browser release. */
+const DOCS = ['README.md', ...readdirSync(new URL('../../docs/', import.meta.url)).map((f) => `docs/${f}`)]
+  .filter((f) => f.endsWith('.md'))
+  .map((path) => ({ path, text: read(path) }));
+
+/** The "Where browsers differ" section of docs/browsers.md. */
 function differSection(): string {
-  const start = README.indexOf('### Where browsers differ');
-  assert.ok(start !== -1, 'the README has a "Where browsers differ" section');
-  return README.slice(start, README.indexOf('\n## ', start));
+  const page = read('docs/browsers.md');
+  const start = page.indexOf('## Where browsers differ');
+  assert.ok(start !== -1, 'docs/browsers.md has a "Where browsers differ" section');
+  const end = page.indexOf('\n## ', start + 1);
+  return page.slice(start, end === -1 ? undefined : end);
 }
 
 const BROWSERS = new Map(
@@ -28,14 +35,18 @@ const BROWSERS = new Map(
 );
 
 describe('the engines table (src/browser/engines.ts)', () => {
-  it("every browser release the README names is the table's (Chromium 156, Firefox 153 ESR, WebKitGTK 2.50)", () => {
-    const text = README.replace(/\s+/g, ' ');
-    const named = [...text.matchAll(/\b(Chromium|Firefox|WebKitGTK) (\d+(?:\.\d+)*)( ESR)?/g)];
-    assert.ok(named.length >= 6, `${named.length} releases named`);
+  it("every browser release the README and docs/ name is the table's (Chromium 156, Firefox 153 ESR, WebKitGTK 2.50)", () => {
+    const named = DOCS.flatMap(({ path, text }) =>
+      [...text.replace(/\s+/g, ' ').matchAll(/\b(Chromium|Firefox|WebKitGTK) (\d+(?:\.\d+)*)( ESR)?/g)].map(
+        (m) => ({ path, release: m[0] }),
+      ),
+    );
+    assert.ok(named.filter((n) => n.path === 'README.md').length >= 3, 'the README names the releases');
+    assert.ok(named.filter((n) => n.path === 'docs/browsers.md').length >= 6, 'docs/browsers.md names them');
     const wrong = named
-      .map((m) => m[0])
-      .filter((release) => BROWSERS.get(release.split(' ')[0]!) !== release);
-    assert.deepEqual(wrong, [], 'releases in the README that are not the ones src/browser/engines.ts names');
+      .filter(({ release }) => BROWSERS.get(release.split(' ')[0]!) !== release)
+      .map(({ path, release }) => `${path}: ${release}`);
+    assert.deepEqual(wrong, [], 'releases that are not the ones src/browser/engines.ts names');
   });
 
   it('the columns of "Where browsers differ" are the engines, with the releases of the table', () => {
@@ -69,7 +80,7 @@ describe('the engines table (src/browser/engines.ts)', () => {
     assert.deepEqual(
       differing.filter((f) => !section.includes(`\`${f}\``)),
       [],
-      'facts of the table the README does not name',
+      'facts of the table docs/browsers.md does not name',
     );
     const factColumn = section
       .split('\n')
@@ -79,7 +90,7 @@ describe('the engines table (src/browser/engines.ts)', () => {
     assert.deepEqual(
       factColumn.filter((f) => !fields.includes(f as keyof EngineFacts)),
       [],
-      'facts the README names that the table does not have',
+      'facts docs/browsers.md names that the table does not have',
     );
   });
 
@@ -116,7 +127,7 @@ describe('the engines table (src/browser/engines.ts)', () => {
     assert.equal(releaseMismatch('webkit', 'WebKitGTK 2.50.6'), null);
     assert.equal(
       releaseMismatch('chromium', '157.0.1.2'),
-      'Chromium 157.0.1.2 is installed, but src/browser/engines.ts says its chromium facts were measured on Chromium 156: run the differential tests against it, correct the facts that changed, then set the release in engines.ts and the README.',
+      'Chromium 157.0.1.2 is installed, but src/browser/engines.ts says its chromium facts were measured on Chromium 156: run the differential tests against it, correct the facts that changed, then set the release in engines.ts, the README and docs/.',
     );
     assert.match(releaseMismatch('webkit', 'WebKitGTK 2.5.1') ?? '', /^WebKitGTK 2\.5\.1 is installed/);
     assert.match(releaseMismatch('firefox', '1530.0') ?? '', /measured on Firefox 153 ESR/);

@@ -64,7 +64,7 @@ function expectedCode(key: string, modelCode: CorsErrorCode | null): string | nu
 }
 
 /**
- * One minimal case per way Firefox departs from Chromium (README, "Where browsers differ"), run in
+ * One minimal case per way Firefox departs from Chromium (docs/browsers.md, "Where browsers differ"), run in
  * the same batch as the seeded scenarios, and what real Firefox must do with it: the requests that
  * reach the server (with their Origin) and the keys of its lines.
  */
@@ -363,7 +363,7 @@ describe('Firefox and the browser model (engine firefox) agree', { skip }, () =>
     );
   });
 
-  it('each difference the README lists, as a minimal case, is what real Firefox does', () => {
+  it('each difference docs/browsers.md lists, as a minimal case, is what real Firefox does', () => {
     const wrong: string[] = [];
     for (const p of pins) {
       const f = real.get(p.scenario.id);

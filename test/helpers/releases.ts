@@ -20,7 +20,7 @@ export function releaseMismatch(engine: Engine, installed: string): string | nul
   return (
     `${measured.browser} ${version} is installed, but src/browser/engines.ts says its ${engine} facts were ` +
     `measured on ${measured.browser} ${measured.release}: run the differential tests against it, ` +
-    `correct the facts that changed, then set the release in engines.ts and the README.`
+    `correct the facts that changed, then set the release in engines.ts, the README and docs/.`
   );
 }
 

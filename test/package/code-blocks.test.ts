@@ -1,8 +1,8 @@
-// Every JavaScript and TypeScript block in README.md and docs/ is tested, as the
-// comment before it says: `<!-- test: typecheck with=<preamble> -->` type-checks it against the
-// built package and the real frameworks' types; `<!-- test: run ... -->` also runs it, and a server
-// it starts is asked a request from an allowed and a refused origin; `<!-- test: elsewhere <file> -->`
-// names the test file that runs it. A block without such a comment fails this test.
+// Every JavaScript and TypeScript block in README.md, docs/ and corsica-proxy's README is tested,
+// as the comment before it says: `<!-- test: typecheck with=<preamble> -->` type-checks it against the built package and the real frameworks' types; `<!-- test: run ... -->`
+// also runs it, and a server it starts is asked a request from an allowed and a refused origin;
+// `<!-- test: elsewhere <file> -->` names the test file that runs it. A block without such a
+// comment fails this test.
 
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -13,9 +13,11 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((f) => `docs/${f}`)].filter((f) =>
-  f.endsWith('.md'),
-);
+const DOCS = [
+  'README.md',
+  ...readdirSync(join(ROOT, 'docs')).map((f) => `docs/${f}`),
+  'packages/corsica-proxy/README.md',
+].filter((f) => f.endsWith('.md'));
 
 interface Block {
   readonly where: string;

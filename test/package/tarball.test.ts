@@ -1,5 +1,5 @@
-// The packages as a user gets them (the package shape of the README's "How corsica
-// is packaged"): corsica and corsica-proxy packed from a clean copy of the checkout (each
+// The packages as a user gets them (the package shape of docs/packaging.md):
+// corsica and corsica-proxy packed from a clean copy of the checkout (each
 // `prepack` builds its package), corsica installed alone into a fresh app (no dependency, its
 // bundled code's licences in the tarball, `corsica proxy` saying how to get the proxy), then
 // corsica-proxy beside it; used from CommonJS, ESM and strict TypeScript under every module

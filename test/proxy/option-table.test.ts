@@ -1,5 +1,5 @@
 // The proxy's options come from one table (src/proxy/option-table.ts): the type users write, the
-// README's table, the command's flags and --help, its CORSICA_* variables and config-file keys,
+// table in docs/proxy.md, the command's flags and --help, its CORSICA_* variables and config-file keys,
 // the defaults and the ranges all follow it, so that an option added there is complete.
 
 import assert from 'node:assert/strict';
@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { readmeTable, TYPE_FILE, typeSource } from '../../scripts/proxy-options.js';
+import { OPTIONS_PAGE, optionsTable, TYPE_FILE, typeSource } from '../../scripts/proxy-options.js';
 import { proxyOptions } from '../../src/cli/proxy.js';
 import { createProxy } from '../../src/proxy/index.js';
 import {
@@ -42,8 +42,8 @@ describe('proxy options: one table', () => {
     assert.equal(read(TYPE_FILE), typeSource(), 'run: node --import tsx scripts/proxy-options.ts');
   });
 
-  it("the README's table of options is the table's, word for word", () => {
-    assert.ok(read('README.md').includes(readmeTable()), 'run: node --import tsx scripts/proxy-options.ts');
+  it(`the table of options in ${OPTIONS_PAGE} is the table's, word for word`, () => {
+    assert.ok(read(OPTIONS_PAGE).includes(optionsTable()), 'run: node --import tsx scripts/proxy-options.ts');
   });
 
   it('every {option} a text names is an option', () => {

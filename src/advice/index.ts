@@ -7,6 +7,7 @@ import type { CorsFailure, Exchange } from '../browser/index.js';
 import { type Fix, fixFor } from './fixes.js';
 import { grantedContext } from './granted.js';
 
+export { type AuditFixClass, type AuditFixDetail, auditFix, type FixSite } from './audit-fixes.js';
 export type { Fix } from './fixes.js';
 export { type SnippetOptions, type SnippetRequest, snippets } from './snippets.js';
 

@@ -37,7 +37,7 @@ export interface OptionsSpec {
   readonly allowedHeaders?: NameList;
   readonly exposedHeaders?: NameList;
   readonly maxAge?: number | string;
-  /** corsica's option only: the peers have none (the audit says so in words). */
+  /** Answer Private Network Access preflights: corsica's option and nginx (the other peers have none). */
   readonly privateNetwork?: boolean;
 }
 
@@ -46,7 +46,7 @@ export type Tool = 'corsica' | 'cors' | 'hono';
 /** A single-quoted JavaScript string. */
 export const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+export const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 const isPattern = (origin: string) => origin.includes('*') && origin !== '*';
 
@@ -177,6 +177,8 @@ export function nginxText(o: OptionsSpec): NginxText {
       ...(o.methods === undefined ? [] : [`add_header Access-Control-Allow-Methods ${listed(o.methods)};`]),
       `add_header Access-Control-Allow-Headers ${o.allowedHeaders === undefined ? '$http_access_control_request_headers' : listed(o.allowedHeaders)};`,
       ...(o.maxAge === undefined ? [] : [`add_header Access-Control-Max-Age "${o.maxAge}";`]),
+      // Only where Access-Control-Allow-Origin grants the origin does a browser read it.
+      ...(o.privateNetwork === true ? ['add_header Access-Control-Allow-Private-Network "true";'] : []),
       vary(''),
     ],
   };

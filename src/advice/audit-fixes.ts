@@ -31,7 +31,11 @@ export interface AuditFixDetail {
   readonly exposed?: readonly string[];
   readonly public?: boolean;
   readonly credentials?: boolean;
-  /** declared-preflight-refused: the methods and request headers the refused preflights asked for. */
+  /**
+   * The methods the site's preflights asked for (declared-preflight-refused: the refused ones), so
+   * that a fix about preflights grants them: the peers' defaults differ (@fastify/cors: GET, HEAD
+   * and POST only).
+   */
   readonly methods?: readonly string[];
   readonly headers?: readonly string[];
 }
@@ -42,6 +46,14 @@ type Writer = (site: FixSite, detail: AuditFixDetail) => Fix;
 const trusted = (s: FixSite, credentials: boolean): OptionsSpec => ({
   origin: { names: [s.origin], rest: 'each other origin you trust, by name' },
   ...(credentials ? { credentials: true } : {}),
+});
+
+/** The site's origin and the methods its preflights asked for, when a fix is about preflights. */
+const preflighted = (s: FixSite, d: AuditFixDetail): OptionsSpec => ({
+  ...trusted(s, false),
+  ...(d.methods === undefined || d.methods.length === 0
+    ? {}
+    : { methods: { names: d.methods, rest: 'the other methods your routes take' } }),
 });
 
 /** nginx for every answer (the map first when there is one). */
@@ -165,9 +177,9 @@ export const AUDIT_FIXES = {
     const ifListed = 'Access-Control-Allow-Private-Network: true only when the Origin is in your list';
     return {
       ...fix,
-      cors: `cors has no option for it: set ${ifListed}`,
-      fastify: `@fastify/cors has no option for it: add ${ifListed} in an onSend hook`,
-      hono: `hono/cors has no option for it: set ${ifListed} in a middleware after cors()`,
+      cors: `cors has no option for it: in a middleware after cors(), set ${ifListed}`,
+      fastify: `@fastify/cors has no option for it: in an onSend hook, set ${ifListed}`,
+      hono: `hono/cors has no option for it: in a middleware after cors(), set ${ifListed}`,
     };
   },
   'intranet-open-to-any-origin': exactList(
@@ -179,7 +191,7 @@ export const AUDIT_FIXES = {
     said(
       'Answer preflights with the same origin check as the actual requests (one CORS layer, not an OPTIONS special case).',
     ),
-    (s) => trusted(s, false),
+    preflighted,
     () => ({
       all: 'one middleware answers both',
       cors: "and remove any app.options('*', ...) that echoes req.headers.origin",
@@ -222,7 +234,7 @@ export const AUDIT_FIXES = {
     said(
       'Add the CORS headers to every answer, errors included: run CORS before authentication, so that its 401 carries them, not only on OPTIONS.',
     ),
-    (s) => trusted(s, false),
+    preflighted,
     () => ({
       all: 'before authentication and the routes, so every answer, a 401 included, gets the headers',
       cors: "before authentication, not only app.options('*', cors())",
@@ -232,7 +244,7 @@ export const AUDIT_FIXES = {
   ),
   'actual-only-cors': config(
     said('Answer OPTIONS preflights with the CORS headers, before authentication and routing.'),
-    (s) => trusted(s, false),
+    preflighted,
     () => ({
       all: 'it answers preflights itself: before your routes and auth',
       fastify: 'it registers the OPTIONS handler',
@@ -245,7 +257,7 @@ export const AUDIT_FIXES = {
     ),
     (s, d) => ({
       ...trusted(s, false),
-      methods: { names: d.methods ?? [], rest: 'every method the API declares' },
+      methods: { names: d.methods ?? [], rest: 'every other method the API declares' },
       allowedHeaders: { names: d.headers ?? [], rest: 'every request header the API declares' },
     }),
     () => ({

@@ -15,6 +15,7 @@ import {
   header,
   type ProbeRecord,
   type RuleFinding,
+  requested,
 } from './finding.js';
 import { preflightRefusal, refusal } from './judge.js';
 
@@ -238,15 +239,7 @@ export function declaredPreflightFindings(preflights: readonly ProbeRecord[], ur
       .map(([, v]) => v)
       .join(' with ');
   // The fix grants what every refused preflight asked for.
-  const requested = (name: string) => [
-    ...new Set(
-      refused.flatMap(({ p: r }) =>
-        r.request.headers
-          .filter(([n]) => n.toLowerCase() === name)
-          .flatMap(([, v]) => splitCommaList(v).filter((x) => x !== '')),
-      ),
-    ),
-  ];
+  const asking = refused.map((x) => x.p);
   return [
     {
       ...finding(
@@ -257,8 +250,8 @@ export function declaredPreflightFindings(preflights: readonly ProbeRecord[], ur
         failure!.code,
       ),
       fixDetail: {
-        methods: requested('access-control-request-method'),
-        headers: requested('access-control-request-headers'),
+        methods: requested(asking, 'access-control-request-method'),
+        headers: requested(asking, 'access-control-request-headers'),
       },
     },
   ];

@@ -3,6 +3,7 @@
 
 import type { AuditFixDetail } from '../advice/index.js';
 import type { CorsErrorCode } from '../browser/index.js';
+import { splitCommaList } from '../spec/whitespace.js';
 import { classInfo, type FindingClass, type FindingFix, type FindingSeverity } from './codes.js';
 import { answerHeader, grantsOrigin, grantsWithCredentials } from './judge.js';
 import type { ProbeKind } from './probes.js';
@@ -106,6 +107,14 @@ export function echoFinding(
     `${why}: ${granted(first)}`,
     hits.slice(1).map((r) => r.origin!),
   );
+}
+
+/** What the probes asked for in a request header (Access-Control-Request-Method...), each name once. */
+export function requested(records: readonly ProbeRecord[], name: string): string[] {
+  const values = records.flatMap((r) =>
+    r.request.headers.filter(([n]) => n.toLowerCase() === name).flatMap(([, v]) => splitCommaList(v)),
+  );
+  return [...new Set(values.filter((v) => v !== ''))];
 }
 
 /** The probes of one kind, in the order they were sent. */

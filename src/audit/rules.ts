@@ -5,7 +5,7 @@
 
 import { brokenValues, declaredPreflightFindings, infoFindings, protocolFindings } from './answer-rules.js';
 import { type FindingSeverity, fixFor } from './codes.js';
-import { acao, echoes, type Finding, type ProbeRecord, type RuleFinding } from './finding.js';
+import { acao, echoes, type Finding, type ProbeRecord, type RuleFinding, requested } from './finding.js';
 import { type Network, privateNetworkFindings, ratedForNetwork } from './network-rules.js';
 import type { Probe, ProbeKind, Site } from './probes.js';
 import { misspelledListFindings, trustFindings } from './trust-rules.js';
@@ -58,8 +58,10 @@ export function findingsOf(
   const all = [...findings, ...drift].filter(
     (f) => stripped === undefined || !f.class.startsWith('vary-origin-missing'),
   );
+  // A fix about preflights grants the methods the site's preflights asked for.
+  const methods = requested(byKind('site-preflight'), 'access-control-request-method');
   return ratedForNetwork(all, context)
-    .map(({ fixDetail, ...f }) => ({ ...f, fix: fixFor(f.class, site, fixDetail) }))
+    .map(({ fixDetail, ...f }) => ({ ...f, fix: fixFor(f.class, site, { methods, ...fixDetail }) }))
     .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }
 

@@ -8,10 +8,9 @@ import {
   configFix,
   escapeRegExp,
   type Fix,
-  nginxOneLine,
-  nginxText,
+  nginxActual,
+  nginxWhole,
   type OptionsSpec,
-  preflightBlock,
   type ToolNotes,
 } from './options-text.js';
 
@@ -55,18 +54,6 @@ const preflighted = (s: FixSite, d: AuditFixDetail): OptionsSpec => ({
     ? {}
     : { methods: { names: d.methods, rest: 'the other methods your routes take' } }),
 });
-
-/** nginx for every answer (the map first when there is one). */
-const nginxActual = (spec: OptionsSpec) => {
-  const t = nginxText(spec);
-  return nginxOneLine(t.http, t.actual);
-};
-
-/** nginx for every answer and the preflights. */
-const nginxWithPreflight = (spec: OptionsSpec) => {
-  const t = nginxText(spec);
-  return nginxOneLine(t.http, [...t.actual, preflightBlock(t)]);
-};
 
 /** A fix that writes `spec` for every tool. */
 const config =
@@ -171,7 +158,7 @@ export const AUDIT_FIXES = {
       ),
       () => ({ ...trusted(s, false), privateNetwork: true }),
       () => ({ corsica: 'granted to the listed origins only' }),
-      nginxWithPreflight,
+      nginxWhole,
     )(s, d);
     // The peers have no option for it: a line that said otherwise would not run.
     const ifListed = 'Access-Control-Allow-Private-Network: true only when the Origin is in your list';
@@ -196,7 +183,7 @@ export const AUDIT_FIXES = {
       all: 'one middleware answers both',
       cors: "and remove any app.options('*', ...) that echoes req.headers.origin",
     }),
-    nginxWithPreflight,
+    nginxWhole,
   ),
   'wildcard-with-credentials': config(
     said('Either drop credentials (a public API) or name the origins you allow.'),
@@ -240,7 +227,7 @@ export const AUDIT_FIXES = {
       cors: "before authentication, not only app.options('*', cors())",
       fastify: 'before the hooks that authenticate, so their 401 gets the headers',
     }),
-    (spec) => `${nginxWithPreflight(spec)}  # always: the 401 and other errors too`,
+    (spec) => `${nginxWhole(spec)}  # always: the 401 and other errors too`,
   ),
   'actual-only-cors': config(
     said('Answer OPTIONS preflights with the CORS headers, before authentication and routing.'),
@@ -249,7 +236,7 @@ export const AUDIT_FIXES = {
       all: 'it answers preflights itself: before your routes and auth',
       fastify: 'it registers the OPTIONS handler',
     }),
-    nginxWithPreflight,
+    nginxWhole,
   ),
   'declared-preflight-refused': config(
     said(
@@ -264,7 +251,7 @@ export const AUDIT_FIXES = {
       all: 'before the routes, for every route',
       cors: "before the routes (not cors() on one route's handler: Express then answers OPTIONS itself, without CORS headers)",
     }),
-    nginxWithPreflight,
+    nginxWhole,
   ),
   'vary-origin-missing-cached': config(
     said(

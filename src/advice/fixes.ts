@@ -8,15 +8,7 @@ import { baseCode, type CorsFailureCore } from '../browser/codes.js';
 import { measuredOn } from '../browser/engines.js';
 import { type FixNeeds, fixConfig } from './fix-config.js';
 import type { AdviceContext } from './granted.js';
-import {
-  configFix,
-  type Fix,
-  nginxOneLine,
-  nginxText,
-  type OptionsSpec,
-  preflightBlock,
-  q,
-} from './options-text.js';
+import { configFix, type Fix, nginxActual, nginxWhole, type OptionsSpec, q } from './options-text.js';
 
 export type { Fix } from './options-text.js';
 
@@ -28,10 +20,7 @@ const optionsFix = (summary: string, spec: OptionsSpec, nginx: string, note = ''
   configFix(summary, spec, nginx, { all: note, fastify: fastifyNote });
 
 /** nginx for the actual answers: the origin, credentials, exposed headers and Vary. */
-const nginxOrigin = (spec: OptionsSpec) => {
-  const t = nginxText(spec);
-  return nginxOneLine(t.http, t.actual);
-};
+const nginxOrigin = nginxActual;
 
 /** Why a wrong allow-origin value does not match: the near misses people make. */
 function mismatchHint(value: string, origin: string): string {
@@ -345,9 +334,6 @@ export function fixFor(f: CorsFailureCore, ctx: AdviceContext): CauseAndFix {
     origin: ctx.origin,
     config,
     onPreflight: f.code.startsWith('Preflight') ? 'The preflight (OPTIONS) response' : 'The response',
-    preflightNginx: (() => {
-      const t = nginxText(config);
-      return nginxOneLine(t.http, [preflightBlock(t)]);
-    })(),
+    preflightNginx: nginxWhole(config),
   });
 }

@@ -190,5 +190,21 @@ export function nginxOneLine(http: readonly string[], location: readonly string[
 }
 
 /** The OPTIONS block on one line. */
-export const preflightBlock = (t: NginxText) =>
+const preflightBlock = (t: NginxText) =>
   ['if ($request_method = OPTIONS) {', ...t.preflight, 'return 204; }'].join(' ');
+
+/** nginx for every answer, on one line (the map first when there is one). */
+export function nginxActual(o: OptionsSpec): string {
+  const t = nginxText(o);
+  return nginxOneLine(t.http, t.actual);
+}
+
+/**
+ * The whole configuration in nginx on one line: the preflights' block, then every other answer's
+ * headers (a fix for a preflight that left the actual answers bare would trade one failure for the
+ * next).
+ */
+export function nginxWhole(o: OptionsSpec): string {
+  const t = nginxText(o);
+  return nginxOneLine(t.http, [preflightBlock(t), ...t.actual]);
+}

@@ -16,13 +16,19 @@ import { FLAWED, SITE } from '../audit/gallery.js';
 import { auditOptionsOf } from '../audit/gallery-servers.js';
 import { close, listen } from '../helpers/http.js';
 import { skipNginx } from '../helpers/nginx.js';
-import { expressWith, fastifyWith, honoWith, nginxWith, type Scope } from '../helpers/pasted-fix.js';
+import {
+  expressWith,
+  type Tool as FixTool,
+  fastifyWith,
+  honoWith,
+  nginxWith,
+  type Scope,
+} from '../helpers/pasted-fix.js';
 
 const require = createRequire(import.meta.url);
 /** corsica/node as an app installs it: the built package. */
 const corsica = require('corsica/node') as typeof corsPackage;
 
-export type FixTool = 'corsica' | 'cors' | 'fastify' | 'hono' | 'nginx';
 const TOOLS: readonly FixTool[] = ['corsica', 'cors', 'fastify', 'hono', 'nginx'];
 
 /** One class: the lines that are words, each with what it must mention. */
@@ -46,7 +52,7 @@ async function serveFixed(tool: FixTool, line: string, scope: Scope): Promise<Ru
   };
   if (tool === 'corsica') return express(corsica);
   if (tool === 'cors') return express(corsPackage);
-  if (tool === 'hono') return honoWith(line, scope);
+  if (tool === 'hono') return honoWith(line, false, scope);
   if (tool === 'nginx') {
     const nginx = await nginxWith(line);
     return { url: nginx.url, close: nginx.stop };

@@ -14,7 +14,7 @@ import { cors as honoCors } from 'hono/cors';
 import { close } from './http.js';
 import { type RunningNginx, startNginx } from './nginx.js';
 
-export type Tool = 'corsica' | 'cors' | 'fastify';
+export type Tool = 'corsica' | 'cors' | 'fastify' | 'hono' | 'nginx';
 export type App = ReturnType<typeof express>;
 type Handler = (
   req: { headers: Record<string, unknown> },
@@ -35,7 +35,13 @@ export function printedFixes(stdout: string): Record<Tool, string> {
     assert.ok(m, `no ${tool} fix in:\n${stdout}`);
     return m[1]!;
   };
-  return { corsica: line('corsica'), cors: line('cors'), fastify: line('fastify') };
+  return {
+    corsica: line('corsica'),
+    cors: line('cors'),
+    fastify: line('fastify'),
+    hono: line('hono'),
+    nginx: line('nginx'),
+  };
 }
 
 export const routes = (app: App) => {
@@ -89,10 +95,15 @@ export async function fastifyWith(
 /** A Hono app with `line` pasted where its hono/cors middleware was, on a real port. */
 export async function honoWith(
   line: string,
+  auth: boolean,
   scope: Scope = {},
 ): Promise<{ url: string; close(): Promise<void> }> {
   const app = new Hono();
   new Function('app', 'cors', ...Object.keys(scope), line)(app, honoCors, ...Object.values(scope));
+  if (auth)
+    app.use('*', async (c, next) =>
+      c.req.header('authorization') === undefined ? c.body(null, 401) : next(),
+    );
   app.all('/api/items', (c) => c.json({ items: [] }));
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
   await new Promise((resolve) => server.once('listening', resolve));

@@ -19,9 +19,6 @@ export type { Fix } from './options-text.js';
 const optionsFix = (summary: string, spec: OptionsSpec, nginx: string, note = '', fastifyNote = note) =>
   configFix(summary, spec, nginx, { all: note, fastify: fastifyNote });
 
-/** nginx for the actual answers: the origin, credentials, exposed headers and Vary. */
-const nginxOrigin = nginxActual;
-
 /** Why a wrong allow-origin value does not match: the near misses people make. */
 function mismatchHint(value: string, origin: string): string {
   if (value === `${origin}/`) return ' It has a trailing slash; an origin never has one.';
@@ -48,7 +45,7 @@ interface FixInput {
   readonly config: OptionsSpec;
   /** "The preflight (OPTIONS) response" or "The response". */
   readonly onPreflight: string;
-  /** The nginx preflight block that answers this request. */
+  /** The configuration in nginx: the preflight block that answers this request, then every answer's headers. */
   readonly preflightNginx: string;
 }
 
@@ -178,7 +175,7 @@ const missingAllowOrigin = (input: FixInput): CauseAndFix => {
       fix: optionsFix(
         `Allow the origin ${origin}${ctx.credentialed ? ' with credentials' : ''}, and make sure the CORS middleware answers before authentication and error handlers.`,
         config,
-        f.code.startsWith('Preflight') ? preflightNginx : nginxOrigin(config),
+        f.code.startsWith('Preflight') ? preflightNginx : nginxActual(config),
       ),
     }
   );
@@ -186,7 +183,7 @@ const missingAllowOrigin = (input: FixInput): CauseAndFix => {
 
 const allowOriginMismatch = ({ f, origin, config, onPreflight }: FixInput): CauseAndFix => ({
   cause: `${onPreflight} allows ${q(f.hint)}, but the page's origin is ${q(origin)}; the two must be equal byte for byte.${mismatchHint(f.hint, origin)}`,
-  fix: optionsFix(`Allow exactly ${origin}.`, config, nginxOrigin(config)),
+  fix: optionsFix(`Allow exactly ${origin}.`, config, nginxActual(config)),
 });
 
 function invalidList({ f, preflightNginx, config }: FixInput): CauseAndFix {
@@ -248,21 +245,21 @@ const FIXES: Record<string, (input: FixInput) => CauseAndFix> = {
     fix: optionsFix(
       "Send one origin: the request's own, when it is allowed. With a list of allowed origins, corsica (like cors and @fastify/cors) echoes the one that matched. Make sure only one layer adds CORS headers.",
       config,
-      nginxOrigin(config),
+      nginxActual(config),
     ),
   }),
   InvalidAllowOriginValue: allowOriginMismatch,
   AllowOriginMismatch: allowOriginMismatch,
   WildcardOriginNotAllowed: ({ config, onPreflight }) => ({
     cause: `The request carries credentials (credentials: 'include'), and ${onPreflight.toLowerCase()} answers Access-Control-Allow-Origin: *. Browsers never give credentialed responses to '*'.`,
-    fix: optionsFix(`Name the origin instead of '*', and allow credentials.`, config, nginxOrigin(config)),
+    fix: optionsFix(`Name the origin instead of '*', and allow credentials.`, config, nginxActual(config)),
   }),
   InvalidAllowCredentials: ({ f, config, onPreflight }) => ({
     cause: `The request carries credentials (credentials: 'include'), so ${onPreflight.toLowerCase()} must say Access-Control-Allow-Credentials: true (exactly, lower case); it says ${f.hint === '' ? 'nothing' : q(f.hint)}.`,
     fix: optionsFix(
       'Allow credentials for this origin, or send the request without credentials.',
       config,
-      nginxOrigin(config),
+      nginxActual(config),
     ),
   }),
   PreflightInvalidStatus: ({ ctx, preflightNginx, config }) => ({

@@ -6,113 +6,18 @@
 
 import { baseCode, type CorsFailureCore } from '../browser/codes.js';
 import { measuredOn } from '../browser/engines.js';
-import { type FixConfig, type FixList, type FixNeeds, fixConfig } from './fix-config.js';
+import { type FixNeeds, fixConfig } from './fix-config.js';
 import type { AdviceContext } from './granted.js';
+import { configFix, type Fix, nginxActual, nginxWhole, type OptionsSpec, q } from './options-text.js';
 
-export interface Fix {
-  /** One sentence: what to change. */
-  readonly summary: string;
-  /** The corsica options that fix it. */
-  readonly corsica: string;
-  /** The same for the `cors` package with Express. */
-  readonly cors: string;
-  /** The same for @fastify/cors. */
-  readonly fastify: string;
-  /** The same for Hono's own hono/cors (its option names: allowHeaders, allowMethods, exposeHeaders). */
-  readonly hono: string;
-  /** The same in an nginx server block. */
-  readonly nginx: string;
-}
-
-const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-/** hono/cors names three options otherwise than cors: the same options in its words. */
-const honoOptions = (options: string) =>
-  options
-    .replace(/\ballowedHeaders:/g, 'allowHeaders:')
-    .replace(/\bmethods:/g, 'allowMethods:')
-    .replace(/\bexposedHeaders:/g, 'exposeHeaders:');
+export type { Fix } from './options-text.js';
 
 /**
- * A fix written as options: the same literal serves corsica, cors and @fastify/cors (hono/cors
- * renamed), with a note on where to put it after each import comment.
+ * A fix written as options: the same configuration for corsica, cors, @fastify/cors and hono/cors
+ * (options-text.ts writes each), with a note on where to put it after each import comment.
  */
-function optionsFix(summary: string, options: string, nginx: string, note = '', fastifyNote = note): Fix {
-  const then = (n: string) => (n === '' ? '' : `; ${n}`);
-  return {
-    summary,
-    corsica: `app.use(cors({ ${options} }))  // import cors from 'corsica/node'${then(note)}`,
-    cors: `app.use(cors({ ${options} }))  // import cors from 'cors'${then(note)}`,
-    fastify: `await fastify.register(cors, { ${options} })  // import cors from '@fastify/cors'${then(fastifyNote)}`,
-    hono: `app.use('*', cors({ ${honoOptions(options)} }))  // import { cors } from 'hono/cors'${then(note)}`,
-    nginx,
-  };
-}
-
-/** A list option, with a comment standing for what the answers could not show. */
-function listText(list: FixList, what: string): string {
-  return `[${list.partial ? `/* ${what}, */ ` : ''}${list.names.map(q).join(', ')}]`;
-}
-
-/** The configuration as options: one literal for corsica, cors and @fastify/cors. */
-function optionsText(c: FixConfig): string {
-  const parts = [
-    c.origin === '*' ? "origin: '*'" : `origin: ${listText(c.origin, 'any other origins you allow')}`,
-  ];
-  if (c.credentials) parts.push('credentials: true');
-  if (c.methods !== null) parts.push(`methods: ${listText(c.methods, 'the methods you allow now')}`);
-  if (c.allowedHeaders !== null)
-    parts.push(`allowedHeaders: ${listText(c.allowedHeaders, 'the headers you allow now')}`);
-  if (c.exposedHeaders !== null) parts.push(`exposedHeaders: [${c.exposedHeaders.map(q).join(', ')}]`);
-  if (c.maxAge !== null) parts.push(`maxAge: ${c.maxAge}`);
-  return parts.join(', ');
-}
-
-/** The Access-Control-Allow-Origin value in nginx: one origin, or the matching one of several through a map. */
-function nginxOriginValue(c: FixConfig): { value: string; map: string } {
-  if (c.origin === '*') return { value: '*', map: '' };
-  const names = c.origin.names;
-  if (names.length === 1) return { value: names[0]!, map: '' };
-  const entries = names.map((n) => `"${n}" $http_origin;`).join(' ');
-  return {
-    value: '$cors_origin',
-    map: `map $http_origin $cors_origin { default ""; ${entries} }  # in http { }; then: `,
-  };
-}
-
-function nginxOrigin(c: FixConfig): string {
-  const { value, map } = nginxOriginValue(c);
-  return (
-    map +
-    [
-      `add_header Access-Control-Allow-Origin "${value}" always;`,
-      ...(c.credentials ? ['add_header Access-Control-Allow-Credentials "true" always;'] : []),
-      ...(c.exposedHeaders === null
-        ? []
-        : [`add_header Access-Control-Expose-Headers "${c.exposedHeaders.join(', ')}" always;`]),
-      'add_header Vary "Origin" always;',
-    ].join(' ')
-  );
-}
-
-function nginxPreflight(c: FixConfig): string {
-  const { value, map } = nginxOriginValue(c);
-  const lines = [
-    'if ($request_method = OPTIONS) {',
-    `add_header Access-Control-Allow-Origin "${value}";`,
-    ...(c.credentials ? ['add_header Access-Control-Allow-Credentials "true";'] : []),
-    ...(c.methods === null
-      ? []
-      : [`add_header Access-Control-Allow-Methods "${c.methods.names.join(', ')}";`]),
-    ...(c.allowedHeaders === null
-      ? []
-      : [`add_header Access-Control-Allow-Headers "${c.allowedHeaders.names.join(', ')}";`]),
-    `add_header Access-Control-Max-Age "${c.maxAge ?? '600'}";`,
-    'add_header Vary "Origin";',
-    'return 204; }',
-  ];
-  return map + lines.join(' ');
-}
+const optionsFix = (summary: string, spec: OptionsSpec, nginx: string, note = '', fastifyNote = note) =>
+  configFix(summary, spec, nginx, { all: note, fastify: fastifyNote });
 
 /** Why a wrong allow-origin value does not match: the near misses people make. */
 function mismatchHint(value: string, origin: string): string {
@@ -136,12 +41,11 @@ interface FixInput {
   readonly f: CorsFailureCore;
   readonly ctx: AdviceContext;
   readonly origin: string;
-  /** The whole configuration as options: the server's, as its answers showed it, plus the fix. */
-  readonly options: string;
-  readonly config: FixConfig;
+  /** The whole configuration: the server's, as its answers showed it, plus the fix. */
+  readonly config: OptionsSpec;
   /** "The preflight (OPTIONS) response" or "The response". */
   readonly onPreflight: string;
-  /** The nginx preflight block that answers this request. */
+  /** The configuration in nginx: the preflight block that answers this request, then every answer's headers. */
   readonly preflightNginx: string;
 }
 
@@ -152,7 +56,7 @@ type CauseAndFix = { cause: string; fix: Fix };
  * "No 'Access-Control-Allow-Origin' header" are not a missing origin in a list but an answer that
  * never reached the CORS middleware. Null when the status is 2xx or unknown.
  */
-function missingAllowOriginByStatus({ f, ctx, options, preflightNginx }: FixInput): CauseAndFix | null {
+function missingAllowOriginByStatus({ f, ctx, preflightNginx, config }: FixInput): CauseAndFix | null {
   const status = ctx.status;
   if (status === undefined || (status >= 200 && status < 300)) return null;
   const preflight = f.code.startsWith('Preflight');
@@ -160,7 +64,7 @@ function missingAllowOriginByStatus({ f, ctx, options, preflightNginx }: FixInpu
   const before = (summary: string, note: string, nginx: string): Fix =>
     optionsFix(
       summary,
-      options,
+      config,
       nginx,
       note,
       'its onRequest hook runs before your auth hooks and answers preflights',
@@ -226,14 +130,14 @@ function pathOf(url: string): string {
  * A preflight answered 2xx with `Allow` and no CORS header: the framework answered OPTIONS itself
  * (Express does, for a path with routes but no OPTIONS route), so no CORS middleware ran for it.
  */
-function frameworkAnsweredOptions({ ctx, options, preflightNginx }: FixInput): CauseAndFix | null {
+function frameworkAnsweredOptions({ ctx, preflightNginx, config }: FixInput): CauseAndFix | null {
   if (ctx.allowWithoutCors === undefined) return null;
   const path = pathOf(ctx.url);
   return {
     cause: `The preflight (OPTIONS) was answered ${ctx.status ?? 200} with Allow: ${ctx.allowWithoutCors} and no CORS header: the framework answered OPTIONS itself (Express does for a path that has routes but no OPTIONS route). No CORS middleware runs on OPTIONS for this path: it is mounted on the route's own method (app.post('${path}', cors(), ...)) or after the routes.`,
     fix: optionsFix(
       `Let the CORS middleware answer OPTIONS for ${path}: mount it app-wide, before the routes (or add app.options('${path}', cors(...)) beside the route).`,
-      options,
+      config,
       preflightNginx,
       'app-wide, before the routes, so that it answers OPTIONS',
       'it answers OPTIONS for every route',
@@ -263,38 +167,38 @@ function taintedOriginFix(f: CorsFailureCore): CauseAndFix {
 }
 
 const missingAllowOrigin = (input: FixInput): CauseAndFix => {
-  const { f, ctx, origin, options, config, onPreflight, preflightNginx } = input;
+  const { f, ctx, origin, config, onPreflight, preflightNginx } = input;
   return (
     (f.code.startsWith('Preflight') ? frameworkAnsweredOptions(input) : null) ??
     missingAllowOriginByStatus(input) ?? {
       cause: `${onPreflight} has no Access-Control-Allow-Origin header: the server did not grant ${q(origin)} access. Either CORS is not set up for this route, the origin is not in the server's allowed list, or an answer that skipped the CORS middleware (authentication refusing ${f.code.startsWith('Preflight') ? 'the preflight, which never carries credentials' : 'the request'}, an error, a missing route) came back instead.`,
       fix: optionsFix(
         `Allow the origin ${origin}${ctx.credentialed ? ' with credentials' : ''}, and make sure the CORS middleware answers before authentication and error handlers.`,
-        options,
-        f.code.startsWith('Preflight') ? preflightNginx : nginxOrigin(config),
+        config,
+        f.code.startsWith('Preflight') ? preflightNginx : nginxActual(config),
       ),
     }
   );
 };
 
-const allowOriginMismatch = ({ f, origin, options, config, onPreflight }: FixInput): CauseAndFix => ({
+const allowOriginMismatch = ({ f, origin, config, onPreflight }: FixInput): CauseAndFix => ({
   cause: `${onPreflight} allows ${q(f.hint)}, but the page's origin is ${q(origin)}; the two must be equal byte for byte.${mismatchHint(f.hint, origin)}`,
-  fix: optionsFix(`Allow exactly ${origin}.`, options, nginxOrigin(config)),
+  fix: optionsFix(`Allow exactly ${origin}.`, config, nginxActual(config)),
 });
 
-function invalidList({ f, options, preflightNginx }: FixInput): CauseAndFix {
+function invalidList({ f, preflightNginx, config }: FixInput): CauseAndFix {
   const header = f.code === 'InvalidAllowMethodsPreflightResponse' ? 'Methods' : 'Headers';
   return {
     cause: `The preflight's Access-Control-Allow-${header} is not a comma-separated list of names (HTTP tokens), so the browser discards the whole answer.`,
     fix: optionsFix(
       `Send a plain list such as ${header === 'Methods' ? "'GET, POST, PUT'" : "'Content-Type, Authorization'"}.`,
-      options,
+      config,
       preflightNginx,
     ),
   };
 }
 
-function methodRefused({ f, ctx, options, preflightNginx }: FixInput): CauseAndFix {
+function methodRefused({ f, ctx, preflightNginx, config }: FixInput): CauseAndFix {
   const lower =
     ctx.method !== ctx.method.toUpperCase()
       ? ` Methods compare case-sensitively and browsers upper-case only DELETE, GET, HEAD, OPTIONS, POST and PUT: ${q(ctx.method)} is sent as written, so write it in the page as ${q(ctx.method.toUpperCase())} or list ${q(ctx.method)}.`
@@ -303,13 +207,13 @@ function methodRefused({ f, ctx, options, preflightNginx }: FixInput): CauseAndF
     cause: `The preflight's Access-Control-Allow-Methods does not include ${f.hint === '' ? "the request's method (the message does not name it)" : f.hint}.${lower}`,
     fix: optionsFix(
       `Add ${f.hint === '' ? "your request's method (replace <METHOD>)" : f.hint} to the allowed methods.`,
-      options,
+      config,
       preflightNginx,
     ),
   };
 }
 
-function headerRefused({ f, ctx, options, preflightNginx }: FixInput): CauseAndFix {
+function headerRefused({ f, ctx, preflightNginx, config }: FixInput): CauseAndFix {
   const refused = f.refused ?? [];
   const which =
     refused.length > 1
@@ -324,7 +228,7 @@ function headerRefused({ f, ctx, options, preflightNginx }: FixInput): CauseAndF
     cause: which + authorization,
     fix: optionsFix(
       `Add ${(f.refused ?? [f.hint]).join(', ')} to the allowed headers.`,
-      options,
+      config,
       preflightNginx,
     ),
   };
@@ -336,33 +240,33 @@ function headerRefused({ f, ctx, options, preflightNginx }: FixInput): CauseAndF
  */
 const FIXES: Record<string, (input: FixInput) => CauseAndFix> = {
   MissingAllowOriginHeader: missingAllowOrigin,
-  MultipleAllowOriginValues: ({ f, options, config, onPreflight }) => ({
+  MultipleAllowOriginValues: ({ f, config, onPreflight }) => ({
     cause: `${onPreflight} names several origins (${q(f.hint)}). The header takes exactly one origin or '*': a list, or two header lines (often the application and a proxy both adding CORS headers), is refused.`,
     fix: optionsFix(
       "Send one origin: the request's own, when it is allowed. With a list of allowed origins, corsica (like cors and @fastify/cors) echoes the one that matched. Make sure only one layer adds CORS headers.",
-      options,
-      nginxOrigin(config),
+      config,
+      nginxActual(config),
     ),
   }),
   InvalidAllowOriginValue: allowOriginMismatch,
   AllowOriginMismatch: allowOriginMismatch,
-  WildcardOriginNotAllowed: ({ options, config, onPreflight }) => ({
+  WildcardOriginNotAllowed: ({ config, onPreflight }) => ({
     cause: `The request carries credentials (credentials: 'include'), and ${onPreflight.toLowerCase()} answers Access-Control-Allow-Origin: *. Browsers never give credentialed responses to '*'.`,
-    fix: optionsFix(`Name the origin instead of '*', and allow credentials.`, options, nginxOrigin(config)),
+    fix: optionsFix(`Name the origin instead of '*', and allow credentials.`, config, nginxActual(config)),
   }),
-  InvalidAllowCredentials: ({ f, options, config, onPreflight }) => ({
+  InvalidAllowCredentials: ({ f, config, onPreflight }) => ({
     cause: `The request carries credentials (credentials: 'include'), so ${onPreflight.toLowerCase()} must say Access-Control-Allow-Credentials: true (exactly, lower case); it says ${f.hint === '' ? 'nothing' : q(f.hint)}.`,
     fix: optionsFix(
       'Allow credentials for this origin, or send the request without credentials.',
-      options,
-      nginxOrigin(config),
+      config,
+      nginxActual(config),
     ),
   }),
-  PreflightInvalidStatus: ({ ctx, options, preflightNginx }) => ({
+  PreflightInvalidStatus: ({ ctx, preflightNginx, config }) => ({
     cause: `The preflight (OPTIONS) got status ${ctx.status ?? 'non-2xx'}, but a preflight needs a 2xx answer. Usually no route answers OPTIONS, or authentication rejects it: preflights never carry cookies or Authorization.`,
     fix: optionsFix(
       'Answer OPTIONS preflights with 204 before any authentication or routing.',
-      options,
+      config,
       preflightNginx,
       'first, before auth; it ends preflights with 204',
       'it registers an OPTIONS handler for every route',
@@ -425,9 +329,8 @@ export function fixFor(f: CorsFailureCore, ctx: AdviceContext): CauseAndFix {
     f,
     ctx,
     origin: ctx.origin,
-    options: optionsText(config),
     config,
     onPreflight: f.code.startsWith('Preflight') ? 'The preflight (OPTIONS) response' : 'The response',
-    preflightNginx: nginxPreflight(config),
+    preflightNginx: nginxWhole(config),
   });
 }

@@ -5,16 +5,17 @@
 import { type CorsErrorCode, readableHeaders } from '../browser/index.js';
 import { SAFELISTED_RESPONSE_HEADERS } from '../syntax/header-names.js';
 import { splitCommaList } from '../syntax/whitespace.js';
-import type { FindingClass, FindingFix } from './codes.js';
+import type { FindingClass } from './codes.js';
 import {
   acao,
   acaoLines,
   allowsCredentials,
   echoes,
-  type Finding,
   finding,
   header,
   type ProbeRecord,
+  type RuleFinding,
+  requested,
 } from './finding.js';
 import { preflightRefusal, refusal } from './judge.js';
 
@@ -100,8 +101,8 @@ function allowOriginSaid(r: ProbeRecord): string {
  * The allow-origin values browsers refuse (the model says so, and with which error), one finding
  * per class: the first answer that shows it.
  */
-export function brokenValues(records: readonly ProbeRecord[]): Finding[] {
-  const found = new Map<FindingClass, Finding>();
+export function brokenValues(records: readonly ProbeRecord[]): RuleFinding[] {
+  const found = new Map<FindingClass, RuleFinding>();
   const add = (c: FindingClass, r: ProbeRecord, message: string, code: CorsErrorCode) => {
     if (!found.has(c)) found.set(c, finding(c, r, message, [], code));
   };
@@ -168,7 +169,7 @@ function routeTakes(p: ProbeRecord): boolean {
 const AUTHENTICATION = new Set([401, 403, 407]);
 
 /** Preflights with CORS headers, a GET without: what the GET was, and who answered it. */
-function preflightOnly(get: ProbeRecord, preflight: ProbeRecord): Finding {
+function preflightOnly(get: ProbeRecord, preflight: ProbeRecord): RuleFinding {
   const status = get.response!.status;
   const which = get.kind === 'site-anonymous' ? 'the GET without the headers given (--header)' : 'the GET';
   const cause = AUTHENTICATION.has(status)
@@ -186,8 +187,8 @@ export function protocolFindings(
   site: ProbeRecord | undefined,
   anonymous: ProbeRecord | undefined,
   preflights: readonly ProbeRecord[],
-): Finding[] {
-  const out: Finding[] = [];
+): RuleFinding[] {
+  const out: RuleFinding[] = [];
   // A preflight answered 429 or 5xx says nothing about the CORS setup (a rate limiter, an outage).
   const answered = preflights.filter(
     (p) => p.response !== null && p.response.status !== 429 && p.response.status < 500,
@@ -225,7 +226,7 @@ export function protocolFindings(
  * The site's preflights for operations the API declares that browsers refuse (the model names the
  * failure): the operation cannot be called from the site at all. One finding, the others as also.
  */
-export function declaredPreflightFindings(preflights: readonly ProbeRecord[], url: string): Finding[] {
+export function declaredPreflightFindings(preflights: readonly ProbeRecord[], url: string): RuleFinding[] {
   const refused = preflights
     .filter((p) => p.response !== null && p.response.status !== 429 && p.response.status < 500)
     .map((p) => ({ p, failure: preflightRefusal(p, url) }))
@@ -237,29 +238,23 @@ export function declaredPreflightFindings(preflights: readonly ProbeRecord[], ur
       .filter(([n]) => n.toLowerCase().startsWith('access-control-request-'))
       .map(([, v]) => v)
       .join(' with ');
+  // The fix grants what every refused preflight asked for.
+  const asking = refused.map((x) => x.p);
   return [
-    finding(
-      'declared-preflight-refused',
-      p,
-      `the preflight from ${p.origin} for ${asked(p)}, an operation the API declares, is refused (${failure!.code}${failure!.hint === '' ? '' : `: ${failure!.hint}`}, status ${p.response!.status})`,
-      refused.slice(1).map((x) => asked(x.p)),
-      failure!.code,
-    ),
+    {
+      ...finding(
+        'declared-preflight-refused',
+        p,
+        `the preflight from ${p.origin} for ${asked(p)}, an operation the API declares, is refused (${failure!.code}${failure!.hint === '' ? '' : `: ${failure!.hint}`}, status ${p.response!.status})`,
+        refused.slice(1).map((x) => asked(x.p)),
+        failure!.code,
+      ),
+      fixDetail: {
+        methods: requested(asking, 'access-control-request-method'),
+        headers: requested(asking, 'access-control-request-headers'),
+      },
+    },
   ];
-}
-
-/** The table's expose fix, with the headers this answer really carries. */
-function exposing(fix: FindingFix, names: readonly string[]): FindingFix {
-  const list = names.map((n) => `'${n}'`).join(', ');
-  const swap = (text: string) =>
-    text.replace("'X-Total-Count', 'Link'", list).replace('"X-Total-Count, Link"', `"${names.join(', ')}"`);
-  return {
-    summary: fix.summary,
-    corsica: swap(fix.corsica),
-    cors: swap(fix.cors),
-    fastify: swap(fix.fastify),
-    nginx: swap(fix.nginx),
-  };
 }
 
 /**
@@ -280,8 +275,8 @@ function sharedCacheable(r: ProbeRecord): string | null {
 }
 
 /** Info findings: reflected origins without Vary, unexposed headers, a public endpoint. */
-export function infoFindings(site: ProbeRecord | undefined, gets: readonly ProbeRecord[]): Finding[] {
-  const out: Finding[] = [];
+export function infoFindings(site: ProbeRecord | undefined, gets: readonly ProbeRecord[]): RuleFinding[] {
+  const out: RuleFinding[] = [];
   // The grant depends on the Origin when two GETs got different answers.
   const answers = new Set(gets.filter((r) => r.response !== null).map((r) => acao(r) ?? ''));
   if (answers.size > 1) {
@@ -319,7 +314,8 @@ export function infoFindings(site: ProbeRecord | undefined, gets: readonly Probe
           site,
           `the answer to ${site.origin} carries ${hidden.join(', ')}, which pages cannot read (no Access-Control-Expose-Headers for ${hidden.length === 1 ? 'it' : 'them'})`,
         );
-        out.push({ ...f, fix: exposing(f.fix, hidden) });
+        // The fix exposes these headers, and keeps the grant the answer made.
+        out.push({ ...f, fixDetail: { exposed: hidden, public: a === '*', credentials } });
       }
     }
   }

@@ -2,7 +2,6 @@
 // that it should not. The rules that find them are in trust-rules.ts.
 
 import type { FindingInfo } from './codes.js';
-import { exactList, LIST } from './fix-templates.js';
 
 export const TRUST_CLASSES = {
   'reflected-any-origin-with-credentials': {
@@ -11,138 +10,86 @@ export const TRUST_CLASSES = {
     when: 'any origin, even one unrelated to the site, is echoed in `Access-Control-Allow-Origin` with `Access-Control-Allow-Credentials: true`',
     impact:
       "any web page a logged-in user visits reads this API's answers with the user's cookies: account data, CSRF tokens, anything",
-    fix: exactList('Allow the origins you trust by name instead of echoing the request’s Origin.'),
   },
   'null-origin-trusted': {
     severity: 'exploitable',
     when: 'the origin `null` is allowed (`Access-Control-Allow-Origin: null`)',
     impact:
       'any site can send `Origin: null` from a sandboxed iframe (`<iframe sandbox="allow-scripts">`), a data: URL or a file, and read the answers',
-    fix: {
-      summary: "Never allow 'null': it is the origin of sandboxed and local documents of any site.",
-      corsica: "remove 'null' from origin (corsica refuses it unless allowNullOrigin: true)",
-      cors: "remove 'null' from the origin list, and from any origin function that lets a missing or 'null' origin through",
-      fastify: "remove 'null' from origin",
-      nginx: 'drop the "null" entry from the map of allowed origins',
-    },
   },
   'prefix-match': {
     severity: 'exploitable',
     when: 'an origin that merely starts with the site’s (`https://www.example.com.attacker.net`) is allowed: `startsWith`, or a RegExp without `$`',
     impact:
       'the attacker registers a domain that begins with the site’s name (www.example.com.attacker.net is any domain’s subdomain) and reads the answers from a page there',
-    fix: exactList('Compare the whole origin: an exact list, or a RegExp anchored with ^ and $.'),
   },
   'suffix-match': {
     severity: 'exploitable',
     when: 'an origin that merely ends with the site’s domain (`https://attackerexample.com`) is allowed: `endsWith` without a dot, or `/example\\.com$/`',
     impact: 'the attacker registers attackerexample.com and reads the answers from a page there',
-    fix: exactList(
-      "Match subdomains on a dot boundary: corsica's '{scheme}://*.{domain}', or /^{scheme}:\\/\\/([a-z0-9-]+\\.)*{domain-re}$/.",
-    ),
   },
   'substring-match': {
     severity: 'exploitable',
     when: 'an origin that is a piece of the site’s (`https://www.example.co`, `https://xample.com`) is allowed: `allowed.includes(origin)` or `indexOf`',
     impact:
       'the attacker registers a truncated name (example.co, xample.com) and reads the answers from a page there',
-    fix: exactList('Compare origins for equality (a Set or an exact list), never with includes or indexOf.'),
   },
   'unescaped-dot': {
     severity: 'exploitable',
     when: 'an origin with a letter where the site’s host has a dot (`https://wwwxexample.com`) is allowed: a RegExp written `www.example.com`',
     impact: 'the attacker registers wwwxexample.com and reads the answers from a page there',
-    fix: exactList('Escape every dot in an origin RegExp (\\.), or use exact strings.'),
   },
   'unanchored-regexp': {
     severity: 'exploitable',
     when: 'an origin that contains the site’s host anywhere (`https://attackerexample.com.attacker.net`) is allowed: a RegExp without `^` and `$`, or `origin.includes(...)`',
     impact: 'the attacker puts the site’s name inside a domain of their own and reads the answers from it',
-    fix: exactList('Anchor the RegExp at both ends (/^{site-re}$/), or use exact strings.'),
   },
   'special-characters': {
     severity: 'exploitable',
     when: 'an origin with a character browsers accept in hosts after the site’s host (`https://example.com_.attacker.net`; Safari also sends `` ` ``, `}`, `{`...) is allowed',
     impact:
       'a check that assumes the host ends at the first character outside [a-z0-9.-] lets the attacker’s domain through; the attacker’s page reads the answers',
-    fix: exactList('Compare the whole origin for equality, or end the RegExp with $.'),
   },
   'any-subdomain-with-credentials': {
     severity: 'exploitable',
     when: 'a subdomain nobody declared (`https://corsicaprobe.example.com`) is allowed with credentials',
     impact:
       'one cross-site scripting flaw or one dangling DNS record (subdomain takeover) on any subdomain lets an attacker read every user’s data here',
-    fix: exactList('List the subdomains that need access, instead of trusting every one with credentials.'),
   },
   'http-origin-trusted': {
     severity: 'exploitable',
     when: 'the `http:` origin of an `https:` site (`http://example.com`) is allowed',
     impact:
       'anyone on the user’s network (public Wi-Fi) injects a script into the plain-http page and reads the https answers through it',
-    fix: exactList('Allow https: origins only (plain http: only for localhost during development).'),
   },
   'third-party-hosting-trusted': {
     severity: 'exploitable',
     pitfall: 1,
     when: 'an origin where anyone can publish pages (`https://corsicaprobe.github.io`, `https://codepen.io`, a Public Suffix List private domain) is allowed',
     impact: 'the attacker publishes a page there for free and reads the answers from it',
-    fix: {
-      summary:
-        'Allow your own pages’ exact origins ({site}, and your page on the hosting service by its full name), never a whole hosting service or code playground.',
-      corsica:
-        "origin: ['{site}']  // corsica refuses a pattern on a hosting service (*.github.io) with credentials (ORIGIN_PUBLIC_SUFFIX)",
-      cors: "origin: ['{site}']  // not /\\.github\\.io$/",
-      fastify: "origin: ['{site}']",
-      nginx: 'list "{site}" in the map of allowed origins, not a regex on a hosting domain',
-    },
   },
   'localhost-trusted-with-credentials': {
     severity: 'exploitable',
     when: 'a development origin on the user’s own machine (`http://localhost:3000`, `http://127.0.0.1:8080`, any port of `http://localhost:*`) is allowed with credentials by a site that is not itself on localhost',
     impact:
       'any program on the user’s machine that serves a page on that port (another dev server, a local tool, a package’s install script) reads this API’s answers with the user’s cookies',
-    fix: exactList(
-      'Keep development origins (localhost, 127.0.0.1) out of the production allow-list: add them only when the server runs in development.',
-    ),
   },
   'private-network-access-granted': {
     severity: 'exploitable',
     when: 'a Private Network Access preflight (`Access-Control-Request-Private-Network: true`) from an unrelated public origin passes and gets `Access-Control-Allow-Private-Network: true`',
     impact:
       'the server tells browsers that any public website may reach it from inside the user’s network (an intranet API, a router, a printer): where Private Network Access is enforced that header is the only gate, so any page reads what only the network could (Chromium now asks the user instead, Local Network Access: one click on Allow gives the same)',
-    fix: {
-      summary:
-        'Answer Access-Control-Allow-Private-Network only to the public origins you trust, by name, never with * or an echoed origin.',
-      corsica: "cors({ origin: ['{site}'], privateNetwork: true })  // granted to the listed origins only",
-      cors: 'cors has no option for it: set Access-Control-Allow-Private-Network: true only when the Origin is in your list',
-      fastify:
-        '@fastify/cors has no option for it: add Access-Control-Allow-Private-Network: true in an onSend hook only when the Origin is in your list',
-      nginx:
-        'map $http_origin $cors_pna { default ""; "{site}" "true"; } add_header Access-Control-Allow-Private-Network $cors_pna always;',
-    },
   },
   'intranet-open-to-any-origin': {
     severity: 'exploitable',
     when: 'an API on a private address (RFC 1918, loopback, link-local, IPv6 unique local) or declared with `--intranet` answers `*` or echoes any origin',
     impact:
       'the network is its credential: any page a user inside the network opens (an ad, a link in a mail) reads the answers from the user’s browser, although nobody outside can reach the API',
-    fix: exactList(
-      'List the origins of the internal pages that call it; never * or an echoed origin on an API that trusts its network.',
-    ),
   },
   'preflight-reflects-any': {
     severity: 'exploitable',
     when: 'preflights echo any origin, method and header, while the actual answers to that origin carry no CORS grant',
     impact:
       'the browser believes the preflight and sends any site’s PUT, DELETE or JSON POST with the user’s cookies: cross-site request forgery on every state-changing route, although the attacker cannot read the answer',
-    fix: {
-      summary:
-        'Answer preflights with the same origin check as the actual requests (one CORS layer, not an OPTIONS special case).',
-      corsica: `app.use(cors({ ${LIST} }))  // one middleware answers both`,
-      cors: `app.use(cors({ ${LIST} }))  // and remove any app.options('*', ...) that echoes req.headers.origin`,
-      fastify: `fastify.register(cors, { ${LIST} })`,
-      nginx:
-        'use the same map $http_origin for the OPTIONS branch; never add_header Access-Control-Allow-Origin $http_origin',
-    },
   },
 } as const satisfies Record<string, FindingInfo>;

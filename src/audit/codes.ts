@@ -1,16 +1,18 @@
 // Every finding `corsica audit` reports, in one closed table: its severity, the seed article's
-// pitfall where it is one, what the probe saw, what an attacker (or a browser) does with it, and
-// the fix in corsica, cors, @fastify/cors and nginx terms. The types and docs/audit.md come from
-// here (test/audit/vocabulary.test.ts holds the page to it). The rows live by concern in
-// classes-*.ts, the fix templates in fix-templates.ts; the probes that prove each class are in
-// probes.ts, the rules in *-rules.ts.
+// pitfall where it is one, what the probe saw and what an attacker (or a browser) does with it.
+// The types and docs/audit.md come from here (test/audit/vocabulary.test.ts holds the page to it).
+// The rows live by concern in classes-*.ts; the probes that prove each class are in probes.ts,
+// the rules in *-rules.ts. The fix of each class is advice's to write (src/advice/audit-fixes.ts),
+// as every fix corsica prints is.
 
+import { type AuditFixDetail, auditFix, type Fix } from '../advice/index.js';
 import { ANSWER_CLASSES } from './classes-answer.js';
 import { DRIFT_CLASSES } from './classes-drift.js';
 import { TRUST_CLASSES } from './classes-trust.js';
-import type { FindingFix } from './fix-templates.js';
+import type { Site } from './probes.js';
 
-export { type FindingFix, fixForSite } from './fix-templates.js';
+/** The same change in corsica, cors, @fastify/cors, hono/cors and nginx terms. */
+export type FindingFix = Fix;
 
 /**
  * `exploitable`: another site can read answers meant for the site (or make the browser send
@@ -27,7 +29,6 @@ export interface FindingInfo {
   readonly when: string;
   /** What an attacker can do with it (exploitable), or what breaks (broken), or why it matters. */
   readonly impact: string;
-  readonly fix: FindingFix;
 }
 
 /** Every class, in the order the vocabulary lists them within each severity. */
@@ -35,6 +36,11 @@ export const FINDING_CLASSES = { ...TRUST_CLASSES, ...ANSWER_CLASSES, ...DRIFT_C
 
 /** A finding's class: one of the table's keys. */
 export type FindingClass = keyof typeof FINDING_CLASSES;
+
+/** The fix of a finding of class `c`, written for the site the user gave (a class without one does not compile). */
+export function fixFor(c: FindingClass, site: Site, detail?: AuditFixDetail): FindingFix {
+  return auditFix(c, site, detail);
+}
 
 /** The table's row for a class, typed as a row. */
 export function classInfo(c: FindingClass): FindingInfo {

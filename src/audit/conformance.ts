@@ -8,7 +8,7 @@
 
 import type { CorsErrorCode } from '../browser/index.js';
 import { splitCommaList } from '../syntax/whitespace.js';
-import { type Finding, finding, type ProbeRecord } from './finding.js';
+import { finding, type ProbeRecord, type RuleFinding } from './finding.js';
 import {
   answerHeader,
   grantsWithCredentials,
@@ -119,7 +119,7 @@ export async function conformanceFindings(
   records: readonly ProbeRecord[],
   url: string,
   policy: IntendedPolicy,
-): Promise<Finding[]> {
+): Promise<RuleFinding[]> {
   const more: ProbeRecord[] = [];
   const less: ProbeRecord[] = [];
   const vary: ProbeRecord[] = [];
@@ -137,7 +137,7 @@ export async function conformanceFindings(
     else if (!live && policyPasses) less.push(r);
     if (r.request.method === 'GET' && varies(meant) && !varies(r)) vary.push(r);
   }
-  const out: Finding[] = [];
+  const out: RuleFinding[] = [];
   const also = (rs: ProbeRecord[]) =>
     [...new Set(rs.map((r) => r.origin!))].filter((o) => o !== rs[0]!.origin);
   if (more.length > 0)

@@ -1,7 +1,9 @@
 // A finding and the probe record it stands on, and the few readings of an answer every rule
 // shares; what a browser makes of the answer comes from the model (judge.ts).
 
+import type { AuditFixDetail } from '../advice/index.js';
 import type { CorsErrorCode } from '../browser/index.js';
+import { splitCommaList } from '../syntax/whitespace.js';
 import { classInfo, type FindingClass, type FindingFix, type FindingSeverity } from './codes.js';
 import { answerHeader, grantsOrigin, grantsWithCredentials } from './judge.js';
 import type { ProbeKind } from './probes.js';
@@ -48,6 +50,12 @@ export interface Finding {
   readonly browserCode: CorsErrorCode | null;
 }
 
+/**
+ * A finding as a rule makes it. Its fix is written last, for the site the user gave (rules.ts),
+ * with what the rule adds to it (`fixDetail`: the headers to expose, the preflight refused).
+ */
+export type RuleFinding = Omit<Finding, 'fix'> & { readonly fixDetail?: AuditFixDetail };
+
 export const ACAO = 'access-control-allow-origin';
 export const acaoLines = (r: ProbeRecord) =>
   (r.response?.headers ?? []).filter(([n]) => n.toLowerCase() === ACAO);
@@ -69,7 +77,7 @@ export function finding(
   message: string,
   also: readonly string[] = [],
   browserCode: CorsErrorCode | null = null,
-): Finding {
+): RuleFinding {
   const info = classInfo(c);
   return {
     class: c,
@@ -77,7 +85,6 @@ export function finding(
     pitfall: info.pitfall ?? null,
     message,
     impact: info.impact,
-    fix: info.fix,
     origin: proof.origin,
     proof,
     also,
@@ -86,7 +93,11 @@ export function finding(
 }
 
 /** A finding for the first echoing probe among `records`, the others as `also`. */
-export function echoFinding(c: FindingClass, records: readonly ProbeRecord[], why: string): Finding | null {
+export function echoFinding(
+  c: FindingClass,
+  records: readonly ProbeRecord[],
+  why: string,
+): RuleFinding | null {
   const hits = records.filter(echoes);
   if (hits.length === 0) return null;
   const first = hits[0]!;
@@ -96,6 +107,14 @@ export function echoFinding(c: FindingClass, records: readonly ProbeRecord[], wh
     `${why}: ${granted(first)}`,
     hits.slice(1).map((r) => r.origin!),
   );
+}
+
+/** What the probes asked for in a request header (Access-Control-Request-Method...), each name once. */
+export function requested(records: readonly ProbeRecord[], name: string): string[] {
+  const values = records.flatMap((r) =>
+    r.request.headers.filter(([n]) => n.toLowerCase() === name).flatMap(([, v]) => splitCommaList(v)),
+  );
+  return [...new Set(values.filter((v) => v !== ''))];
 }
 
 /** The probes of one kind, in the order they were sent. */

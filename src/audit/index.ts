@@ -21,11 +21,19 @@ export {
   type FindingClass,
   type FindingFix,
   type FindingSeverity,
+  fixFor,
   vocabularyMarkdown,
 } from './codes.js';
 export type { IntendedPolicy, PolicyRequest } from './conformance.js';
 export type { Operation } from './operations.js';
-export { ATTACKER_DOMAIN, type Probe, type ProbeKind, type Site, THIRD_PARTY_ORIGINS } from './probes.js';
+export {
+  ATTACKER_DOMAIN,
+  type Probe,
+  type ProbeKind,
+  type Site,
+  siteOf,
+  THIRD_PARTY_ORIGINS,
+} from './probes.js';
 export type { Finding, ProbeRecord } from './rules.js';
 export { AuditInputError, NetworkError };
 

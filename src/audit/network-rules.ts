@@ -3,7 +3,7 @@
 // information (nothing more than curl sees) and here lets every page a user on that network
 // opens read what only the network may.
 
-import { type ByKind, type Finding, finding } from './finding.js';
+import { type ByKind, finding, type RuleFinding } from './finding.js';
 import { answerHeader, grantsPrivateNetwork } from './judge.js';
 
 /** Where the API lives, as the rules need it. */
@@ -13,7 +13,7 @@ export interface Network {
 }
 
 /** The PNA preflight from an unrelated public origin passes, with Access-Control-Allow-Private-Network: true. */
-export function privateNetworkFindings(byKind: ByKind, url: string): Finding[] {
+export function privateNetworkFindings(byKind: ByKind, url: string): RuleFinding[] {
   const r = byKind('private-network-preflight').find((p) => grantsPrivateNetwork(p, url));
   if (r === undefined) return [];
   const allowed = answerHeader(r, 'access-control-allow-origin');
@@ -27,7 +27,7 @@ export function privateNetworkFindings(byKind: ByKind, url: string): Finding[] {
 }
 
 /** On an intranet API, `*` or any origin echoed without credentials becomes exploitable, saying why. */
-export function ratedForNetwork(findings: readonly Finding[], network: Network): Finding[] {
+export function ratedForNetwork(findings: readonly RuleFinding[], network: Network): RuleFinding[] {
   if (network.intranet === null) return [...findings];
   return findings.map((f) =>
     f.class === 'public-wildcard' || f.class === 'reflected-any-origin'

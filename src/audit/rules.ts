@@ -4,8 +4,8 @@
 // means.
 
 import { brokenValues, declaredPreflightFindings, infoFindings, protocolFindings } from './answer-rules.js';
-import { type FindingSeverity, fixForSite } from './codes.js';
-import { acao, echoes, type Finding, type ProbeRecord } from './finding.js';
+import { type FindingSeverity, fixFor } from './codes.js';
+import { acao, echoes, type Finding, type ProbeRecord, type RuleFinding, requested } from './finding.js';
 import { type Network, privateNetworkFindings, ratedForNetwork } from './network-rules.js';
 import type { Probe, ProbeKind, Site } from './probes.js';
 import { misspelledListFindings, trustFindings } from './trust-rules.js';
@@ -17,7 +17,7 @@ export interface RuleContext extends Network {
   /** The site's preflights are those of operations the API declares (--openapi). */
   readonly declared?: boolean;
   /** Drift from the intended policy (--policy), found by conformance.ts. */
-  readonly drift?: readonly Finding[];
+  readonly drift?: readonly RuleFinding[];
 }
 
 const SEVERITY_ORDER: Readonly<Record<FindingSeverity, number>> = { exploitable: 0, broken: 1, info: 2 };
@@ -58,8 +58,10 @@ export function findingsOf(
   const all = [...findings, ...drift].filter(
     (f) => stripped === undefined || !f.class.startsWith('vary-origin-missing'),
   );
+  // A fix about preflights grants the methods the site's preflights asked for.
+  const methods = requested(byKind('site-preflight'), 'access-control-request-method');
   return ratedForNetwork(all, context)
-    .map((f) => ({ ...f, fix: fixForSite(f.fix, site) }))
+    .map(({ fixDetail, ...f }) => ({ ...f, fix: fixFor(f.class, site, { methods, ...fixDetail }) }))
     .sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]);
 }
 

@@ -9,10 +9,10 @@ import {
   type ByKind,
   echoes,
   echoFinding,
-  type Finding,
   finding,
   granted,
   type ProbeRecord,
+  type RuleFinding,
 } from './finding.js';
 import { grantsWithCredentials, preflightPasses, refusal } from './judge.js';
 import { isLoopbackHost } from './network.js';
@@ -24,7 +24,7 @@ import { PROBE_LABEL, type Site } from './probes.js';
  * cookies when the preflight allows credentials). A public `*` endpoint without credentials that
  * also echoes on preflights gives nothing away, and is not reported.
  */
-function preflightReflectsAny(byKind: ByKind, url: string, get: ProbeRecord | undefined): Finding | null {
+function preflightReflectsAny(byKind: ByKind, url: string, get: ProbeRecord | undefined): RuleFinding | null {
   const preflight = byKind('unrelated-preflight')[0];
   if (preflight === undefined || !echoes(preflight)) return null;
   const withCookies = preflightPasses(preflight, url, 'include');
@@ -39,7 +39,7 @@ function preflightReflectsAny(byKind: ByKind, url: string, get: ProbeRecord | un
 }
 
 /** Any origin echoed (with or without credentials), or only by preflights. */
-function anyOriginFindings(byKind: ByKind, url: string): { found: Finding[]; reflectsAny: boolean } {
+function anyOriginFindings(byKind: ByKind, url: string): { found: RuleFinding[]; reflectsAny: boolean } {
   const unrelated = byKind('unrelated');
   const echoing = unrelated.filter(echoes);
   const anyOrigin = echoing.find(grantsWithCredentials) ?? echoing[0];
@@ -65,11 +65,11 @@ export function misspelledListFindings(
   site: Site,
   siteGet: ProbeRecord | undefined,
   byKind: ByKind,
-): Finding[] {
+): RuleFinding[] {
   // The site's own page reads the answers: whatever else is echoed, its list is not misspelt.
   const siteRefused = siteGet === undefined ? null : refusal(siteGet, false);
   if (siteGet !== undefined && siteRefused === null) return [];
-  const out: Finding[] = [];
+  const out: RuleFinding[] = [];
   for (const r of byKind('misspelled').filter(echoes)) {
     const o = r.origin!;
     const c: FindingClass = o.endsWith('/')
@@ -96,7 +96,7 @@ export function misspelledListFindings(
  * site's host anywhere (before and after it) is one unanchored check, whose prefix and suffix
  * probes pass too and add nothing.
  */
-function partialMatchFindings(site: Site, byKind: ByKind): Finding[] {
+function partialMatchFindings(site: Site, byKind: ByKind): RuleFinding[] {
   const sibling = `${site.scheme}://${PROBE_LABEL}.${site.domain}${site.port}`;
   // Every subdomain of the domain trusted explains attacker<host> when the site is itself a subdomain.
   const siblingTrusted = byKind('subdomain').some((r) => r.origin === sibling && echoes(r));
@@ -156,13 +156,13 @@ function partialMatchFindings(site: Site, byKind: ByKind): Finding[] {
     dot,
     'a dot of the allowed host matches any character (an unescaped . in a RegExp)',
   );
-  return [middle, prefix, suffix, substring, unescaped, special].filter((f): f is Finding => f !== null);
+  return [middle, prefix, suffix, substring, unescaped, special].filter((f): f is RuleFinding => f !== null);
 }
 
 /** Whole origins trusted that should not be: null, any subdomain with credentials, http:, third-party hosting. */
-function wholeOriginFindings(site: Site, byKind: ByKind): Finding[] {
-  const out: Finding[] = [];
-  const push = (f: Finding | null) => {
+function wholeOriginFindings(site: Site, byKind: ByKind): RuleFinding[] {
+  const out: RuleFinding[] = [];
+  const push = (f: RuleFinding | null) => {
     if (f !== null) out.push(f);
   };
   push(echoFinding('null-origin-trusted', byKind('null'), "the 'null' origin is trusted"));
@@ -197,7 +197,7 @@ function wholeOriginFindings(site: Site, byKind: ByKind): Finding[] {
  * Development origins trusted with credentials by a site that is not itself on this machine:
  * several ports granted show a pattern (`http://localhost:*`), one port a leftover entry.
  */
-function localhostFindings(site: Site, byKind: ByKind): Finding[] {
+function localhostFindings(site: Site, byKind: ByKind): RuleFinding[] {
   if (isLoopbackHost(site.host)) return [];
   const hits = byKind('localhost').filter((r) => echoes(r) && grantsWithCredentials(r));
   const ports = new Set(hits.filter((r) => r.origin!.startsWith('http://localhost:')).map((r) => r.origin));
@@ -210,7 +210,7 @@ function localhostFindings(site: Site, byKind: ByKind): Finding[] {
 }
 
 /** Findings about trust: which origins the server lets read its answers. */
-export function trustFindings(site: Site, byKind: ByKind, url: string): Finding[] {
+export function trustFindings(site: Site, byKind: ByKind, url: string): RuleFinding[] {
   const any = anyOriginFindings(byKind, url);
   // A server that echoes any origin passes every narrower probe: say that, and nothing narrower.
   if (any.reflectsAny) return any.found;

@@ -12,6 +12,9 @@ import {
   type Finding,
   type FindingClass,
   type FindingSeverity,
+  fixFor,
+  type Site,
+  siteOf,
 } from '../audit/index.js';
 import { visible } from './terminal.js';
 
@@ -36,14 +39,14 @@ const SECURITY_SEVERITY = '8.1';
 /** What the finding says, with its fix, on one line. */
 const sentence = (f: Finding) => visible(`${f.class}: ${f.message}. Fix: ${f.fix.summary}`);
 
-function rule(c: FindingClass) {
+function rule(c: FindingClass, site: Site) {
   const info = FINDING_CLASSES[c];
   const security = info.severity === 'exploitable';
   return {
     id: c,
     shortDescription: { text: `${c} (${info.severity})` },
     fullDescription: { text: `When ${info.when}: ${info.impact}.` },
-    help: { text: `${info.fix.summary} (corsica's docs/audit.md, The vocabulary)` },
+    help: { text: `${fixFor(c, site).summary} (corsica's docs/audit.md, The vocabulary)` },
     defaultConfiguration: { level: LEVEL[info.severity] },
     properties: {
       tags: security ? ['security', 'cors'] : ['cors', 'correctness'],
@@ -85,7 +88,8 @@ export function sarifLog(located: readonly LocatedReport[], version: string): ob
           driver: {
             name: 'corsica audit',
             version,
-            rules: CLASSES.map(rule),
+            // A fix is written for a site: the first URL's (one --origin serves them all).
+            rules: CLASSES.map((c) => rule(c, siteOf(located[0]?.report.site ?? 'http://localhost'))),
           },
         },
         results,

@@ -59,6 +59,7 @@ export function humanAudit(r: AuditReport): string {
         out.push(`      corsica: ${f.fix.corsica}`);
         out.push(`      cors:    ${f.fix.cors}`);
         out.push(`      fastify: ${f.fix.fastify}`);
+        out.push(`      hono:    ${f.fix.hono}`);
         out.push(`      nginx:   ${f.fix.nginx}`);
       }
     }

@@ -3,8 +3,8 @@
 // killed the playground (Node throws on such headers inside a request handler); each is now a 400
 // with the reason, naming the field as the page's JSON names it.
 
+import type { SnippetOptions, SnippetRequest } from '../advice/index.js';
 import { isToken } from '../syntax/tokens.js';
-import type { SnippetOptions, SnippetRequest } from './snippets.js';
 
 /** The page sent something the playground cannot use; the message says what and where. */
 export class PlaygroundInputError extends Error {

@@ -10,16 +10,17 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { cors } from '../adapters/node/index.js';
+import { snippets } from '../advice/index.js';
 import { audit } from '../audit/index.js';
 import type { BrowserRequest } from '../browser/index.js';
 import { simulateFetch } from '../browser/index.js';
 import { BROWSERS, httpTransport, report, warningsFor } from '../check/index.js';
 import { CorsConfigError } from '../policy/problems.js';
 import type { CorsOptions } from '../policy/types.js';
+import { DEFAULT_METHODS } from '../policy/validate.js';
 import { checkHost, checkOwnPage, newToken, pageHeaders } from './guard.js';
 import { PlaygroundInputError, type RunInput, runInput, type ServerSpec, snippetInput } from './input.js';
 import { playgroundPage } from './page.js';
-import { snippets } from './snippets.js';
 
 export type { RawAnswer, RequestSpec, ServerSpec } from './input.js';
 
@@ -243,7 +244,9 @@ function pageApp(book: RunBook, script: string, allowedHosts: readonly string[],
     else if (route === 'POST /api/explain') postRoute(req, res, withOrigin, (b) => book.explain(b));
     else if (route === 'POST /api/audit') postRoute(req, res, withOrigin, (b) => book.audit(b));
     else if (route === 'POST /api/snippets')
-      postRoute(req, res, snippetInput, (b) => ({ code: snippets(b.options, b.request, book.apiUrl) }));
+      postRoute(req, res, snippetInput, (b) => ({
+        code: snippets(b.options, b.request, book.apiUrl, DEFAULT_METHODS.split(',')),
+      }));
     else if (route === 'GET /api/seen') {
       const id = new URL(req.url ?? '/', 'http://x').searchParams.get('id') ?? '';
       json(res, 200, { seen: book.runs.get(id)?.seen ?? [] });

@@ -8,13 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import cors from 'cors';
 import express from 'express';
-import {
-  classInfo,
-  FINDING_CLASSES,
-  type FindingClass,
-  type FindingFix,
-  fixForSite,
-} from '../../src/audit/codes.js';
+import { FINDING_CLASSES, type FindingClass, type FindingFix, fixFor } from '../../src/audit/codes.js';
 import { audit } from '../../src/audit/index.js';
 import { siteOf } from '../../src/audit/probes.js';
 import { close, listen } from '../helpers/http.js';
@@ -41,7 +35,7 @@ function assertNamesOnlyTheSite(fix: FindingFix): void {
 
 describe("audit's fixes name only the site the user gave", () => {
   for (const c of Object.keys(FINDING_CLASSES) as FindingClass[]) {
-    it(c, () => assertNamesOnlyTheSite(fixForSite(classInfo(c).fix, SITE)));
+    it(c, () => assertNamesOnlyTheSite(fixFor(c, SITE)));
   }
 
   it('a real audit for https://shop.mysite.test prints fixes that name no other site', async () => {

@@ -50,7 +50,11 @@ describe('corsica audit (command line)', () => {
       run.stdout,
       /proof: GET Origin: https:\/\/www\.example\.com\.corsica-attacker\.net\n\s+← 200 .*access-control-allow-origin: https:\/\/www\.example\.com\.corsica-attacker\.net/,
     );
-    assert.match(run.stdout, /corsica: cors\(\{ origin: \['https:\/\/www\.example\.com'/);
+    // The fix is a whole statement, as every fix corsica prints: pasted, it runs.
+    assert.match(
+      run.stdout,
+      /corsica: app\.use\(cors\(\{ origin: \[\/\* each other origin you trust, by name, \*\/ 'https:\/\/www\.example\.com'\]/,
+    );
     assert.match(run.stdout, /✖ \d+ exploitable, 0 broken/);
   });
 
@@ -94,7 +98,7 @@ describe('corsica audit (command line)', () => {
         ([n, v]: [string, string]) => n === 'access-control-allow-origin' && v === f.origin,
       ),
     );
-    assert.deepEqual(Object.keys(f.fix).sort(), ['cors', 'corsica', 'fastify', 'nginx', 'summary']);
+    assert.deepEqual(Object.keys(f.fix).sort(), ['cors', 'corsica', 'fastify', 'hono', 'nginx', 'summary']);
   });
 
   it('exit 2 and one clear line for a usage mistake', async () => {

@@ -1,8 +1,10 @@
 // Advice that works when pasted: a server configured the way beginners get it wrong is checked with
-// the real `corsica check` command, and each fix it prints (corsica, cors, fastify) is pasted, as
-// printed, in place of the server's CORS configuration in a real app: Express 5 with corsica/node or
-// cors, Fastify 5 with @fastify/cors. The browser model must then allow the request, and the pasted
-// configuration must keep what the server had (its other origin, credentials, lists, max-age).
+// the real `corsica check` command, and each fix it prints (corsica, cors, fastify, hono, nginx) is
+// pasted, as printed, in place of the server's CORS configuration in a real app: Express 5 with
+// corsica/node or cors, Fastify 5 with @fastify/cors, Hono with hono/cors, a real nginx. The
+// browser model must then allow the request, and the pasted configuration must keep what the
+// server had (its other origin, credentials, lists, max-age). An nginx line that is words (nginx
+// cannot run the app's authentication) is named so, with what it must say.
 
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
@@ -14,10 +16,13 @@ import type Fastify from 'fastify';
 import { probe } from '../../src/check/index.js';
 import { runCli } from '../helpers/cli.js';
 import { close, listen } from '../helpers/http.js';
+import { skipNginx } from '../helpers/nginx.js';
 import {
   type App,
   expressWith,
   fastifyWith,
+  honoWith,
+  nginxWith,
   printedFixes,
   requireToken,
   routes,
@@ -44,6 +49,8 @@ interface Scenario {
   readonly notCause?: RegExp;
   /** An origin the server allowed before, which the pasted fix must still allow (same request). */
   readonly kept?: string;
+  /** The nginx line is words, not configuration: what it must say. */
+  readonly nginxWords?: RegExp;
   /** Names the server's answers listed, which the pasted fix's answers must list still. */
   readonly keeps?: readonly { on: 'preflight' | 'actual'; header: string; names: readonly string[] }[];
 }
@@ -104,6 +111,7 @@ const SCENARIOS: readonly Scenario[] = [
     flags: ['--method', 'PUT', '--header', 'Authorization: Bearer t'],
     code: 'PreflightMissingAllowOriginHeader',
     cause: /answered 401 by authentication that runs before CORS/,
+    nginxWords: /before auth_request; .*"always" keeps it on 4xx answers/,
   },
   {
     name: "Express's own answer to OPTIONS (CORS only on the POST route): its own cause",
@@ -138,9 +146,11 @@ function checkOptions(flags: readonly string[], origin: string) {
 describe('check: every printed fix, pasted as printed into a real app, makes the request pass', () => {
   const servers: Server[] = [];
   const fastifies: ReturnType<typeof Fastify>[] = [];
+  const others: (() => Promise<void>)[] = [];
   after(async () => {
     for (const s of servers) await close(s);
     for (const f of fastifies) await f.close();
+    for (const stop of others) await stop();
   });
 
   for (const s of SCENARIOS) {
@@ -161,7 +171,15 @@ describe('check: every printed fix, pasted as printed into a real app, makes the
         servers.push(server);
         return url;
       };
-      const pasted: Record<Tool, string> = {
+      const started = async (
+        running: Promise<{ url: string; close?(): Promise<void>; stop?(): Promise<void> }>,
+      ) => {
+        const r = await running;
+        others.push(r.close ?? r.stop!);
+        return r.url;
+      };
+      if (s.nginxWords) assert.match(fixes.nginx, s.nginxWords);
+      const pasted: Partial<Record<Tool, string>> = {
         corsica: await serve(expressWith(fixes.corsica, corsica, s.auth === true)),
         cors: await serve(expressWith(fixes.cors, corsPackage, s.auth === true)),
         fastify: await (async () => {
@@ -169,6 +187,8 @@ describe('check: every printed fix, pasted as printed into a real app, makes the
           fastifies.push(f);
           return f.listen({ port: 0, host: '127.0.0.1' });
         })(),
+        hono: await started(honoWith(fixes.hono, s.auth === true)),
+        ...(s.nginxWords || skipNginx ? {} : { nginx: await started(nginxWith(fixes.nginx)) }),
       };
       for (const [tool, url] of Object.entries(pasted) as [Tool, string][]) {
         for (const origin of [PAGE, ...(s.kept === undefined ? [] : [s.kept])]) {

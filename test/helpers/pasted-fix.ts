@@ -1,13 +1,20 @@
-// A fix `corsica check` printed, pasted as printed where an app's CORS configuration was: the
-// printed lines by tool, and real apps (Express 5, Fastify 5) with a line pasted in them. Used by
-// test/check/fixes-pasted.test.ts and, in real Chromium, test/e2e/browser-fix-pasted.test.ts.
+// A fix corsica printed, pasted as printed where an app's CORS configuration was: the printed
+// lines by tool, and real apps (Express 5, Fastify 5, Hono, nginx) with a line pasted in them.
+// Used by test/check/fixes-pasted.test.ts, test/advice/audit-fixes-*.test.ts and, in real
+// Chromium, test/e2e/browser-fix-pasted.test.ts.
 
 import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
 import fastifyCors from '@fastify/cors';
+import { serve } from '@hono/node-server';
 import express from 'express';
 import Fastify from 'fastify';
+import { Hono } from 'hono';
+import { cors as honoCors } from 'hono/cors';
+import { close } from './http.js';
+import { type RunningNginx, startNginx } from './nginx.js';
 
-export type Tool = 'corsica' | 'cors' | 'fastify';
+export type Tool = 'corsica' | 'cors' | 'fastify' | 'hono' | 'nginx';
 export type App = ReturnType<typeof express>;
 type Handler = (
   req: { headers: Record<string, unknown> },
@@ -28,7 +35,13 @@ export function printedFixes(stdout: string): Record<Tool, string> {
     assert.ok(m, `no ${tool} fix in:\n${stdout}`);
     return m[1]!;
   };
-  return { corsica: line('corsica'), cors: line('cors'), fastify: line('fastify') };
+  return {
+    corsica: line('corsica'),
+    cors: line('cors'),
+    fastify: line('fastify'),
+    hono: line('hono'),
+    nginx: line('nginx'),
+  };
 }
 
 export const routes = (app: App) => {
@@ -37,22 +50,36 @@ export const routes = (app: App) => {
   });
 };
 
+/**
+ * Names a pasted line may use besides `app` and `cors`: audit's fixes for a drift from the
+ * --policy file say `cors(policy)`, meaning the options in that file.
+ */
+export type Scope = Readonly<Record<string, unknown>>;
+
 /** An Express 5 app with `line` pasted where its CORS configuration was. */
-export function expressWith(line: string, cors: unknown, auth: boolean): App {
+export function expressWith(line: string, cors: unknown, auth: boolean, scope: Scope = {}): App {
   const app = express();
-  new Function('app', 'cors', line)(app, cors);
+  new Function('app', 'cors', ...Object.keys(scope), line)(app, cors, ...Object.values(scope));
   if (auth) app.use(requireToken as never);
   routes(app);
   return app;
 }
 
 /** A Fastify 5 app with `line` pasted where its CORS registration was. */
-export async function fastifyWith(line: string, auth: boolean): Promise<ReturnType<typeof Fastify>> {
+export async function fastifyWith(
+  line: string,
+  auth: boolean,
+  scope: Scope = {},
+): Promise<ReturnType<typeof Fastify>> {
   const fastify = Fastify();
   const AsyncFunction = (async () => {}).constructor as new (
     ...args: string[]
   ) => (...a: unknown[]) => Promise<void>;
-  await new AsyncFunction('fastify', 'cors', line)(fastify, fastifyCors);
+  await new AsyncFunction('fastify', 'cors', ...Object.keys(scope), line)(
+    fastify,
+    fastifyCors,
+    ...Object.values(scope),
+  );
   if (auth)
     fastify.addHook('onRequest', async (req, reply) => {
       if (req.headers.authorization === undefined) await reply.code(401).send();
@@ -63,4 +90,45 @@ export async function fastifyWith(line: string, auth: boolean): Promise<ReturnTy
     handler: async () => ({ items: [] }),
   });
   return fastify;
+}
+
+/** A Hono app with `line` pasted where its hono/cors middleware was, on a real port. */
+export async function honoWith(
+  line: string,
+  auth: boolean,
+  scope: Scope = {},
+): Promise<{ url: string; close(): Promise<void> }> {
+  const app = new Hono();
+  new Function('app', 'cors', ...Object.keys(scope), line)(app, honoCors, ...Object.values(scope));
+  if (auth)
+    app.use('*', async (c, next) =>
+      c.req.header('authorization') === undefined ? c.body(null, 401) : next(),
+    );
+  app.all('/api/items', (c) => c.json({ items: [] }));
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as { port: number };
+  return { url: `http://127.0.0.1:${port}`, close: () => close(server) };
+}
+
+/** What a one-line nginx fix puts in the http block before its location directives. */
+const HTTP_THEN = '  # in http { }; then: ';
+
+/**
+ * A real nginx with a one-line nginx fix pasted: its map (if any) in the http block, the rest in
+ * the location that serves /api/items.
+ */
+export function nginxWith(text: string): Promise<RunningNginx> {
+  const at = text.indexOf(HTTP_THEN);
+  const [http, location] = at < 0 ? ['', text] : [text.slice(0, at), text.slice(at + HTTP_THEN.length)];
+  return startNginx({
+    http: http === '' ? [] : [http],
+    server: [
+      'location /api/items {',
+      `  ${location}`,
+      '  default_type application/json;',
+      `  return 200 '{"items":[]}';`,
+      '}',
+    ],
+  });
 }

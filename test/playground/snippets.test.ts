@@ -13,20 +13,21 @@ import Fastify from 'fastify';
 import { Hono } from 'hono';
 import { cors as honoCors } from 'hono/cors';
 import { cors as corsica } from '../../src/adapters/node/index.js';
+import { optionsText } from '../../src/advice/options-text.js';
+import { nginxLines, type SnippetOptions, snippetSpec } from '../../src/advice/snippets.js';
 import { probe } from '../../src/check/index.js';
-import {
-  corsOptionsSource,
-  honoOptionsSource,
-  nginxLines,
-  type SnippetOptions,
-} from '../../src/playground/snippets.js';
+import { DEFAULT_METHODS } from '../../src/policy/validate.js';
 import { close, listen } from '../helpers/http.js';
 import { type RunningNginx, skipNginx, startNginx } from '../helpers/nginx.js';
 
 const PAGE = 'http://127.0.0.1:8080';
 
-/** The snippet's option text, evaluated: what a user pasting it would run. */
-const evaluate = (source: string): Record<string, unknown> => new Function(`return (${source});`)();
+/** The snippet's option text for a tool, evaluated: what a user pasting it would run. */
+const evaluate = (options: SnippetOptions, tool: 'cors' | 'hono'): Record<string, unknown> =>
+  new Function(`return ({ ${optionsText(spec(options), tool)} });`)();
+
+/** The form's options as the playground writes them for the peers. */
+const spec = (options: SnippetOptions) => snippetSpec(options, DEFAULT_METHODS.split(','));
 
 const POLICIES: Record<string, SnippetOptions> = {
   'a list with patterns, credentials and lists': {
@@ -105,7 +106,7 @@ describe('playground snippets run in the real packages: same verdicts as corsica
       });
 
       it('cors (Express/node:http)', async () => {
-        const { server, url } = await nodeServer(corsPkg(evaluate(corsOptionsSource(options))) as never);
+        const { server, url } = await nodeServer(corsPkg(evaluate(options, 'cors')) as never);
         try {
           assert.deepEqual(await verdicts(url), expected);
         } finally {
@@ -115,7 +116,7 @@ describe('playground snippets run in the real packages: same verdicts as corsica
 
       it('@fastify/cors', async () => {
         const app = Fastify();
-        await app.register(fastifyCors, evaluate(corsOptionsSource(options)));
+        await app.register(fastifyCors, evaluate(options, 'cors'));
         app.all('/items', async () => ({ ok: true }));
         const url = await app.listen({ port: 0, host: '127.0.0.1' });
         try {
@@ -127,7 +128,7 @@ describe('playground snippets run in the real packages: same verdicts as corsica
 
       it('hono/cors', async () => {
         const app = new Hono();
-        app.use('*', honoCors(evaluate(honoOptionsSource(options)) as never));
+        app.use('*', honoCors(evaluate(options, 'hono') as never));
         app.all('/items', (c) => c.json({ ok: true }));
         const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
         await new Promise((resolve) => server.once('listening', resolve));
@@ -142,7 +143,7 @@ describe('playground snippets run in the real packages: same verdicts as corsica
       });
 
       it('nginx', { skip: skipNginx }, async () => {
-        const nginx = await startSnippetNginx(nginxLines(options));
+        const nginx = await startSnippetNginx(nginxLines(spec(options)));
         try {
           assert.deepEqual(await verdicts(nginx.url), expected);
         } finally {
@@ -174,7 +175,7 @@ describe('the nginx snippet is valid nginx for every kind of origin option', { s
       { origin: ['https://*.example.com'] },
       { origin: true },
     ] as SnippetOptions[]) {
-      const nginx = await startSnippetNginx(nginxLines(options));
+      const nginx = await startSnippetNginx(nginxLines(spec(options)));
       await nginx.stop();
     }
   });

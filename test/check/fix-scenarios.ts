@@ -78,3 +78,149 @@ export const FIRST_SCENARIOS: readonly Scenario[] = [
       /answered 200 with Allow: POST and no CORS header: the framework answered OPTIONS itself .* No CORS middleware runs on OPTIONS for this path/,
   },
 ];
+
+const PUT = ['--method', 'PUT', '--header', 'Content-Type: application/json', '--data', '{}'];
+const OTHER = 'https://admin.example.com';
+
+/** Every other failure code, and each cause a status gives a missing allow-origin. */
+export const CODE_SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'cookies sent, credentials not allowed: the fix allows them for the origin',
+    broken: (app) => app.use(corsica({ origin: PAGE })),
+    flags: ['--credentials'],
+    code: 'InvalidAllowCredentials',
+  },
+  {
+    name: 'cookies sent with a preflighted request, credentials not allowed on the preflight',
+    broken: (app) => app.use(corsica({ origin: PAGE })),
+    flags: [...PUT, '--credentials'],
+    code: 'PreflightInvalidAllowCredentials',
+  },
+  {
+    name: "two CORS layers (cors's '*' and a hand-written echo): the fix sends one origin",
+    broken: (app) => {
+      app.use(corsPackage());
+      app.use((req, res, next) => {
+        res.append('Access-Control-Allow-Origin', req.headers.origin ?? '*');
+        next();
+      });
+    },
+    flags: [],
+    code: 'MultipleAllowOriginValues',
+  },
+  {
+    name: 'an origin list written as one string: the fix keeps both origins, as a list',
+    broken: (app) => app.use(corsPackage({ origin: `${OTHER},${PAGE}` })),
+    flags: PUT,
+    code: 'PreflightMultipleAllowOriginValues',
+    kept: OTHER,
+  },
+  {
+    name: 'an origin written without its scheme (a bare host name): the fix writes the origin',
+    broken: (app) => app.use(corsPackage({ origin: 'app.example.com' })),
+    flags: [],
+    code: 'InvalidAllowOriginValue',
+  },
+  {
+    name: 'an origin written without its scheme, on the preflight',
+    broken: (app) => app.use(corsPackage({ origin: 'app.example.com' })),
+    flags: PUT,
+    code: 'PreflightInvalidAllowOriginValue',
+  },
+  {
+    name: "cors's fixed origin is another one, on the preflight: the fix keeps it",
+    broken: (app) => app.use(corsPackage({ origin: OTHER, methods: ['GET', 'PUT'] })),
+    flags: PUT,
+    code: 'PreflightAllowOriginMismatch',
+    kept: OTHER,
+  },
+  {
+    name: "the default '*' with credentials, on the preflight",
+    broken: (app) => app.use(corsPackage()),
+    flags: [...PUT, '--credentials'],
+    code: 'PreflightWildcardOriginNotAllowed',
+  },
+  {
+    name: 'methods written as one string with spaces: the fix writes a list',
+    broken: (app) => app.use(corsPackage({ origin: PAGE, methods: 'GET POST PUT' })),
+    flags: PUT,
+    code: 'InvalidAllowMethodsPreflightResponse',
+  },
+  {
+    name: 'allowed headers written with semicolons: the fix writes a list',
+    broken: (app) => app.use(corsPackage({ origin: PAGE, allowedHeaders: 'Content-Type; Authorization' })),
+    flags: [...JSON_POST, '--header', 'Authorization: Bearer t'],
+    code: 'InvalidAllowHeadersPreflightResponse',
+  },
+  {
+    name: 'preflightContinue hands the preflight to authentication, which answers 401',
+    broken: (app) => {
+      app.use(corsPackage({ origin: PAGE, preflightContinue: true }));
+      app.use(expressBehind('auth') as never);
+    },
+    behind: 'auth',
+    flags: ['--method', 'PUT', '--header', 'Authorization: Bearer t'],
+    code: 'PreflightInvalidStatus',
+  },
+  {
+    name: 'a canonical-URL redirect before CORS redirects the preflight: the request goes to the final URL',
+    broken: (app) => {
+      app.use(expressBehind('redirects') as never);
+      app.use(corsica({ origin: PAGE }));
+    },
+    behind: 'redirects',
+    flags: PUT,
+    code: 'PreflightDisallowedRedirect',
+    cause: /answered with a redirect \(status 302\)/,
+    words: {
+      corsica:
+        /^Request the URL the server redirects to; mount cors\(\) before any redirecting middleware\.$/,
+      cors: /^Request the URL the server redirects to; mount cors\(\) before any redirecting middleware\.$/,
+      fastify:
+        /^Request the URL the server redirects to \(mind trailing slashes: ignoreTrailingSlash: true\)\.$/,
+      hono: /^Request the URL the server redirects to; mount cors\(\) with app\.use\('\*', \.\.\.\) before any redirecting middleware\.$/,
+    },
+  },
+  {
+    name: 'the same redirected preflight as Firefox words it (no allow-origin): the fix puts CORS first',
+    broken: (app) => {
+      app.use(expressBehind('redirects') as never);
+      app.use(corsica({ origin: PAGE }));
+    },
+    behind: 'redirects',
+    flags: [...PUT, '--browser', 'firefox'],
+    code: 'PreflightMissingAllowOriginHeader',
+    blocked: 'Firefox blocked (CORSMissingAllowOrigin2)',
+    cause: /The preflight \(OPTIONS\) was answered with a 302 redirect, without CORS headers/,
+  },
+  // Authentication answering the preflight 401 before CORS is in FIRST_SCENARIOS.
+  ...(['auth', 'redirects', 'missing', 'fails'] as const).flatMap((behind): Scenario[] => {
+    const broken: Scenario['broken'] = (app) => {
+      app.use(expressBehind(behind) as never);
+      app.use(corsica({ origin: PAGE }));
+    };
+    const status = { auth: 401, redirects: 302, missing: 404, fails: 500 }[behind];
+    const request: Scenario = {
+      name: `the request answered ${status} before CORS ran: the fix puts CORS first`,
+      broken,
+      behind,
+      flags: [],
+      code: 'MissingAllowOriginHeader',
+      cause: new RegExp(`(answered|with a|failed with) ${status}`),
+      // nginx's line says which directive, and "always", but not the whole configuration.
+      words: { nginx: /^add_header Access-Control-Allow-Origin \.\.\. always;/ },
+    };
+    const preflight: Scenario = {
+      name: `the preflight answered ${status} before CORS ran: the fix puts CORS first`,
+      broken,
+      behind,
+      flags: PUT,
+      code: 'PreflightMissingAllowOriginHeader',
+      cause: new RegExp(`The preflight \\(OPTIONS\\) (was answered|failed with) ${status}`),
+      ...(behind === 'fails' ? { words: { nginx: /"always" keeps it on 5xx answers/ } } : {}),
+    };
+    // A redirected preflight is PreflightDisallowedRedirect (above), and an unauthenticated one is
+    // in FIRST_SCENARIOS.
+    return behind === 'auth' || behind === 'redirects' ? [request] : [request, preflight];
+  }),
+];

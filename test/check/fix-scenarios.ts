@@ -224,3 +224,25 @@ export const CODE_SCENARIOS: readonly Scenario[] = [
     return behind === 'auth' || behind === 'redirects' ? [request] : [request, preflight];
   }),
 ];
+
+/** Fixes that are words in every tool: check prints them from a real server all the same. */
+export const WORDS_SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'a redirect to a URL with user:password@: every line says to change the Location',
+    broken: (app) => {
+      app.use(corsica({ origin: PAGE }));
+      app.use((_req, res) => res.redirect(302, 'http://deploy:hunter2@127.0.0.1/api/items'));
+    },
+    ownRoutes: true,
+    flags: [],
+    code: 'RedirectContainsCredentials',
+    cause: /a URL with a user name or password/,
+    words: {
+      corsica: /^Not a CORS option: change the Location header the server sends\.$/,
+      cors: /^Not a CORS option: change the Location header the server sends\.$/,
+      fastify: /^Not a CORS option: change the Location header the server sends\.$/,
+      hono: /^Not a CORS option: change the Location header the server sends\.$/,
+      nginx: /^return 301 https:\/\/host\/path; {2}# no user:password@ in the target$/,
+    },
+  },
+];

@@ -23,15 +23,16 @@ type Handler = (
 ) => void;
 
 /**
- * What runs after CORS in the app, where it answers before the route: authentication (401 without
- * Authorization), a failing dependency (a session store that is down: 500 on every request), or a
+ * What the app runs besides CORS, answering before the route: authentication (401 without
+ * Authorization), a failing dependency (a session store that is down: 500 on every request), a
  * canonical-URL redirect (302 to the same path with its default query, for any method), or a
- * catch-all 404 (the route is not there).
+ * catch-all 404 (the route is not there). Misconfigured apps run it before CORS; pasted fixes,
+ * after.
  */
 export type Behind = 'auth' | 'fails' | 'redirects' | 'missing';
 
 /** The canonical URL the redirecting app sends a bare /api/items to. */
-export const CANONICAL = '/api/items?page=1';
+const CANONICAL = '/api/items?page=1';
 
 /** What `behind` answers for a request, or null to let it through to the route. */
 function behindAnswer(

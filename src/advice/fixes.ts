@@ -47,6 +47,12 @@ interface FixInput {
   readonly onPreflight: string;
   /** The configuration in nginx: the preflight block that answers this request, then every answer's headers. */
   readonly preflightNginx: string;
+  /**
+   * The configuration in nginx for where the failure was found: the whole configuration for a
+   * failed preflight (every answer's headers alone leave the preflight without its lists, so the
+   * next preflight fails on the method), every answer's headers otherwise.
+   */
+  readonly nginx: string;
 }
 
 type CauseAndFix = { cause: string; fix: Fix };
@@ -167,7 +173,7 @@ function taintedOriginFix(f: CorsFailureCore): CauseAndFix {
 }
 
 const missingAllowOrigin = (input: FixInput): CauseAndFix => {
-  const { f, ctx, origin, config, onPreflight, preflightNginx } = input;
+  const { f, ctx, origin, config, onPreflight, nginx } = input;
   return (
     (f.code.startsWith('Preflight') ? frameworkAnsweredOptions(input) : null) ??
     missingAllowOriginByStatus(input) ?? {
@@ -175,15 +181,15 @@ const missingAllowOrigin = (input: FixInput): CauseAndFix => {
       fix: optionsFix(
         `Allow the origin ${origin}${ctx.credentialed ? ' with credentials' : ''}, and make sure the CORS middleware answers before authentication and error handlers.`,
         config,
-        f.code.startsWith('Preflight') ? preflightNginx : nginxActual(config),
+        nginx,
       ),
     }
   );
 };
 
-const allowOriginMismatch = ({ f, origin, config, onPreflight }: FixInput): CauseAndFix => ({
+const allowOriginMismatch = ({ f, origin, config, onPreflight, nginx }: FixInput): CauseAndFix => ({
   cause: `${onPreflight} allows ${q(f.hint)}, but the page's origin is ${q(origin)}; the two must be equal byte for byte.${mismatchHint(f.hint, origin)}`,
-  fix: optionsFix(`Allow exactly ${origin}.`, config, nginxActual(config)),
+  fix: optionsFix(`Allow exactly ${origin}.`, config, nginx),
 });
 
 function invalidList({ f, preflightNginx, config }: FixInput): CauseAndFix {
@@ -240,26 +246,26 @@ function headerRefused({ f, ctx, preflightNginx, config }: FixInput): CauseAndFi
  */
 const FIXES: Record<string, (input: FixInput) => CauseAndFix> = {
   MissingAllowOriginHeader: missingAllowOrigin,
-  MultipleAllowOriginValues: ({ f, config, onPreflight }) => ({
+  MultipleAllowOriginValues: ({ f, config, onPreflight, nginx }) => ({
     cause: `${onPreflight} names several origins (${q(f.hint)}). The header takes exactly one origin or '*': a list, or two header lines (often the application and a proxy both adding CORS headers), is refused.`,
     fix: optionsFix(
       "Send one origin: the request's own, when it is allowed. With a list of allowed origins, corsica (like cors and @fastify/cors) echoes the one that matched. Make sure only one layer adds CORS headers.",
       config,
-      nginxActual(config),
+      nginx,
     ),
   }),
   InvalidAllowOriginValue: allowOriginMismatch,
   AllowOriginMismatch: allowOriginMismatch,
-  WildcardOriginNotAllowed: ({ config, onPreflight }) => ({
+  WildcardOriginNotAllowed: ({ config, onPreflight, nginx }) => ({
     cause: `The request carries credentials (credentials: 'include'), and ${onPreflight.toLowerCase()} answers Access-Control-Allow-Origin: *. Browsers never give credentialed responses to '*'.`,
-    fix: optionsFix(`Name the origin instead of '*', and allow credentials.`, config, nginxActual(config)),
+    fix: optionsFix(`Name the origin instead of '*', and allow credentials.`, config, nginx),
   }),
-  InvalidAllowCredentials: ({ f, config, onPreflight }) => ({
+  InvalidAllowCredentials: ({ f, config, onPreflight, nginx }) => ({
     cause: `The request carries credentials (credentials: 'include'), so ${onPreflight.toLowerCase()} must say Access-Control-Allow-Credentials: true (exactly, lower case); it says ${f.hint === '' ? 'nothing' : q(f.hint)}.`,
     fix: optionsFix(
       'Allow credentials for this origin, or send the request without credentials.',
       config,
-      nginxActual(config),
+      nginx,
     ),
   }),
   PreflightInvalidStatus: ({ ctx, preflightNginx, config }) => ({
@@ -325,12 +331,15 @@ export function fixFor(f: CorsFailureCore, ctx: AdviceContext): CauseAndFix {
     return taintedOriginFix(f);
   const config = fixConfig(ctx, needsOf(f, code));
   const build = FIXES[code] ?? FIXES.CorsDisabledScheme!;
+  const preflight = f.code.startsWith('Preflight');
+  const preflightNginx = nginxWhole(config);
   return build({
     f,
     ctx,
     origin: ctx.origin,
     config,
-    onPreflight: f.code.startsWith('Preflight') ? 'The preflight (OPTIONS) response' : 'The response',
-    preflightNginx: nginxWhole(config),
+    onPreflight: preflight ? 'The preflight (OPTIONS) response' : 'The response',
+    preflightNginx,
+    nginx: preflight ? preflightNginx : nginxActual(config),
   });
 }

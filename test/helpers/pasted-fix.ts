@@ -17,16 +17,45 @@ import { type RunningNginx, startNginx } from './nginx.js';
 export type Tool = 'corsica' | 'cors' | 'fastify' | 'hono' | 'nginx';
 export type App = ReturnType<typeof express>;
 type Handler = (
-  req: { headers: Record<string, unknown> },
-  res: { status(s: number): { end(): void } },
+  req: { headers: Record<string, unknown>; url: string },
+  res: { status(s: number): { end(): void }; setHeader(name: string, value: string): void },
   next: () => void,
 ) => void;
 
-/** What the app does besides CORS: authentication, in the one scenario that has it. */
-export const requireToken: Handler = (req, res, next) => {
-  if (req.headers.authorization === undefined) res.status(401).end();
-  else next();
-};
+/**
+ * What the app runs besides CORS, answering before the route: authentication (401 without
+ * Authorization), a failing dependency (a session store that is down: 500 on every request), a
+ * canonical-URL redirect (302 to the same path with its default query, for any method), or a
+ * catch-all 404 (the route is not there). Misconfigured apps run it before CORS; pasted fixes,
+ * after.
+ */
+export type Behind = 'auth' | 'fails' | 'redirects' | 'missing';
+
+/** The canonical URL the redirecting app sends a bare /api/items to. */
+const CANONICAL = '/api/items?page=1';
+
+/** What `behind` answers for a request, or null to let it through to the route. */
+function behindAnswer(
+  behind: Behind | false,
+  url: string,
+  authorization: unknown,
+): { status: number; location?: string } | null {
+  if (behind === 'auth') return authorization === undefined ? { status: 401 } : null;
+  if (behind === 'fails') return { status: 500 };
+  if (behind === 'missing') return { status: 404 };
+  if (behind === 'redirects') return url.includes('?') ? null : { status: 302, location: CANONICAL };
+  return null;
+}
+
+/** `behind` as Express middleware. */
+export function expressBehind(behind: Behind): Handler {
+  return (req, res, next) => {
+    const answer = behindAnswer(behind, req.url, req.headers.authorization);
+    if (answer === null) return next();
+    if (answer.location !== undefined) res.setHeader('Location', answer.location);
+    res.status(answer.status).end();
+  };
+}
 
 /** The fix lines `corsica check` printed, by tool. */
 export function printedFixes(stdout: string): Record<Tool, string> {
@@ -57,10 +86,10 @@ export const routes = (app: App) => {
 export type Scope = Readonly<Record<string, unknown>>;
 
 /** An Express 5 app with `line` pasted where its CORS configuration was. */
-export function expressWith(line: string, cors: unknown, auth: boolean, scope: Scope = {}): App {
+export function expressWith(line: string, cors: unknown, behind: Behind | false, scope: Scope = {}): App {
   const app = express();
   new Function('app', 'cors', ...Object.keys(scope), line)(app, cors, ...Object.values(scope));
-  if (auth) app.use(requireToken as never);
+  if (behind !== false) app.use(expressBehind(behind) as never);
   routes(app);
   return app;
 }
@@ -68,7 +97,7 @@ export function expressWith(line: string, cors: unknown, auth: boolean, scope: S
 /** A Fastify 5 app with `line` pasted where its CORS registration was. */
 export async function fastifyWith(
   line: string,
-  auth: boolean,
+  behind: Behind | false,
   scope: Scope = {},
 ): Promise<ReturnType<typeof Fastify>> {
   const fastify = Fastify();
@@ -80,9 +109,11 @@ export async function fastifyWith(
     fastifyCors,
     ...Object.values(scope),
   );
-  if (auth)
+  if (behind !== false)
     fastify.addHook('onRequest', async (req, reply) => {
-      if (req.headers.authorization === undefined) await reply.code(401).send();
+      const answer = behindAnswer(behind, req.url, req.headers.authorization);
+      if (answer?.location !== undefined) reply.header('Location', answer.location);
+      if (answer !== null) await reply.code(answer.status).send();
     });
   fastify.route({
     method: ['GET', 'POST', 'PUT', 'DELETE'],
@@ -95,15 +126,22 @@ export async function fastifyWith(
 /** A Hono app with `line` pasted where its hono/cors middleware was, on a real port. */
 export async function honoWith(
   line: string,
-  auth: boolean,
+  behind: Behind | false,
   scope: Scope = {},
 ): Promise<{ url: string; close(): Promise<void> }> {
   const app = new Hono();
   new Function('app', 'cors', ...Object.keys(scope), line)(app, honoCors, ...Object.values(scope));
-  if (auth)
-    app.use('*', async (c, next) =>
-      c.req.header('authorization') === undefined ? c.body(null, 401) : next(),
-    );
+  if (behind !== false)
+    app.use('*', async (c, next) => {
+      const url = new URL(c.req.url);
+      const answer = behindAnswer(behind, url.pathname + url.search, c.req.header('authorization'));
+      if (answer === null) return next();
+      return c.body(
+        null,
+        answer.status as 401,
+        answer.location === undefined ? {} : { Location: answer.location },
+      );
+    });
   app.all('/api/items', (c) => c.json({ items: [] }));
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }) as Server;
   await new Promise((resolve) => server.once('listening', resolve));

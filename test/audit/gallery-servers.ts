@@ -87,6 +87,13 @@ export const NGINX_SITE_MAP =
 export const items = (_req: unknown, res: express.Response) => res.json({ items: [] });
 export const origin = (req: IncomingMessage) => req.headers.origin ?? '';
 
+/** What a hand-written check does once it trusts the request's origin: echo it, with credentials. */
+export function grantWithCredentials(req: IncomingMessage, res: ServerResponse): void {
+  res.setHeader('Access-Control-Allow-Origin', origin(req));
+  res.setHeader('Access-Control-Allow-Credentials', 'true');
+  res.setHeader('Vary', 'Origin');
+}
+
 /** One flawed server: the class it must be found with, and how it is written. */
 export interface Flawed {
   readonly name: string;

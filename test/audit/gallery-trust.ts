@@ -9,6 +9,7 @@ import {
   expressServer,
   type Flawed,
   fastifyServer,
+  grantWithCredentials,
   honoServer,
   items,
   koaServer,
@@ -44,9 +45,7 @@ export const FLAWED_TRUST: readonly Flawed[] = [
     start: () =>
       nodeServer((req, res) => {
         if (['https://www.example.com', 'null'].includes(origin(req))) {
-          res.setHeader('Access-Control-Allow-Origin', origin(req));
-          res.setHeader('Access-Control-Allow-Credentials', 'true');
-          res.setHeader('Vary', 'Origin');
+          grantWithCredentials(req, res);
         }
         res.end('{}');
       }),
@@ -87,9 +86,7 @@ export const FLAWED_TRUST: readonly Flawed[] = [
       nodeServer((req, res) => {
         const allowed = 'https://www.example.com,https://admin.example.com';
         if (origin(req) !== '' && allowed.includes(origin(req))) {
-          res.setHeader('Access-Control-Allow-Origin', origin(req));
-          res.setHeader('Access-Control-Allow-Credentials', 'true');
-          res.setHeader('Vary', 'Origin');
+          grantWithCredentials(req, res);
         }
         res.end('{}');
       }),
@@ -118,9 +115,7 @@ export const FLAWED_TRUST: readonly Flawed[] = [
     start: () =>
       nodeServer((req, res) => {
         if (/^https:\/\/([a-z0-9-]+\.)*example\.com(?![a-z0-9.-])/.test(origin(req))) {
-          res.setHeader('Access-Control-Allow-Origin', origin(req));
-          res.setHeader('Access-Control-Allow-Credentials', 'true');
-          res.setHeader('Vary', 'Origin');
+          grantWithCredentials(req, res);
         }
         res.end('{}');
       }),
@@ -292,9 +287,7 @@ export const FLAWED_TRUST: readonly Flawed[] = [
     start: () =>
       nodeServer((req, res) => {
         if (/^https:\/\/([a-z0-9-]+\.)*example\.com\b/.test(origin(req))) {
-          res.setHeader('Access-Control-Allow-Origin', origin(req));
-          res.setHeader('Access-Control-Allow-Credentials', 'true');
-          res.setHeader('Vary', 'Origin');
+          grantWithCredentials(req, res);
         }
         res.end('{}');
       }),
@@ -308,9 +301,7 @@ export const FLAWED_TRUST: readonly Flawed[] = [
     start: () =>
       nodeServer((req, res) => {
         if (origin(req).startsWith('http://localhost')) {
-          res.setHeader('Access-Control-Allow-Origin', origin(req));
-          res.setHeader('Access-Control-Allow-Credentials', 'true');
-          res.setHeader('Vary', 'Origin');
+          grantWithCredentials(req, res);
         }
         res.end('{}');
       }),

@@ -96,8 +96,11 @@ export function started() {
 
 type Started = ReturnType<typeof started>;
 
-/** Each tool's line pasted in a real app (the tools whose line is words left out): their URLs. */
-async function pastedApps(
+/**
+ * Each tool's line pasted in a real app (the tools whose line is words left out): their URLs.
+ * explain's fixes are pasted the same way (test/explain/fixes-pasted.test.ts).
+ */
+export async function pastedApps(
   s: Scenario,
   fixes: Record<Tool, string>,
   { serve, stopLater }: Started,

@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
+import { quantile } from './harness.js';
 
 export interface Server {
   readonly port: number;
@@ -77,13 +78,6 @@ export interface Spread {
   readonly q3: number;
   readonly min: number;
   readonly max: number;
-}
-
-function quantile(sorted: readonly number[], q: number): number {
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
 export function spread(xs: readonly number[]): Spread {

@@ -226,7 +226,8 @@ export interface Measured {
   readonly spread: number;
 }
 
-function quantile(sorted: readonly number[], q: number): number {
+/** The q-quantile of sorted numbers, interpolated between the two nearest. */
+export function quantile(sorted: readonly number[], q: number): number {
   const pos = (sorted.length - 1) * q;
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);

@@ -124,6 +124,22 @@ function problemsFrom(message: LintChildMessage, what: string): readonly CorsPro
   }
 }
 
+/** An options file read: a JSON file's value, or a module the child loaded, with its problems. */
+type OptionsFile =
+  | { readonly kind: 'json'; readonly options: unknown }
+  | { readonly kind: 'module'; readonly path: string; readonly problems: readonly CorsProblem[] };
+
+/** Reads a .json file, or loads a module in the child (an application is refused there). */
+async function readOptionsFile(file: string, timeout: number): Promise<OptionsFile> {
+  const ext = extname(file);
+  if (ext === '.json') return { kind: 'json', options: await readJson(file) };
+  if (ext !== '.js' && ext !== '.mjs' && ext !== '.cjs')
+    throw new UsageError(`${file}: expected a .json, .js, .mjs or .cjs file`);
+  const path = resolve(file);
+  if (!(await exists(path))) throw new UsageError(`cannot read ${file}: no such file`);
+  return { kind: 'module', path, problems: problemsFrom(await inChild({ file: path }, file, timeout), file) };
+}
+
 /**
  * The options object of a file, for `corsica audit --policy`, which compiles it. A module is first
  * loaded in lint's child process, so that an application is refused exactly as lint refuses it;
@@ -131,15 +147,10 @@ function problemsFrom(message: LintChildMessage, what: string): readonly CorsPro
  * not cross a process boundary).
  */
 export async function loadOptions(file: string, timeout = DEFAULT_LOAD_TIMEOUT_MS): Promise<unknown> {
-  const ext = extname(file);
-  if (ext === '.json') return readJson(file);
-  if (ext !== '.js' && ext !== '.mjs' && ext !== '.cjs')
-    throw new UsageError(`${file}: expected a .json, .js, .mjs or .cjs file`);
-  const path = resolve(file);
-  if (!(await exists(path))) throw new UsageError(`cannot read ${file}: no such file`);
-  problemsFrom(await inChild({ file: path }, file, timeout), file);
+  const read = await readOptionsFile(file, timeout);
+  if (read.kind === 'json') return read.options;
   // Node gives a CommonJS module's exports as its default, as the child read it.
-  return ((await import(pathToFileURL(path).href)) as { default?: unknown }).default;
+  return ((await import(pathToFileURL(read.path).href)) as { default?: unknown }).default;
 }
 
 /** Where the options come from: a file, or the text of `--options`. */
@@ -158,14 +169,8 @@ export async function lintInput(
       return problemsFrom(await inChild({ source: input.options }, '--options', timeout), '--options');
     }
   }
-  const { file } = input;
-  const ext = extname(file);
-  if (ext === '.json') return lintOptions(await readJson(file));
-  if (ext !== '.js' && ext !== '.mjs' && ext !== '.cjs')
-    throw new UsageError(`${file}: expected a .json, .js, .mjs or .cjs file`);
-  const path = resolve(file);
-  if (!(await exists(path))) throw new UsageError(`cannot read ${file}: no such file`);
-  return problemsFrom(await inChild({ file: path }, file, timeout), file);
+  const read = await readOptionsFile(input.file, timeout);
+  return read.kind === 'json' ? lintOptions(read.options) : read.problems;
 }
 
 const LABEL: Record<CorsProblem['severity'], (s: string) => string> = {

@@ -101,7 +101,7 @@ type Started = ReturnType<typeof started>;
  * explain's fixes are pasted the same way (test/explain/fixes-pasted.test.ts).
  */
 export async function pastedApps(
-  s: Scenario,
+  s: Pick<Scenario, 'behind' | 'words'>,
   fixes: Record<Tool, string>,
   { serve, stopLater }: Started,
 ): Promise<Partial<Record<Tool, string>>> {

@@ -1,5 +1,4 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { defineConfig, type Options } from 'tsup';
 
@@ -37,32 +36,6 @@ const MIDDLEWARE = {
   fetch: 'src/adapters/fetch/index.ts',
 };
 const BROWSER = { browser: 'src/entries/browser.ts' };
-
-/** Shared by every middleware entry, built from scripts/build/policy-shared.ts. */
-const SHARED_ENTRY = resolve('scripts/build/policy-shared.ts');
-const SHARED = new Set([resolve('src/policy/problems.ts'), resolve('src/policy/codes.ts')]);
-
-/**
- * The policy holds state every entry must share: the CorsConfigError class (`instanceof` across
- * `corsica` and `corsica/node`) and the once-per-process warning registry (src/policy/problems.ts).
- * The entries take it, with the code table it reads, from one file (dist/policy-shared.cjs, or .js
- * for the ES modules) and bundle the rest of the policy into themselves instead of sharing
- * chunks: each file a require() reads costs a cold start (bench/require-time.ts: 0.3 to 0.7 ms on
- * Node 22), and chunks made `require('corsica/node')` read five.
- */
-const sharedPolicy: Plugin = {
-  name: 'corsica-shared-policy',
-  setup(build) {
-    const extension = build.initialOptions.format === 'cjs' ? '.cjs' : '.js';
-    build.onResolve({ filter: /\.js$/ }, (args) => {
-      const target = resolve(args.resolveDir, args.path.replace(/\.js$/, '.ts'));
-      const inside = args.importer === SHARED_ENTRY || SHARED.has(args.importer);
-      return SHARED.has(target) && !inside
-        ? { path: `./policy-shared${extension}`, external: true }
-        : undefined;
-    });
-  },
-};
 
 /**
  * Keeps esbuild's record of what went into each output file (<dist>/.meta/<name>.json, not
@@ -102,11 +75,15 @@ const CORSICA: Options[] = [
   // One config for both formats, so that their declarations come from one TypeScript run.
   {
     ...common,
-    entry: { ...MIDDLEWARE, 'policy-shared': SHARED_ENTRY },
+    // Each entry is one file with the policy bundled in, no shared chunk: every file a require()
+    // reads costs a cold start (bench/require-time.ts), and chunks made `require('corsica/node')`
+    // read five. What the copies must share (CorsConfigError for `instanceof`, the once-per-process
+    // warnings) is keyed by global symbols in src/policy/problems.ts.
+    entry: MIDDLEWARE,
     format: ['esm', 'cjs'],
     dts: { entry: MIDDLEWARE },
     splitting: false,
-    esbuildPlugins: [sharedPolicy, recordInputs('middleware')],
+    esbuildPlugins: [recordInputs('middleware')],
     esbuildOptions: commonJsFileUrl,
     // `require('corsica/node')` must return the middleware factory itself, as `require('cors')`
     // does, with the named exports hung on it (so must the other entries with a default export).

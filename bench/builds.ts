@@ -12,6 +12,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 /** A built corsica: where its proxy module is, what to call it, and how to clean up after it. */
 export interface Build {
   readonly label: string;
+  /** The checkout's root: its package.json, dist/ and node_modules. */
+  readonly dir: string;
   /** file: URL of its proxy module (corsica-proxy's dist/index.js, or dist/proxy.js before it). */
   readonly proxyModule: string;
   readonly dispose: () => void;
@@ -36,7 +38,7 @@ function proxyFile(dir: string): string | undefined {
 function builtIn(dir: string, label: string, dispose: () => void): Build {
   const file = proxyFile(dir);
   if (file === undefined) throw new Error(`${dir} has no built proxy: build it first (npm run build)`);
-  return { label, proxyModule: pathToFileURL(file).href, dispose };
+  return { label, dir, proxyModule: pathToFileURL(file).href, dispose };
 }
 
 function describe(dir: string): string {

@@ -1,19 +1,30 @@
 // What a serverless cold start pays to load the middleware: `require('corsica/node')` against
-// `require('cors')`, each in a fresh Node process, timed around the require() call alone, with
-// the bytes of JavaScript that call made Node read (the files it added to require.cache). Runs are
-// interleaved (corsica, cors, cors, corsica, ...) after one warm-up of each (the file cache), and
-// medians are compared. Also `import('corsica/node')`, the ES module build, for the record.
-// Goal: corsica ≤ 2x cors. Needs a build (npm run build). NODE=<path to a node binary> runs the
-// children on another Node, e.g. the test binaries: NODE=node_modules/.cache/node-versions/node_modules/node22/bin/node
-// Run: node --import tsx bench/require-time.ts
+// `require('cors')`, each in a fresh Node process, timed around the require() call alone (CPU time:
+// on a busy shared machine, the figure a preemption does not inflate), with the bytes of
+// JavaScript that call made Node read (the files it added to require.cache). Also the whole cold
+// start, require and creating the middleware for a typical configuration, and `import()`.
+//
+// Runs are interleaved (every case once per round, the order turning each round) after one warm-up
+// of each (the file cache). A ratio is taken per round, corsica over cors in that same round, and
+// the median and interquartile range of those ratios are reported: the machine's drift between
+// rounds cancels out. Goal: corsica ≤ 2x cors.
+//
+//   node --import tsx bench/require-time.ts                         this checkout's dist (built first: npm run build)
+//   BENCH_BASELINE=<commit> node --import tsx bench/require-time.ts   also that commit, built in a temporary worktree
+//   BENCH_OTHER=<built checkout> node --import tsx bench/require-time.ts
+//   NODE=<node binary> ...   children on another Node, e.g. node_modules/.cache/node-versions/node_modules/node22/bin/node
+//
+// Knobs: ROUNDS (21), BENCH_KEEP=1 (keep a commit's build for the next run).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Build, commitBuild, otherCheckout } from './builds.js';
+import { quantile } from './harness.js';
 
-const ROUNDS = Number(process.env.ROUNDS ?? 15);
+const ROUNDS = Number(process.env.ROUNDS ?? 21);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const NODE = resolve(process.env.NODE ?? process.execPath);
 
@@ -22,57 +33,100 @@ if (!existsSync(`${ROOT}dist/node.cjs`)) {
   process.exit(2);
 }
 
-// An app whose node_modules holds both packages, so that each is found as an app finds it: through
+const keep = process.env.BENCH_KEEP === '1';
+const baseline: Build | null =
+  process.env.BENCH_BASELINE !== undefined
+    ? commitBuild(process.env.BENCH_BASELINE, keep)
+    : process.env.BENCH_OTHER !== undefined
+      ? otherCheckout(process.env.BENCH_OTHER)
+      : null;
+
+// An app whose node_modules holds the packages, so that each is found as an app finds it: through
 // node_modules and its package.json (`exports` for corsica, `main` for cors).
 const APP = mkdtempSync(join(tmpdir(), 'corsica-require-'));
 writeFileSync(join(APP, 'package.json'), '{"name":"app","private":true}');
 mkdirSync(join(APP, 'node_modules'));
 symlinkSync(ROOT, join(APP, 'node_modules/corsica'), 'dir');
+if (baseline !== null) symlinkSync(baseline.dir, join(APP, 'node_modules/corsica-baseline'), 'dir');
 symlinkSync(join(ROOT, 'node_modules/cors'), join(APP, 'node_modules/cors'), 'dir');
 symlinkSync(join(ROOT, 'node_modules/express'), join(APP, 'node_modules/express'), 'dir');
 // cors's own dependencies (object-assign, vary) resolve from its real path, this repository.
 
-/** A child script: time the load, then report milliseconds and the bytes of the files it read. */
-const requireScript = (name: string, after = '') => `
+/** What a typical app configures: its pages' origins, with cookies. */
+const OPTIONS = "{ origin: ['https://app.example.com', 'https://admin.example.com'], credentials: true }";
+
+/**
+ * A child script: time the load (and with `create`, making the middleware too), then report CPU
+ * milliseconds and the bytes of the files the require read.
+ */
+const requireScript = (name: string, { after = '', create = false } = {}) => `
 const { statSync } = require('node:fs');
 ${after === '' ? '' : `require(${JSON.stringify(after)});`}
 const before = new Set(Object.keys(require.cache));
-const t0 = process.hrtime.bigint();
 const c0 = process.cpuUsage();
-require(${JSON.stringify(name)});
+const loaded = require(${JSON.stringify(name)});
+${create ? `loaded(${OPTIONS});` : ''}
 const c1 = process.cpuUsage(c0);
-const ms = Number(process.hrtime.bigint() - t0) / 1e6;
 let bytes = 0;
 for (const file of Object.keys(require.cache)) if (!before.has(file)) bytes += statSync(file).size;
-console.log(JSON.stringify({ ms, cpu: (c1.user + c1.system) / 1000, bytes }));
+console.log(JSON.stringify({ cpu: (c1.user + c1.system) / 1000, bytes }));
 `;
 
 // ES modules have no require.cache: the bytes are left out (the CommonJS figure says what loads).
 const importScript = (name: string) => `
-const t0 = process.hrtime.bigint();
 const c0 = process.cpuUsage();
 import(${JSON.stringify(name)}).then(() => {
   const c1 = process.cpuUsage(c0);
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  console.log(JSON.stringify({ ms, cpu: (c1.user + c1.system) / 1000, bytes: 0 }));
+  console.log(JSON.stringify({ cpu: (c1.user + c1.system) / 1000, bytes: 0 }));
 });
 `;
 
-const CASES: Readonly<Record<string, string>> = {
-  "require('corsica/node')": requireScript('corsica/node'),
-  "require('cors')": requireScript('cors'),
-  "import('corsica/node')": importScript('corsica/node'),
+interface Case {
+  readonly name: string;
+  readonly script: string;
+  /** The case this one is divided by, round by round (cors's counterpart). */
+  readonly base?: string;
+}
+
+/** The corsica builds measured: this checkout, and the baseline when one is named. */
+const corsicas = [
+  { label: 'corsica', pkg: 'corsica' },
+  ...(baseline === null ? [] : [{ label: `corsica at ${baseline.label}`, pkg: 'corsica-baseline' }]),
+];
+
+const CASES: Case[] = [
+  { name: "require('cors')", script: requireScript('cors') },
+  ...corsicas.map(({ label, pkg }) => ({
+    name: `${label}: require('corsica/node')`,
+    script: requireScript(`${pkg}/node`),
+    base: "require('cors')",
+  })),
   // The app a cors user has: Express is loaded first. Express 5 loads some twenty packages with an
   // `exports` map, so Node's exports resolver (which a bare process initialises on the first such
   // package, 0.4-1.5 ms depending on the Node version) is already warm, as in most real apps.
-  "after express: require('corsica/node')": requireScript('corsica/node', 'express'),
-  "after express: require('cors')": requireScript('cors', 'express'),
-};
+  { name: "after express: require('cors')", script: requireScript('cors', { after: 'express' }) },
+  ...corsicas.map(({ label, pkg }) => ({
+    name: `${label}, after express: require('corsica/node')`,
+    script: requireScript(`${pkg}/node`, { after: 'express' }),
+    base: "after express: require('cors')",
+  })),
+  // The cold start itself: loading, then making the middleware (corsica validates and compiles
+  // the options there; cors only keeps them).
+  { name: 'cold start: cors', script: requireScript('cors', { create: true }) },
+  ...corsicas.map(({ label, pkg }) => ({
+    name: `${label}, cold start: corsica/node`,
+    script: requireScript(`${pkg}/node`, { create: true }),
+    base: 'cold start: cors',
+  })),
+  ...corsicas.map(({ label, pkg }) => ({
+    name: `${label}: import('corsica/node')`,
+    script: importScript(`${pkg}/node`),
+    base: "require('cors')",
+  })),
+];
 
 interface Sample {
-  /** Wall time. */
-  readonly ms: number;
-  /** CPU time (user and system): on a busy shared machine, the figure a preemption does not inflate. */
+  /** CPU time (user and system), milliseconds. */
   readonly cpu: number;
   readonly bytes: number;
 }
@@ -83,43 +137,50 @@ function once(script: string): Sample {
   return JSON.parse(run.stdout) as Sample;
 }
 
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-};
-
-const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(CASES).map((k) => [k, []]));
-for (const script of Object.values(CASES)) once(script);
-const names = Object.keys(CASES);
-for (let round = 0; round < ROUNDS; round++) {
-  // The order turns each round, so that no contestant always runs right after another.
-  const order = round % 2 === 0 ? names : [...names].reverse();
-  for (const name of order) samples[name]!.push(once(CASES[name]!));
+const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
+const samples = new Map<string, Sample[]>(CASES.map((c) => [c.name, []]));
+try {
+  for (const c of CASES) once(c.script);
+  for (let round = 0; round < ROUNDS; round++) {
+    // The order turns each round, so that no case always runs right after another.
+    const order = round % 2 === 0 ? CASES : [...CASES].reverse();
+    for (const c of order) samples.get(c.name)!.push(once(c.script));
+  }
+} finally {
+  rmSync(APP, { recursive: true, force: true });
+  baseline?.dispose();
 }
 
-const med = (name: string, key: 'ms' | 'cpu' | 'bytes') => median(samples[name]!.map((s) => s[key]));
-const CORS = "require('cors')";
-process.stdout.write(
-  `load time in a fresh process, medians of ${ROUNDS} interleaved runs (Node ${spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim()})\n\n`,
-);
-process.stdout.write(
-  '| load | wall | / cors | CPU | / cors | JavaScript read |\n|---|---:|---:|---:|---:|---:|\n',
-);
-for (const name of names) {
-  const base = name.startsWith('after express') ? "after express: require('cors')" : CORS;
-  const bytes = med(name, 'bytes');
+const node = spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim();
+const lines = [
+  `load time in a fresh process, CPU time, ${ROUNDS} interleaved rounds (Node ${node});`,
+  'ratio: median (interquartile range) of the per-round ratios to the case named;',
+  `cold start: require, then make the middleware for ${OPTIONS}\n`,
+  '| case | CPU median | ratio | JavaScript read |',
+  '|---|---:|---|---:|',
+];
+const ratios = new Map<string, number[]>();
+for (const c of CASES) {
+  const own = samples.get(c.name)!;
+  const cpu = quantile(sorted(own.map((s) => s.cpu)), 0.5);
+  const bytes = quantile(sorted(own.map((s) => s.bytes)), 0.5);
+  let ratio = '1 (the base)';
+  if (c.base !== undefined) {
+    const base = samples.get(c.base)!;
+    const perRound = sorted(own.map((s, i) => s.cpu / base[i]!.cpu));
+    ratios.set(c.name, perRound);
+    const [q1, q2, q3] = [0.25, 0.5, 0.75].map((q) => quantile(perRound, q).toFixed(2));
+    ratio = `${q2}x (${q1}-${q3}) of ${c.base}`;
+  }
   const read = bytes === 0 ? 'n/a' : `${(bytes / 1024).toFixed(1)} KiB`;
-  const wall = med(name, 'ms');
-  const cpu = med(name, 'cpu');
-  process.stdout.write(
-    `| \`${name}\` | ${wall.toFixed(2)} ms | ${(wall / med(base, 'ms')).toFixed(2)}x | ${cpu.toFixed(2)} ms | ${(cpu / med(base, 'cpu')).toFixed(2)}x | ${read} |\n`,
-  );
+  lines.push(`| \`${c.name}\` | ${cpu.toFixed(2)} ms | ${ratio} | ${read} |`);
 }
-rmSync(APP, { recursive: true, force: true });
-for (const prefix of ['', 'after express: ']) {
-  const ratio = med(`${prefix}require('corsica/node')`, 'cpu') / med(`${prefix}require('cors')`, 'cpu');
-  process.stdout.write(
-    `\ngoal: ${prefix}require('corsica/node') ≤ 2x require('cors') (CPU time): ${ratio <= 2 ? 'met' : 'NOT met'} (${ratio.toFixed(2)}x)`,
-  );
+for (const prefix of ['', ', after express']) {
+  const name = `corsica${prefix}: require('corsica/node')`;
+  const median = quantile(ratios.get(name)!, 0.5);
+  lines.push(`\ngoal: ${name} ≤ 2x cors: ${median <= 2 ? 'met' : 'NOT met'} (${median.toFixed(2)}x)`);
 }
-process.stdout.write('\n');
+process.stdout.write(`${lines.join('\n')}\n`);
+// For the record: the files `require('corsica/node')` reads now, one per entry.
+const nodeEntry = statSync(`${ROOT}dist/node.cjs`).size;
+process.stdout.write(`dist/node.cjs: ${(nodeEntry / 1024).toFixed(1)} KiB\n`);

@@ -60,10 +60,26 @@ export function formatProblem(p: CorsProblem): string {
 }
 
 /**
+ * Marks a CorsConfigError made by any copy of this module: each entry point (corsica, corsica/node,
+ * corsica/fastify...) bundles the policy into its own file, in CommonJS and in ES modules, so that
+ * loading one reads one file (bench/require-time.ts). A global symbol lets `instanceof` answer for
+ * every copy, across entries and module formats.
+ */
+const CONFIG_ERROR = Symbol.for('corsica.CorsConfigError');
+
+/**
  * Thrown by createPolicy for a configuration that can never work. `problems` lists every error
  * found, followed by the warnings (a misspelt option often explains an error).
  */
 export class CorsConfigError extends Error {
+  /** True for a CorsConfigError from any copy of corsica (see CONFIG_ERROR). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // A subclass keeps the ordinary test: only CorsConfigError itself answers for every copy.
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was asked about.
+    if (this !== CorsConfigError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && CONFIG_ERROR in value;
+  }
+
   readonly problems: readonly CorsProblem[];
 
   constructor(problems: readonly CorsProblem[]) {
@@ -78,6 +94,7 @@ export class CorsConfigError extends Error {
     super(`Invalid CORS configuration (${count}):\n${lines.join('\n')}`);
     this.name = 'CorsConfigError';
     this.problems = problems;
+    Object.defineProperty(this, CONFIG_ERROR, { value: true });
   }
 }
 
@@ -85,7 +102,11 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-const emitted = new Set<string>();
+/** Warnings already emitted: one registry for every copy of corsica in the process (see CONFIG_ERROR). */
+const EMITTED = Symbol.for('corsica.emittedWarnings');
+const registries = globalThis as Record<symbol, Set<string> | undefined>;
+registries[EMITTED] ??= new Set();
+const emitted: Set<string> = registries[EMITTED];
 
 /**
  * Emits each distinct warning once per process: a middleware built per request (cors's delegate

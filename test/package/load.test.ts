@@ -1,5 +1,5 @@
 // What loading the built package costs (dist/, which `npm test` builds first): the middleware reads
-// its own two files and never the Public Suffix List, which loads once, on the first subdomain
+// its own file and never the Public Suffix List, which loads once, on the first subdomain
 // pattern, in CommonJS and in ES modules alike. Each case runs in a fresh Node process, as a
 // serverless cold start does, and reports the files Node read from dist/.
 
@@ -28,9 +28,9 @@ async function fresh(body: string, esm = false): Promise<unknown> {
 }
 
 describe('loading corsica/node', () => {
-  it("require('corsica/node') reads its two files and no Public Suffix List", async () => {
+  it("require('corsica/node') reads its one file and no Public Suffix List", async () => {
     const files = await fresh("require('corsica/node'); console.log(JSON.stringify(loaded()));");
-    assert.deepEqual(files, ['node.cjs', 'policy-shared.cjs']);
+    assert.deepEqual(files, ['node.cjs']);
   });
 
   it('a middleware without a subdomain pattern never loads the list', async () => {
@@ -67,10 +67,51 @@ console.log(JSON.stringify({ before, after: loaded().includes('public-suffix-lis
     assert.deepEqual(got, { before: false, after: true, refused: 'ORIGIN_PUBLIC_SUFFIX' });
   });
 
-  it("CorsConfigError is one class for 'corsica' and every adapter (one shared file)", async () => {
-    const got = await fresh(`
-const { CorsConfigError } = require('corsica');
-console.log(JSON.stringify(['corsica/node', 'corsica/fastify', 'corsica/koa', 'corsica/hono', 'corsica/fetch'].map((e) => require(e).CorsConfigError === CorsConfigError)));`);
-    assert.deepEqual(got, [true, true, true, true, true]);
+  it("an error from any entry, CommonJS or ES module, is instanceof every entry's CorsConfigError", async () => {
+    // Each entry bundles its own copy of the class; a global symbol marks their errors.
+    const got = await fresh(
+      `
+const entries = ['corsica', 'corsica/node', 'corsica/fastify', 'corsica/koa', 'corsica/hono', 'corsica/fetch'];
+const classes = [];
+for (const e of entries) classes.push(require(e).CorsConfigError, (await import(e)).CorsConfigError);
+const { createPolicy } = require('corsica');
+let thrown;
+try { createPolicy({ origin: '*', credentials: true }); } catch (err) { thrown = err; }
+const { default: cors } = await import('corsica/node');
+let thrownByEsm;
+try { cors({ origin: 'example.com' }); } catch (err) { thrownByEsm = err; }
+console.log(JSON.stringify({
+  classes: classes.length,
+  distinct: new Set(classes).size > 1,
+  cjs: classes.every((C) => thrown instanceof C),
+  esm: classes.every((C) => thrownByEsm instanceof C),
+  codes: [thrown.problems[0].code, thrownByEsm.problems[0].code],
+  plain: classes.some((C) => new Error('x') instanceof C || ({ problems: [] }) instanceof C || null instanceof C),
+}));`,
+      true,
+    );
+    assert.deepEqual(got, {
+      classes: 12,
+      distinct: true,
+      cjs: true,
+      esm: true,
+      codes: ['ORIGIN_WILDCARD_WITH_CREDENTIALS', 'ORIGIN_MISSING_SCHEME'],
+      plain: false,
+    });
+  });
+
+  it('a warning is emitted once per process, whichever entry and module format gives the options', async () => {
+    const got = await fresh(
+      `
+const warnings = [];
+process.on('warning', (w) => warnings.push(w.code));
+require('corsica/node')({ origin: 'https://app.example.com', allowNullOrigin: true });
+(await import('corsica/koa')).default({ origin: 'https://app.example.com', allowNullOrigin: true });
+require('corsica').createPolicy({ origin: 'https://app.example.com', allowNullOrigin: true });
+await new Promise((resolve) => setImmediate(resolve));
+console.log(JSON.stringify(warnings));`,
+      true,
+    );
+    assert.deepEqual(got, ['CORSICA_NULL_ORIGIN']);
   });
 });

@@ -77,7 +77,11 @@ export class CorsConfigError extends Error {
     // A subclass keeps the ordinary test: only CorsConfigError itself answers for every copy.
     // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was asked about.
     if (this !== CorsConfigError) return Function.prototype[Symbol.hasInstance].call(this, value);
-    return typeof value === 'object' && value !== null && CONFIG_ERROR in value;
+    return (
+      value instanceof Error &&
+      CONFIG_ERROR in value &&
+      Array.isArray((value as Partial<CorsConfigError>).problems)
+    );
   }
 
   readonly problems: readonly CorsProblem[];

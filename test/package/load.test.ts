@@ -86,7 +86,9 @@ console.log(JSON.stringify({
   cjs: classes.every((C) => thrown instanceof C),
   esm: classes.every((C) => thrownByEsm instanceof C),
   codes: [thrown.problems[0].code, thrownByEsm.problems[0].code],
-  plain: classes.some((C) => new Error('x') instanceof C || ({ problems: [] }) instanceof C || null instanceof C),
+  plain: classes.some((C) =>
+    [new Error('x'), { problems: [] }, null, { [Symbol.for('corsica.CorsConfigError')]: true, problems: [] }, Object.assign(new Error('x'), { [Symbol.for('corsica.CorsConfigError')]: true })]
+      .some((other) => other instanceof C)),
 }));`,
       true,
     );

@@ -83,12 +83,19 @@ const CORSICA: Options[] = [
     format: ['esm', 'cjs'],
     dts: { entry: MIDDLEWARE },
     splitting: false,
-    // Minified: V8 parses every byte of a file a require() reads, so a cold start pays for
-    // whitespace, comments and long names (bench/require-time.ts: about a tenth of the load time).
-    // CORSICA_MINIFY=0 builds them readable, to debug (docs/packaging.md).
-    minify: process.env.CORSICA_MINIFY !== '0',
+    // Compacted: V8 parses every byte of a file a require() reads, so a cold start pays for
+    // whitespace and comments (bench/require-time.ts). Names are kept (a middleware's name in
+    // Express's router stack, the error's class in a log, frames of a stack trace: esbuild's
+    // keepNames would cost at load what the renaming saves), and lines are short, because Node
+    // prints the line that threw an uncaught CorsConfigError. CORSICA_MINIFY=0 builds them as
+    // written (docs/packaging.md).
+    minifyWhitespace: process.env.CORSICA_MINIFY !== '0',
+    minifySyntax: process.env.CORSICA_MINIFY !== '0',
     esbuildPlugins: [recordInputs('middleware')],
-    esbuildOptions: commonJsFileUrl,
+    esbuildOptions(options, context) {
+      commonJsFileUrl(options, context);
+      options.lineLimit = 160;
+    },
     // `require('corsica/node')` must return the middleware factory itself, as `require('cors')`
     // does, with the named exports hung on it (so must the other entries with a default export).
     footer: ({ format }) =>

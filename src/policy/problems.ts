@@ -72,11 +72,14 @@ const CONFIG_ERROR = Symbol.for('corsica.CorsConfigError');
  * found, followed by the warnings (a misspelt option often explains an error).
  */
 export class CorsConfigError extends Error {
-  /** True for a CorsConfigError from any copy of corsica (see CONFIG_ERROR). */
+  /** True for a CorsConfigError thrown by any copy of corsica: any entry, CommonJS or ES module. */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    // A subclass keeps the ordinary test: only CorsConfigError itself answers for every copy.
+    // A subclass keeps the ordinary test: only CorsConfigError itself (whose parent is Error)
+    // answers for every copy. Not `this !== CorsConfigError`: a class that names itself inside its
+    // body is renamed by the bundler (`_CorsConfigError`), and its name is what logs show.
     // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was asked about.
-    if (this !== CorsConfigError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    if (Object.getPrototypeOf(this) !== Error)
+      return Function.prototype[Symbol.hasInstance].call(this, value);
     return (
       value instanceof Error &&
       CONFIG_ERROR in value &&
@@ -108,9 +111,23 @@ function plural(n: number, word: string): string {
 
 /** Warnings already emitted: one registry for every copy of corsica in the process (see CONFIG_ERROR). */
 const EMITTED = Symbol.for('corsica.emittedWarnings');
-const registries = globalThis as Record<symbol, Set<string> | undefined>;
-registries[EMITTED] ??= new Set();
-const emitted: Set<string> = registries[EMITTED];
+const emitted = sharedRegistry();
+
+/** The process's registry, made by the first copy loaded; a copy's own where globalThis cannot hold it. */
+function sharedRegistry(): Set<string> {
+  const registries = globalThis as Record<symbol, unknown>;
+  const found = registries[EMITTED];
+  if (found instanceof Set) return found as Set<string>;
+  const own = new Set<string>();
+  // Something else in the slot belongs to someone else: left alone.
+  if (found !== undefined) return own;
+  try {
+    registries[EMITTED] = own;
+  } catch {
+    // A frozen globalThis (SES's harden, Object.freeze): each copy dedupes its own warnings.
+  }
+  return own;
+}
 
 /**
  * Emits each distinct warning once per process: a middleware built per request (cors's delegate

@@ -102,6 +102,28 @@ console.log(JSON.stringify({
     });
   });
 
+  it('loads and warns in a process whose globalThis takes no new property, or whose registry slot holds something else', async () => {
+    const frozen = await fresh(`
+const warnings = [];
+process.on('warning', (w) => warnings.push(w.code));
+// As SES's harden or Object.freeze leave it (freezing breaks node -e itself, which writes a global).
+Object.preventExtensions(globalThis);
+const cors = require('corsica/node');
+cors({ origin: 'https://app.example.com', allowNullOrigin: true });
+cors({ origin: 'https://app.example.com', allowNullOrigin: true });
+setImmediate(() => console.log(JSON.stringify(warnings)));`);
+    assert.deepEqual(frozen, ['CORSICA_NULL_ORIGIN']);
+    const taken = await fresh(`
+const warnings = [];
+process.on('warning', (w) => warnings.push(w.code));
+globalThis[Symbol.for('corsica.emittedWarnings')] = new Map();
+const cors = require('corsica/node');
+cors({ origin: 'https://app.example.com', allowNullOrigin: true });
+cors({ origin: 'https://app.example.com', allowNullOrigin: true });
+setImmediate(() => console.log(JSON.stringify(warnings)));`);
+    assert.deepEqual(taken, ['CORSICA_NULL_ORIGIN']);
+  });
+
   it('a warning is emitted once per process, whichever entry and module format gives the options', async () => {
     const got = await fresh(
       `

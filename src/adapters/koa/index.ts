@@ -168,7 +168,9 @@ export function cors(options: KoaCorsOptions = {}) {
     'sends it as the Access-Control-Allow-Origin value, which no browser accepts',
   );
 
-  return async function corsica(ctx: KoaContext, next: () => Promise<unknown>): Promise<void> {
+  // A declaration, not a function expression: the build drops an expression's name, and Koa's
+  // debug output names a middleware by it.
+  async function corsica(ctx: KoaContext, next: () => Promise<unknown>): Promise<void> {
     const origin = ctx.get('Origin') || undefined;
     const chosen =
       credentialed !== null && origin !== undefined && (await askCredentials(credentialsFn!, ctx)) === true
@@ -215,7 +217,8 @@ export function cors(options: KoaCorsOptions = {}) {
       }
       throw err;
     }
-  };
+  }
+  return corsica;
 }
 
 export default cors;

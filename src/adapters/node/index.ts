@@ -116,27 +116,39 @@ function warnPatterns(policy: Policy, options: CorsOptions | null | undefined): 
 export function cors<T extends NodeRequest = IncomingMessage>(
   options?: CorsOptions | OptionsDelegate<T>,
 ): CorsMiddleware<T> {
-  if (typeof options !== 'function') {
-    const policy = compilePolicy(fromCorsOptions(options) ?? undefined, 'cors');
-    warnPatterns(policy, options);
-    if (policy.async) {
-      return function corsicaAsync(req, res, next) {
-        run(policy, req, res, next);
-      };
+  if (typeof options === 'function') return delegatedMiddleware(options);
+  const policy = compilePolicy(fromCorsOptions(options) ?? undefined, 'cors');
+  warnPatterns(policy, options);
+  return policy.async ? asyncMiddleware(policy) : staticMiddleware(policy);
+}
+
+// The middlewares below are function declarations, not function expressions: the build compacts
+// the code (tsup.config.ts), which drops the name of a function expression, and the name is what
+// Express lists in its router stack.
+
+function staticMiddleware<T extends NodeRequest>(policy: Policy): CorsMiddleware<T> {
+  function corsica(req: T, res: ServerResponse, next?: NextFunction): void {
+    let d: Decision;
+    try {
+      d = policy.decideFor(req.method ?? 'GET', req.headers.origin, req, readHeader) as Decision;
+    } catch (err) {
+      fail(err, res, next);
+      return;
     }
-    return function corsica(req, res, next) {
-      let d: Decision;
-      try {
-        d = policy.decideFor(req.method ?? 'GET', req.headers.origin, req, readHeader) as Decision;
-      } catch (err) {
-        fail(err, res, next);
-        return;
-      }
-      applyDecision(d, res, next);
-    };
+    applyDecision(d, res, next);
   }
-  const delegate = options;
-  return function corsicaDelegated(req, res, next) {
+  return corsica;
+}
+
+function asyncMiddleware<T extends NodeRequest>(policy: Policy): CorsMiddleware<T> {
+  function corsicaAsync(req: T, res: ServerResponse, next?: NextFunction): void {
+    run(policy, req, res, next);
+  }
+  return corsicaAsync;
+}
+
+function delegatedMiddleware<T extends NodeRequest>(delegate: OptionsDelegate<T>): CorsMiddleware<T> {
+  function corsicaDelegated(req: T, res: ServerResponse, next?: NextFunction): void {
     let called = false;
     const settle = (err: unknown, delegated?: CorsOptions): void => {
       if (called) return;
@@ -173,7 +185,8 @@ export function cors<T extends NodeRequest = IncomingMessage>(
       if (called) throw err;
       settle(err ?? new Error('the options delegate threw'));
     }
-  };
+  }
+  return corsicaDelegated;
 }
 
 export default cors;

@@ -41,7 +41,8 @@ function builtIn(dir: string, label: string, dispose: () => void): Build {
   return { label, dir, proxyModule: pathToFileURL(file).href, dispose };
 }
 
-function describe(dir: string): string {
+/** A checkout's commit, with `+changes` when tracked files differ from it (dist/ is not tracked). */
+export function describe(dir: string): string {
   try {
     const head = git(['rev-parse', '--short', 'HEAD'], dir);
     return git(['status', '--porcelain', '--untracked-files=no'], dir) === '' ? head : `${head}+changes`;

@@ -21,7 +21,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writ
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Build, commitBuild, otherCheckout } from './builds.js';
+import { type Build, commitBuild, describe, otherCheckout } from './builds.js';
 import { quantile } from './harness.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 21);
@@ -86,13 +86,23 @@ interface Case {
   readonly script: string;
   /** The case this one is divided by, round by round (cors's counterpart). */
   readonly base?: string;
+  /** The baseline's counterpart, divided by round by round too: the A/B of the two builds. */
+  readonly versus?: string;
 }
 
-/** The corsica builds measured: this checkout, and the baseline when one is named. */
+/**
+ * The corsica builds measured: this checkout's dist as it is, and the baseline when one is named
+ * (a commit is built with this process's environment, CORSICA_MINIFY included; a label names the
+ * commit, not how its dist was built).
+ */
 const corsicas = [
   { label: 'corsica', pkg: 'corsica' },
-  ...(baseline === null ? [] : [{ label: `corsica at ${baseline.label}`, pkg: 'corsica-baseline' }]),
+  ...(baseline === null ? [] : [{ label: 'baseline', pkg: 'corsica-baseline' }]),
 ];
+
+/** This checkout's case is also compared with the baseline's, when there is one. */
+const versus = (label: string, baselineCase: string) =>
+  label === 'corsica' && baseline !== null ? { versus: baselineCase } : {};
 
 const CASES: Case[] = [
   { name: "require('cors')", script: requireScript('cors') },
@@ -100,15 +110,17 @@ const CASES: Case[] = [
     name: `${label}: require('corsica/node')`,
     script: requireScript(`${pkg}/node`),
     base: "require('cors')",
+    ...versus(label, "baseline: require('corsica/node')"),
   })),
   // The app a cors user has: Express is loaded first. Express 5 loads some twenty packages with an
   // `exports` map, so Node's exports resolver (which a bare process initialises on the first such
-  // package, 0.4-1.5 ms depending on the Node version) is already warm, as in most real apps.
+  // package, up to about 1.5 ms depending on the Node version) is already warm, as in most real apps.
   { name: "after express: require('cors')", script: requireScript('cors', { after: 'express' }) },
   ...corsicas.map(({ label, pkg }) => ({
     name: `${label}, after express: require('corsica/node')`,
     script: requireScript(`${pkg}/node`, { after: 'express' }),
     base: "after express: require('cors')",
+    ...versus(label, "baseline, after express: require('corsica/node')"),
   })),
   // The cold start itself: loading, then making the middleware (corsica validates and compiles
   // the options there; cors only keeps them).
@@ -117,11 +129,13 @@ const CASES: Case[] = [
     name: `${label}, cold start: corsica/node`,
     script: requireScript(`${pkg}/node`, { create: true }),
     base: 'cold start: cors',
+    ...versus(label, 'baseline, cold start: corsica/node'),
   })),
   ...corsicas.map(({ label, pkg }) => ({
     name: `${label}: import('corsica/node')`,
     script: importScript(`${pkg}/node`),
     base: "require('cors')",
+    ...versus(label, "baseline: import('corsica/node')"),
   })),
 ];
 
@@ -154,26 +168,34 @@ try {
 const node = spawnSync(NODE, ['--version'], { encoding: 'utf8' }).stdout.trim();
 const lines = [
   `load time in a fresh process, CPU time, ${ROUNDS} interleaved rounds (Node ${node});`,
-  'ratio: median (interquartile range) of the per-round ratios to the case named;',
+  `corsica: this checkout (${describe(ROOT)}), dist as it is${baseline === null ? '' : `; baseline: ${baseline.label}`};`,
+  'ratios: median (interquartile range) of the per-round ratios to the case named;',
   `cold start: require, then make the middleware for ${OPTIONS}\n`,
-  '| case | CPU median | ratio | JavaScript read |',
-  '|---|---:|---|---:|',
+  '| case | CPU median | ratio | JavaScript read | this / baseline |',
+  '|---|---:|---|---:|---|',
 ];
 const ratios = new Map<string, number[]>();
+/** Per-round ratios of one case to another, sorted. */
+const perRound = (name: string, other: string) => {
+  const base = samples.get(other)!;
+  return sorted(samples.get(name)!.map((s, i) => s.cpu / base[i]!.cpu));
+};
+const spread = (xs: readonly number[]) => {
+  const [q1, q2, q3] = [0.25, 0.5, 0.75].map((q) => quantile(xs, q).toFixed(2));
+  return `${q2}x (${q1}-${q3})`;
+};
 for (const c of CASES) {
   const own = samples.get(c.name)!;
   const cpu = quantile(sorted(own.map((s) => s.cpu)), 0.5);
   const bytes = quantile(sorted(own.map((s) => s.bytes)), 0.5);
   let ratio = '1 (the base)';
   if (c.base !== undefined) {
-    const base = samples.get(c.base)!;
-    const perRound = sorted(own.map((s, i) => s.cpu / base[i]!.cpu));
-    ratios.set(c.name, perRound);
-    const [q1, q2, q3] = [0.25, 0.5, 0.75].map((q) => quantile(perRound, q).toFixed(2));
-    ratio = `${q2}x (${q1}-${q3}) of ${c.base}`;
+    ratios.set(c.name, perRound(c.name, c.base));
+    ratio = `${spread(ratios.get(c.name)!)} of ${c.base}`;
   }
+  const ab = c.versus === undefined ? '' : spread(perRound(c.name, c.versus));
   const read = bytes === 0 ? 'n/a' : `${(bytes / 1024).toFixed(1)} KiB`;
-  lines.push(`| \`${c.name}\` | ${cpu.toFixed(2)} ms | ${ratio} | ${read} |`);
+  lines.push(`| \`${c.name}\` | ${cpu.toFixed(2)} ms | ${ratio} | ${read} | ${ab} |`);
 }
 for (const prefix of ['', ', after express']) {
   const name = `corsica${prefix}: require('corsica/node')`;

@@ -77,9 +77,10 @@ export class CorsConfigError extends Error {
     // A subclass keeps the ordinary test: only CorsConfigError itself (whose parent is Error)
     // answers for every copy. Not `this !== CorsConfigError`: a class that names itself inside its
     // body is renamed by the bundler (`_CorsConfigError`), and its name is what logs show.
-    // biome-ignore lint/complexity/noThisInStatic: `this` is the class instanceof was asked about.
-    if (Object.getPrototypeOf(this) !== Error)
-      return Function.prototype[Symbol.hasInstance].call(this, value);
+    // biome-ignore lint/complexity/noThisInStatic lint/complexity/noUselessThisAlias: `this` is the class instanceof was asked about; named once.
+    const asked: object = this;
+    if (Object.getPrototypeOf(asked) !== Error)
+      return Function.prototype[Symbol.hasInstance].call(asked, value);
     return (
       value instanceof Error &&
       CONFIG_ERROR in value &&

@@ -91,19 +91,13 @@ export function deniedOrigins(
   problems: ProxyProblem[],
   path: string,
 ): ReadonlySet<string> {
-  const out = new Set<string>();
-  for (const [i, value] of (values ?? []).entries()) {
-    const text = String(value);
-    if (text === 'null' || parseSerializedOrigin(text) !== null) out.add(text);
-    else
-      problems.push({
-        code: 'PROXY_ORIGIN_INVALID',
-        path: `${path}[${i}]`,
-        message: `'${text}' is not an origin as browsers send it (scheme://host[:port], lower case, no path or trailing slash), so it would never be denied.`,
-        fix: 'Write e.g. https://evil.example.',
-      });
-  }
-  return out;
+  const where = { path, code: 'PROXY_ORIGIN_INVALID', fix: 'Write e.g. https://evil.example.' } as const;
+  const parsed = parseEach(problems, where, values, (text) =>
+    text === 'null' || parseSerializedOrigin(text) !== null
+      ? { origin: text }
+      : `'${text}' is not an origin as browsers send it (scheme://host[:port], lower case, no path or trailing slash), so it would never be denied`,
+  );
+  return new Set(parsed.map(({ origin }) => origin));
 }
 
 /** `--public-url`: an http(s) URL without query or fragment, kept with a trailing slash. */

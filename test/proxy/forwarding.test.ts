@@ -288,6 +288,31 @@ describe('proxy: origins, targets and rate limits', () => {
     );
   });
 
+  it('a --deny-origin value not written as browsers send it is refused at start-up, since it would deny nothing', () => {
+    assert.throws(
+      () =>
+        createProxy({
+          rateLimit: 'off',
+          denyOrigin: ['null', 'https://bad.example.com', 'https://Bad.example.com/'],
+        }),
+      (err: unknown) => {
+        const problems =
+          (err as { problems?: { code: string; path: string; message: string }[] }).problems ?? [];
+        assert.deepEqual(
+          problems.map((p) => [p.code, p.path, p.message]),
+          [
+            [
+              'PROXY_ORIGIN_INVALID',
+              'denyOrigin[2]',
+              "'https://Bad.example.com/' is not an origin as browsers send it (scheme://host[:port], lower case, no path or trailing slash), so it would never be denied.",
+            ],
+          ],
+        );
+        return true;
+      },
+    );
+  });
+
   it('target allow and deny lists', async () => {
     await withProxy({ rateLimit: 'off', allowTarget: ['api.example.com'] }, async (target) => {
       const r = await fetch(`${target}/x`, { headers: { origin: ORIGIN } });

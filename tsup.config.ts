@@ -36,6 +36,8 @@ const MIDDLEWARE = {
   fetch: 'src/adapters/fetch/index.ts',
 };
 const BROWSER = { browser: 'src/entries/browser.ts' };
+/** The middleware is built compact unless CORSICA_MINIFY=0 (see its config below). */
+const COMPACT = process.env.CORSICA_MINIFY !== '0';
 
 /**
  * Keeps esbuild's record of what went into each output file (<dist>/.meta/<name>.json, not
@@ -89,8 +91,8 @@ const CORSICA: Options[] = [
     // keepNames would cost at load what the renaming saves), and lines are short, because Node
     // prints the line that threw an uncaught CorsConfigError. CORSICA_MINIFY=0 builds them as
     // written (docs/packaging.md).
-    minifyWhitespace: process.env.CORSICA_MINIFY !== '0',
-    minifySyntax: process.env.CORSICA_MINIFY !== '0',
+    minifyWhitespace: COMPACT,
+    minifySyntax: COMPACT,
     esbuildPlugins: [recordInputs('middleware')],
     esbuildOptions(options, context) {
       commonJsFileUrl(options, context);

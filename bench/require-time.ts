@@ -17,12 +17,12 @@
 // Knobs: ROUNDS (21), BENCH_KEEP=1 (keep a commit's build for the next run).
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Build, commitBuild, describe, otherCheckout } from './builds.js';
-import { quantile } from './harness.js';
+import { type Spread, spread } from './ab.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 21);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -151,7 +151,6 @@ function once(script: string): Sample {
   return JSON.parse(run.stdout) as Sample;
 }
 
-const sorted = (xs: readonly number[]) => [...xs].sort((a, b) => a - b);
 const samples = new Map<string, Sample[]>(CASES.map((c) => [c.name, []]));
 try {
   for (const c of CASES) once(c.script);
@@ -174,35 +173,29 @@ const lines = [
   '| case | CPU median | ratio | JavaScript read | this / baseline |',
   '|---|---:|---|---:|---|',
 ];
-const ratios = new Map<string, number[]>();
-/** Per-round ratios of one case to another, sorted. */
+/** Per-round ratios of one case to another: the machine's drift between rounds cancels out. */
 const perRound = (name: string, other: string) => {
   const base = samples.get(other)!;
-  return sorted(samples.get(name)!.map((s, i) => s.cpu / base[i]!.cpu));
+  return spread(samples.get(name)!.map((s, i) => s.cpu / base[i]!.cpu));
 };
-const spread = (xs: readonly number[]) => {
-  const [q1, q2, q3] = [0.25, 0.5, 0.75].map((q) => quantile(xs, q).toFixed(2));
-  return `${q2}x (${q1}-${q3})`;
-};
+const shown = (s: Spread) => `${s.median.toFixed(2)}x (${s.q1.toFixed(2)}-${s.q3.toFixed(2)})`;
+const ratios = new Map<string, Spread>();
 for (const c of CASES) {
   const own = samples.get(c.name)!;
-  const cpu = quantile(sorted(own.map((s) => s.cpu)), 0.5);
-  const bytes = quantile(sorted(own.map((s) => s.bytes)), 0.5);
+  const cpu = spread(own.map((s) => s.cpu)).median;
+  const bytes = spread(own.map((s) => s.bytes)).median;
   let ratio = '1 (the base)';
   if (c.base !== undefined) {
     ratios.set(c.name, perRound(c.name, c.base));
-    ratio = `${spread(ratios.get(c.name)!)} of ${c.base}`;
+    ratio = `${shown(ratios.get(c.name)!)} of ${c.base}`;
   }
-  const ab = c.versus === undefined ? '' : spread(perRound(c.name, c.versus));
+  const ab = c.versus === undefined ? '' : shown(perRound(c.name, c.versus));
   const read = bytes === 0 ? 'n/a' : `${(bytes / 1024).toFixed(1)} KiB`;
   lines.push(`| \`${c.name}\` | ${cpu.toFixed(2)} ms | ${ratio} | ${read} | ${ab} |`);
 }
 for (const prefix of ['', ', after express']) {
   const name = `corsica${prefix}: require('corsica/node')`;
-  const median = quantile(ratios.get(name)!, 0.5);
+  const { median } = ratios.get(name)!;
   lines.push(`\ngoal: ${name} ≤ 2x cors: ${median <= 2 ? 'met' : 'NOT met'} (${median.toFixed(2)}x)`);
 }
 process.stdout.write(`${lines.join('\n')}\n`);
-// For the record: the files `require('corsica/node')` reads now, one per entry.
-const nodeEntry = statSync(`${ROOT}dist/node.cjs`).size;
-process.stdout.write(`dist/node.cjs: ${(nodeEntry / 1024).toFixed(1)} KiB\n`);

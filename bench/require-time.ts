@@ -21,8 +21,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Build, commitBuild, describe, otherCheckout } from './builds.js';
 import { type Spread, spread } from './ab.js';
+import { type Build, commitBuild, describe, otherCheckout } from './builds.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 21);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

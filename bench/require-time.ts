@@ -18,6 +18,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +52,18 @@ if (baseline !== null) symlinkSync(baseline.dir, join(APP, 'node_modules/corsica
 symlinkSync(join(ROOT, 'node_modules/cors'), join(APP, 'node_modules/cors'), 'dir');
 symlinkSync(join(ROOT, 'node_modules/express'), join(APP, 'node_modules/express'), 'dir');
 // cors's own dependencies (object-assign, vary) resolve from its real path, this repository.
+// An empty package with an `exports` map: what Node itself spends on the first package it finds
+// through such a map (on Node 20 and 22 it sets up its exports resolver then), the floor for any
+// package that has one. cors has none.
+mkdirSync(join(APP, 'node_modules/exports-probe'));
+writeFileSync(
+  join(APP, 'node_modules/exports-probe/package.json'),
+  '{"name":"exports-probe","exports":"./index.js"}',
+);
+writeFileSync(join(APP, 'node_modules/exports-probe/index.js'), '');
+
+/** cors's main file, as `require('cors')` finds it. */
+const CORS_FILE = createRequire(join(APP, 'package.json')).resolve('cors');
 
 /** What a typical app configures: its pages' origins, with cookies. */
 const OPTIONS = "{ origin: ['https://app.example.com', 'https://admin.example.com'], credentials: true }";
@@ -77,7 +90,7 @@ const importScript = (name: string) => `
 const c0 = process.cpuUsage();
 import(${JSON.stringify(name)}).then(() => {
   const c1 = process.cpuUsage(c0);
-  console.log(JSON.stringify({ cpu: (c1.user + c1.system) / 1000, bytes: 0 }));
+  console.log(JSON.stringify({ cpu: (c1.user + c1.system) / 1000, bytes: null }));
 });
 `;
 
@@ -96,8 +109,8 @@ interface Case {
  * commit, not how its dist was built).
  */
 const corsicas = [
-  { label: 'corsica', pkg: 'corsica' },
-  ...(baseline === null ? [] : [{ label: 'baseline', pkg: 'corsica-baseline' }]),
+  { label: 'corsica', pkg: 'corsica', dir: ROOT },
+  ...(baseline === null ? [] : [{ label: 'baseline', pkg: 'corsica-baseline', dir: baseline.dir }]),
 ];
 
 /** This checkout's case is also compared with the baseline's, when there is one. */
@@ -111,6 +124,21 @@ const CASES: Case[] = [
     script: requireScript(`${pkg}/node`),
     base: "require('cors')",
     ...versus(label, "baseline: require('corsica/node')"),
+  })),
+  {
+    name: "empty package with an exports map: require('exports-probe')",
+    script: requireScript('exports-probe'),
+    base: "require('cors')",
+  },
+  // The same files required by their path: what loading the code costs, without what Node spends
+  // finding it (for corsica on Node 20 and 22, mostly the set-up of the exports resolver that the
+  // empty package above shows; Node 24 and later do it at start-up).
+  { name: "by path: cors's file", script: requireScript(CORS_FILE) },
+  ...corsicas.map(({ label, dir }) => ({
+    name: `${label}, by path: dist/node.cjs`,
+    script: requireScript(join(dir, 'dist/node.cjs')),
+    base: "by path: cors's file",
+    ...versus(label, 'baseline, by path: dist/node.cjs'),
   })),
   // The app a cors user has: Express is loaded first. Express 5 loads some twenty packages with an
   // `exports` map, so Node's exports resolver (which a bare process initialises on the first such
@@ -142,7 +170,8 @@ const CASES: Case[] = [
 interface Sample {
   /** CPU time (user and system), milliseconds. */
   readonly cpu: number;
-  readonly bytes: number;
+  /** null for import(), which leaves no record of the files it read. */
+  readonly bytes: number | null;
 }
 
 function once(script: string): Sample {
@@ -183,14 +212,14 @@ const ratios = new Map<string, Spread>();
 for (const c of CASES) {
   const own = samples.get(c.name)!;
   const cpu = spread(own.map((s) => s.cpu)).median;
-  const bytes = spread(own.map((s) => s.bytes)).median;
+  const bytes = own[0]!.bytes === null ? null : spread(own.map((s) => s.bytes ?? 0)).median;
   let ratio = '1 (the base)';
   if (c.base !== undefined) {
     ratios.set(c.name, perRound(c.name, c.base));
     ratio = `${shown(ratios.get(c.name)!)} of ${c.base}`;
   }
   const ab = c.versus === undefined ? '' : shown(perRound(c.name, c.versus));
-  const read = bytes === 0 ? 'n/a' : `${(bytes / 1024).toFixed(1)} KiB`;
+  const read = bytes === null ? 'n/a' : `${(bytes / 1024).toFixed(1)} KiB`;
   lines.push(`| \`${c.name}\` | ${cpu.toFixed(2)} ms | ${ratio} | ${read} | ${ab} |`);
 }
 for (const prefix of ['', ', after express']) {

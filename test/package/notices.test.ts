@@ -4,9 +4,10 @@
 // `npm update` and `npm audit` see; and corsica carries none of the proxy's code.
 
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 // @ts-expect-error: a plain ES module of the build, without declarations
 import { bundledPackages, licenceText, packageOf } from '../../scripts/third-party-notices.mjs';
@@ -44,6 +45,15 @@ describe('corsica: dist/THIRD-PARTY-NOTICES', () => {
       missing.map(([name]) => name),
       [],
     );
+  });
+
+  it("names the packages inlined in a bundled package's own build (the OpenAPI reader's YAML parser)", () => {
+    // @readme/openapi-parser publishes a bundle holding json-schema-ref-parser and js-yaml: esbuild
+    // records only the reader's file, its source map names the two.
+    for (const name of ['@apidevtools/json-schema-ref-parser', 'js-yaml']) {
+      assert.ok(bundled.has(name), `${name} is counted as bundled`);
+      assert.match(notices, new RegExp(`^${name.replace(/[/.]/g, '\\$&')} \\S+ \\(MIT\\)$`, 'm'));
+    }
   });
 
   it('names no package that is not bundled', () => {
@@ -117,5 +127,79 @@ describe('corsica-proxy: no bundled third-party code', () => {
     const proxy = manifest(PROXY).dependencies ?? {};
     const differ = Object.keys(proxy).filter((name) => name in root && root[name] !== proxy[name]);
     assert.deepEqual(differ, []);
+  });
+});
+
+describe('the Public Suffix List (MPL-2.0): its notice travels with the table derived from it', () => {
+  for (const dist of [join(ROOT, 'dist'), join(PROXY, 'dist')]) {
+    it(`${dist.slice(ROOT.length + 1)}/public-suffix-list.cjs`, () => {
+      const text = readFileSync(join(dist, 'public-suffix-list.cjs'), 'utf8');
+      assert.ok(text.includes('accesspoint.s3-global.amazonaws.com mrap'), 'the file holds the table');
+      assert.match(
+        text,
+        /derived from the Public Suffix List .* Mozilla Public License, v\. 2\.0\..* https:\/\/mozilla\.org\/MPL\/2\.0\//,
+      );
+    });
+  }
+});
+
+describe('bundledPackages: packages a bundled file inlines', () => {
+  /** A checkout whose build bundled reader's file, which inlines dep and dep's own copy of inner. */
+  function checkout(files: Record<string, string>): string {
+    const root = mkdtempSync(join(tmpdir(), 'corsica-notices-'));
+    const meta = {
+      outputs: { 'dist/chunk.js': { inputs: { 'node_modules/reader/dist/index.js': { bytesInOutput: 9 } } } },
+    };
+    const all: Record<string, string> = {
+      'dist/.meta/cli-esm.json': JSON.stringify(meta),
+      'node_modules/reader/dist/index.js': 'bundled;',
+      'node_modules/reader/dist/index.js.map': JSON.stringify({
+        version: 3,
+        sources: [
+          '../src/own.ts',
+          '../../../node_modules/dep/lib/a.js',
+          '../../../node_modules/dep/node_modules/inner/src/b.ts',
+        ],
+        mappings: '',
+      }),
+      ...files,
+    };
+    for (const [file, text] of Object.entries(all)) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), text);
+    }
+    return root;
+  }
+
+  it('finds each package the source map names, where Node would find it from the bundling package', () => {
+    const root = checkout({
+      'node_modules/dep/package.json': '{"name":"dep"}',
+      'node_modules/dep/node_modules/inner/package.json': '{"name":"inner"}',
+    });
+    try {
+      const found = bundledPackages(root) as Bundled;
+      assert.deepEqual(
+        [...found].map(([name, { dir, outputs }]) => [name, dir, [...outputs]]),
+        [
+          ['reader', 'node_modules/reader', ['dist/chunk.js']],
+          ['dep', 'node_modules/dep', ['dist/chunk.js']],
+          ['inner', 'node_modules/dep/node_modules/inner', ['dist/chunk.js']],
+        ],
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to go on when an inlined package is not installed: its licence would be left out', () => {
+    const root = checkout({ 'node_modules/dep/package.json': '{"name":"dep"}' });
+    try {
+      assert.throws(() => bundledPackages(root), {
+        message:
+          'node_modules/reader/dist/index.js inlines inner (its source map names it), which is not installed: its licence cannot be bundled',
+      });
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });

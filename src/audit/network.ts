@@ -4,7 +4,7 @@
 
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
-import { parse } from 'tldts';
+import { isIcannRegistrable } from '../syntax/public-suffix.js';
 
 /** The non-public address spaces, in the words of RFC 1918, RFC 3927 and RFC 4193. */
 export type AddressSpace = 'loopback' | 'private (RFC 1918)' | 'link-local' | 'unique local (IPv6)';
@@ -63,8 +63,7 @@ export function isLoopbackHost(host: string): boolean {
  */
 export function isPublicHost(host: string): boolean {
   if (literalAddress(host) !== null) return addressSpace(host) === null;
-  const parsed = parse(host);
-  return parsed.isIcann === true && parsed.domain !== null && !isLoopbackHost(host);
+  return isIcannRegistrable(host) && !isLoopbackHost(host);
 }
 
 /** Where the API answers: its address and the non-public space it is in. */

@@ -6,9 +6,9 @@
 // ES module and CommonJS copies of corsica in one process share one list.
 'use strict';
 
-const { getPublicSuffix } = require('tldts');
+const { getPublicSuffix, parse } = require('tldts');
 // The TypeScript module itself: tsx (running the sources) and esbuild (the build) both read it.
 const { SUFFIX_PARENTS } = require('./public-suffix-parents.ts');
 
 // Registered, not exported: 'corsica/public-suffix-list' is imported for this effect alone.
-globalThis[Symbol.for('corsica.publicSuffixList')] = { getPublicSuffix, SUFFIX_PARENTS };
+globalThis[Symbol.for('corsica.publicSuffixList')] = { getPublicSuffix, parse, SUFFIX_PARENTS };

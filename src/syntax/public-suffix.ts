@@ -10,10 +10,11 @@
 // synchronous): required from the file beside this one (public-suffix-list.cjs), or taken from
 // globalThis where a bundle registered it.
 
-import type { getPublicSuffix } from 'tldts';
+import type { getPublicSuffix, parse } from 'tldts';
 
 interface SuffixList {
   readonly getPublicSuffix: typeof getPublicSuffix;
+  readonly parse: typeof parse;
   /** src/syntax/public-suffix-parents.ts: a name with suffixes under it, then the shortest, a line each. */
   readonly SUFFIX_PARENTS: string;
 }
@@ -25,7 +26,10 @@ let list: SuffixList | undefined;
 
 function registered(): SuffixList | undefined {
   const found = (globalThis as Record<symbol, unknown>)[REGISTERED] as SuffixList | undefined;
-  return typeof found?.getPublicSuffix === 'function' ? found : undefined;
+  // A copy of corsica from before `parse` was registered left a list without it: load ours instead.
+  return typeof found?.getPublicSuffix === 'function' && typeof found.parse === 'function'
+    ? found
+    : undefined;
 }
 
 function load(): SuffixList {
@@ -56,6 +60,17 @@ export function isPublicSuffix(host: string): boolean {
   if (host === 'localhost') return false;
   list ??= load();
   return list.getPublicSuffix(host, { allowPrivateDomains: true }) === host;
+}
+
+/**
+ * True when `host` is a name the public internet can reach: under a suffix of the list's ICANN
+ * section, with a label of its own above it (`api.example.com`, not `com`, `intranet.corp` or
+ * `printer.local`).
+ */
+export function isIcannRegistrable(host: string): boolean {
+  list ??= load();
+  const parsed = list.parse(host);
+  return parsed.isIcann === true && parsed.domain !== null;
 }
 
 /** Name → the shortest public suffix under it (relative), read from SUFFIX_PARENTS when first asked. */

@@ -87,6 +87,11 @@ describe('corsica: dist/THIRD-PARTY-NOTICES', () => {
     }
   });
 
+  it('the Public Suffix List is in one file, which the middleware and the command line both load', () => {
+    for (const name of ['tldts', 'tldts-core'])
+      assert.deepEqual([...bundled.get(name)!.outputs], ['dist/public-suffix-list.cjs'], name);
+  });
+
   it("corsica's files carry no code of the proxy and none of its network stack", () => {
     const proxyDependencies = Object.keys(manifest(PROXY).dependencies ?? {});
     const found = inputs(join(ROOT, 'dist')).filter(

@@ -3,10 +3,11 @@
 // holds that data to the installed tldts, so an update of the list cannot leave it behind.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parentsModule } from '../../scripts/public-suffix-parents.js';
-import { isPublicSuffix, publicSuffixAtOrBelow } from '../../src/syntax/public-suffix.js';
+import { isIcannRegistrable, isPublicSuffix, publicSuffixAtOrBelow } from '../../src/syntax/public-suffix.js';
 
 describe('syntax: public suffixes at or below a name', () => {
   it('src/syntax/public-suffix-parents.ts is what the installed tldts gives (regenerate it with the script when this fails)', () => {
@@ -28,5 +29,35 @@ describe('syntax: public suffixes at or below a name', () => {
     // An exception rule (!city.kawasaki.jp) makes a registrable name under a wildcard.
     assert.equal(isPublicSuffix('city.kawasaki.jp'), false);
     assert.equal(publicSuffixAtOrBelow('city.kawasaki.jp'), null);
+  });
+});
+
+describe('syntax: names the public internet can reach', () => {
+  it('a name under an ICANN suffix with a label of its own; not a suffix, a private TLD or a single label', () => {
+    assert.equal(isIcannRegistrable('api.example.com'), true);
+    assert.equal(isIcannRegistrable('shop.example.co.uk'), true);
+    assert.equal(isIcannRegistrable('com'), false);
+    assert.equal(isIcannRegistrable('co.uk'), false);
+    assert.equal(isIcannRegistrable('intranet.corp'), false);
+    assert.equal(isIcannRegistrable('printer.local'), false);
+    assert.equal(isIcannRegistrable('nas'), false);
+  });
+
+  it('replaces a list that an older copy of corsica registered without parse, instead of failing on it', () => {
+    // In a process of its own: this module keeps the list it loaded.
+    const out = execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `globalThis[Symbol.for('corsica.publicSuffixList')] = { getPublicSuffix: () => null, SUFFIX_PARENTS: '' };
+const m = await import(${JSON.stringify(new URL('../../src/syntax/public-suffix.ts', import.meta.url).href)});
+console.log(JSON.stringify([m.isIcannRegistrable('api.example.com'), m.isPublicSuffix('github.io')]));`,
+      ],
+      { encoding: 'utf8' },
+    );
+    assert.deepEqual(JSON.parse(out), [true, true]);
   });
 });

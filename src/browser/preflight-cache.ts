@@ -10,6 +10,9 @@ interface Entry {
   readonly expires: number;
 }
 
+/** The key of a request from `origin` to `url`. */
+const keyOf = (origin: string, url: string) => `${origin} ${url}`;
+
 /** A browser's preflight cache: grants stored from preflight answers, until their max-age runs out. */
 export class PreflightCache {
   private readonly entries = new Map<string, Entry>();
@@ -17,13 +20,9 @@ export class PreflightCache {
   /** `now` returns milliseconds; tests pass their own clock. */
   constructor(private readonly now: () => number = Date.now) {}
 
-  private static key(origin: string, url: string): string {
-    return `${origin} ${url}`;
-  }
-
   /** True when a cached grant lets `request` (to `url`, from `origin`) skip its preflight. */
   covers(request: Classification, origin: string, url: string): boolean {
-    const key = PreflightCache.key(origin, url);
+    const key = keyOf(origin, url);
     const entry = this.entries.get(key);
     if (entry === undefined) return false;
     if (entry.expires <= this.now()) {
@@ -37,7 +36,7 @@ export class PreflightCache {
 
   /** Keeps a grant for its max-age (nothing is kept for 0). */
   store(origin: string, url: string, grant: PreflightGrant): void {
-    const key = PreflightCache.key(origin, url);
+    const key = keyOf(origin, url);
     if (grant.maxAge <= 0) {
       this.entries.delete(key);
       return;
@@ -47,6 +46,6 @@ export class PreflightCache {
 
   /** A preflighted fetch that failed clears what was kept for its origin and URL. */
   forget(origin: string, url: string): void {
-    this.entries.delete(PreflightCache.key(origin, url));
+    this.entries.delete(keyOf(origin, url));
   }
 }

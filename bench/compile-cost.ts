@@ -16,10 +16,10 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 import { spread } from './ab.js';
+import { PAGES_CONFIG } from './scenarios.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 150);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const OPTIONS = { origin: ['https://app.example.com', 'https://admin.example.com'], credentials: true };
 
 if (process.env.NODE !== undefined && resolve(process.env.NODE) !== process.execPath) {
   const child = spawnSync(process.env.NODE, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
@@ -51,7 +51,7 @@ for (let round = 0; round < ROUNDS; round++) {
     script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
     const t2 = now();
     const make = (module.exports.default ?? module.exports) as Middleware;
-    make(OPTIONS);
+    make(PAGES_CONFIG);
     const t3 = now();
     make({ origin: 'https://other.example.com' });
     const t4 = now();
@@ -63,7 +63,7 @@ for (let round = 0; round < ROUNDS; round++) {
 
 const lines = [
   `first load in process, wall time, ${ROUNDS} rounds (Node ${process.version});`,
-  `first middleware: ${JSON.stringify(OPTIONS)}\n`,
+  `first middleware: ${JSON.stringify(PAGES_CONFIG)}\n`,
   `| file | bytes | ${PHASES.join(' | ')} |`,
   `|---|---:|${PHASES.map(() => '---:').join('|')}|`,
 ];

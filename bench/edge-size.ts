@@ -6,8 +6,9 @@
 // Run: node --import tsx bench/edge-size.ts
 
 import { bundleForWorkers, carriesPublicSuffixList } from '../test/helpers/workers-bundle.js';
+import { PAGES_CONFIG } from './scenarios.js';
 
-const ORIGINS = "{ origin: ['https://app.example.com', 'https://admin.example.com'], credentials: true }";
+const ORIGINS = JSON.stringify(PAGES_CONFIG);
 const HONO_APP = (use: string) => `import { Hono } from 'hono';
 ${use}
 const app = new Hono();

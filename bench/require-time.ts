@@ -24,6 +24,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Spread, spread } from './ab.js';
 import { type Build, commitBuild, describe, otherCheckout } from './builds.js';
+import { PAGES_CONFIG } from './scenarios.js';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 21);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -65,8 +66,8 @@ writeFileSync(join(APP, 'node_modules/exports-probe/index.js'), '');
 /** cors's main file, as `require('cors')` finds it. */
 const CORS_FILE = createRequire(join(APP, 'package.json')).resolve('cors');
 
-/** What a typical app configures: its pages' origins, with cookies. */
-const OPTIONS = "{ origin: ['https://app.example.com', 'https://admin.example.com'], credentials: true }";
+/** The options of the cold start, as source for the child script. */
+const OPTIONS = JSON.stringify(PAGES_CONFIG);
 
 /**
  * A child script: time the load (and with `create`, making the middleware too), then report CPU
@@ -141,8 +142,8 @@ const CASES: Case[] = [
     ...versus(label, 'baseline, by path: dist/node.cjs'),
   })),
   // The app a cors user has: Express is loaded first. Express 5 loads some twenty packages with an
-  // `exports` map, so Node's exports resolver (which a bare process initialises on the first such
-  // package, up to about 1.5 ms depending on the Node version) is already warm, as in most real apps.
+  // `exports` map, so Node's exports resolver (what the empty package above costs) is already set
+  // up, as in most real apps.
   { name: "after express: require('cors')", script: requireScript('cors', { after: 'express' }) },
   ...corsicas.map(({ label, pkg }) => ({
     name: `${label}, after express: require('corsica/node')`,

@@ -32,6 +32,15 @@ export const LIST_CONFIG: CorsOptions = {
   exposedHeaders: ['X-Total-Count'],
 };
 
+/**
+ * What a small app configures: its pages' origins, with cookies. The load-time and edge-size
+ * benchmarks make the middleware with it (as JSON in the scripts they generate).
+ */
+export const PAGES_CONFIG = {
+  origin: ['https://app.example.com', 'https://admin.example.com'],
+  credentials: true,
+} satisfies CorsOptions;
+
 export const ALLOWED_ORIGIN = 'https://admin.example.com';
 export const DENIED_ORIGIN = 'https://evil.example.net';
 
